@@ -1,0 +1,88 @@
+# Gazette: plain Makefile, no configure step. See README.md.
+CC      ?= cc
+CSTD     = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
+           -Wvla -Wwrite-strings -Wpointer-arith -Wundef -fno-common
+OPT     ?= -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+PKGS     = libmicrohttpd sqlite3 jansson libsodium libqrencode sndfile espeak-ng
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS  += $(CSTD) $(WARN) $(OPT) -Isrc -Ibuild/gen $(PKG_CFLAGS)
+LDLIBS  += $(PKG_LIBS) -lpthread -lm
+B       ?= build
+
+SRC      = $(wildcard src/core/*.c src/text/*.c src/model/*.c src/store/*.c src/render/*.c \
+                      src/speech/*.c src/http/*.c)
+OBJ      = $(SRC:src/%.c=$(B)/obj/%.o) $(B)/obj/gen/embed_web.o $(B)/obj/gen/embed_sql.o \
+           $(B)/obj/gen/embed_demo.o
+WEB      = $(sort $(wildcard web/*.js web/*.css web/*.svg))
+SQL      = $(sort $(wildcard sql/sqlite/*.sql))
+DEMO     = $(sort $(wildcard demo/*.json))
+TEST_SRC = $(wildcard tests/unit/*.c tests/unit/*/*.c)
+
+PORT    ?= 8080
+DATA    ?= data
+
+.PHONY: deps-quiet all run test test-unit test-int test-browser san bench deps clean format lint
+all: $(B)/gazette
+
+$(B)/gazette: $(OBJ) $(B)/obj/main.o
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/obj/%.o: src/%.c $(wildcard src/*/*.h) src/store/queries.def src/render/strings.def
+	@mkdir -p $(dir $@)
+	@echo "CC $<"
+	@$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/obj/gen/%.o: $(B)/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/embed: tools/embed.c
+	@mkdir -p $(B)
+	$(CC) -std=c11 -O1 -Wall -Werror -o $@ $<
+
+$(B)/gen/embed_web.c: $(B)/embed $(WEB)
+	@mkdir -p $(dir $@)
+	$(B)/embed $@ web $(WEB)
+$(B)/gen/embed_sql.c: $(B)/embed $(SQL)
+	@mkdir -p $(dir $@)
+	$(B)/embed $@ sql_sqlite $(SQL)
+$(B)/gen/embed_demo.c: $(B)/embed $(DEMO)
+	@mkdir -p $(dir $@)
+	$(B)/embed $@ demo $(DEMO)
+
+# Install missing Debian packages when root, build, seed demo content, serve.
+run: deps-quiet $(B)/gazette
+	$(B)/gazette serve --listen 127.0.0.1:$(PORT) --data $(DATA)
+
+deps:
+	scripts/deps.sh
+deps-quiet:
+	@scripts/deps.sh --quiet
+
+# All tests: C unit tests (Check), then integration and browser tests against the real
+# binary (node:test + playwright-core). The last line is the combined summary.
+test: $(B)/gazette $(B)/tests/run
+	@scripts/test.sh $(B)
+
+$(B)/tests/run: $(TEST_SRC) $(OBJ) tests/unit/suites.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $(TEST_SRC) $(OBJ) $(LDLIBS) $$(pkg-config --libs check)
+
+# The same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+san:
+	$(MAKE) B=build/san OPT="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	    LDFLAGS="-fsanitize=address,undefined" test
+
+bench: $(B)/gazette
+	bench/run.sh $(B)
+
+lint:
+	tools/lint.sh
+
+format:
+	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'tests/*.h' 'tools/*.c')
+
+clean:
+	rm -rf build

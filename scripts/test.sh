@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Runs every test: the C unit suites (Check), then the integration and browser tests
+# (node:test, against the real binary on loopback). Ends with one summary line.
+set -uo pipefail
+B=${1:-build}
+export GAZETTE_BIN="$PWD/$B/gazette"
+pass=0; fail=0
+
+echo "== unit (Check)"
+out=$("$B/tests/run" 2>&1); rc=$?
+echo "$out"
+line=$(echo "$out" | grep -E '^[0-9]+%: Checks:' | tail -1)
+if [ -n "$line" ]; then
+    n=$(echo "$line" | sed -E 's/.*Checks: ([0-9]+).*/\1/')
+    f=$(echo "$line" | sed -E 's/.*Failures: ([0-9]+), Errors: ([0-9]+).*/\1 \2/' | awk '{print $1+$2}')
+    pass=$((pass + n - f)); fail=$((fail + f))
+fi
+[ $rc -eq 0 ] || { [ -n "$line" ] || fail=$((fail + 1)); }
+
+echo "== fuzz corpora (replay)"
+if [ -x "$B/tests/fuzz_replay" ]; then
+    if "$B/tests/fuzz_replay" tests/fuzz/corpus/*/*; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+fi
+
+run_node() {
+    local name=$1; shift
+    echo "== $name (node:test)"
+    local log; log=$(mktemp)
+    node --test --test-reporter=spec --test-concurrency=1 "$@" 2>&1 | tee "$log"
+    local p f
+    p=$(grep -E '^. pass [0-9]+' "$log" | tail -1 | awk '{print $3}')
+    f=$(grep -E '^. fail [0-9]+' "$log" | tail -1 | awk '{print $3}')
+    if [ -z "$p" ]; then fail=$((fail + 1)); else pass=$((pass + p)); fail=$((fail + ${f:-0})); fi
+    rm -f "$log"
+}
+
+if command -v node >/dev/null; then
+    run_node integration tests/integration/*.test.mjs
+    if [ -x /usr/bin/chromium ] && [ -d node_modules/playwright-core ]; then
+        run_node browser tests/browser/*.test.mjs
+    else
+        echo "browser tests: SKIPPED (need /usr/bin/chromium and npm ci)"
+        [ -n "${CI:-}" ] && fail=$((fail + 1))
+    fi
+else
+    echo "integration tests: need node"; fail=$((fail + 1))
+fi
+
+echo
+echo "tests: $pass passed, $fail failed"
+[ $fail -eq 0 ]

@@ -1,0 +1,185 @@
+/* files.c: embedded static assets and media files (Range, ETag, Last-Modified, caching).
+ * Media is sent from the file descriptor, never read into memory. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "core/embed.h"
+#include "http/form.h"
+#include "http/http_int.h"
+
+static const struct {
+    const char *ext, *type;
+} types[] = {
+    { ".js", "text/javascript; charset=utf-8" },
+    { ".css", "text/css; charset=utf-8" },
+    { ".svg", "image/svg+xml" },
+    { ".mp3", "audio/mpeg" },
+    { ".ogg", "audio/ogg" },
+    { ".opus", "audio/ogg" },
+    { ".wav", "audio/wav" },
+    { ".flac", "audio/flac" },
+    { ".m4a", "audio/mp4" },
+    { ".vtt", "text/vtt; charset=utf-8" },
+    { ".json", "application/json" },
+};
+
+static const char *type_of(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    for (size_t i = 0; dot && i < GZ_NELEM(types); i++)
+        if (strcmp(dot, types[i].ext) == 0)
+            return types[i].type;
+    return NULL;
+}
+
+/* A file name we serve: [A-Za-z0-9._-], not starting with '.', at most 128 bytes. */
+static int safe_name(const char *n)
+{
+    size_t len = strlen(n);
+    return len > 0 && len <= 128 && n[0] != '.' &&
+           strspn(n, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == len;
+}
+
+void files_asset_version(char out[17])
+{
+    crypto_generichash_state st;
+    unsigned char h[8];
+
+    crypto_generichash_init(&st, NULL, 0, sizeof h);
+    for (size_t i = 0; i < embed_web_n; i++)
+        crypto_generichash_update(&st, embed_web[i].data, embed_web[i].len);
+    crypto_generichash_final(&st, h, sizeof h);
+    sodium_bin2hex(out, 17, h, sizeof h);
+}
+
+/* Does If-None-Match name etag (or "*")? */
+static int etag_match(struct req *r, const char *etag)
+{
+    const char *inm = http_header(r, MHD_HTTP_HEADER_IF_NONE_MATCH);
+    return inm && (strstr(inm, etag) || strcmp(inm, "*") == 0);
+}
+
+static enum MHD_Result not_modified(struct req *r, const char *etag, const char *cc)
+{
+    struct MHD_Response *resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+    enum MHD_Result ret;
+
+    if (!resp)
+        return MHD_NO;
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, cc);
+    http_common_headers(r, resp);
+    ret = MHD_queue_response(r->conn, 304, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+enum MHD_Result files_static(struct req *r, const char *name)
+{
+    const struct embed_file *f;
+    const char *v = http_query(r, "v");
+    const char *cc = v && strcmp(v, r->app->asset_ver) == 0
+                             ? "public, max-age=31536000, immutable"
+                             : "public, max-age=300";
+    char etag[24];
+    struct MHD_Response *resp;
+    enum MHD_Result ret;
+
+    if (!safe_name(name) || !(f = embed_find(embed_web, embed_web_n, name)) || !type_of(name))
+        return http_error(r, 404);
+    snprintf(etag, sizeof etag, "\"%s\"", r->app->asset_ver);
+    if (etag_match(r, etag))
+        return not_modified(r, etag, cc);
+    resp = MHD_create_response_from_buffer(f->len, (void *)f->data, MHD_RESPMEM_PERSISTENT);
+    if (!resp)
+        return MHD_NO;
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type_of(name));
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, cc);
+    http_common_headers(r, resp);
+    ret = MHD_queue_response(r->conn, 200, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+enum MHD_Result files_media(struct req *r, const char *name)
+{
+    struct buf path;
+    struct stat sb;
+    struct MHD_Response *resp;
+    enum MHD_Result ret;
+    enum range_kind rk;
+    uint64_t first = 0, last = 0, size;
+    char etag[64], lm[64], cr[96];
+    const char *type = type_of(name), *ifr;
+    struct tm tm;
+    int fd, status = 200;
+
+    if (!safe_name(name) || !type)
+        return http_error(r, 404);
+    buf_init(&path, 4096);
+    buf_printf(&path, "%s/%s", r->app->media_dir, name);
+    fd = open(buf_cstr(&path), O_RDONLY | O_CLOEXEC);
+    buf_release(&path);
+    if (fd < 0)
+        return http_error(r, errno == ENOENT ? 404 : 500);
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        close(fd);
+        return http_error(r, 404);
+    }
+    size = (uint64_t)sb.st_size;
+    snprintf(etag, sizeof etag, "\"%" PRIx64 "-%lx\"", size, (long)sb.st_mtime);
+    gmtime_r(&sb.st_mtime, &tm);
+    strftime(lm, sizeof lm, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    if (etag_match(r, etag)) {
+        close(fd);
+        return not_modified(r, etag, "public, max-age=86400");
+    }
+    rk = range_parse(http_header(r, MHD_HTTP_HEADER_RANGE), size, &first, &last);
+    ifr = http_header(r, MHD_HTTP_HEADER_IF_RANGE);
+    if (rk != RANGE_NONE && ifr && strcmp(ifr, etag) != 0 && strcmp(ifr, lm) != 0)
+        rk = RANGE_NONE; /* the reader's copy is stale: send it all */
+    if (rk == RANGE_UNSAT) {
+        close(fd);
+        resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+        if (!resp)
+            return MHD_NO;
+        snprintf(cr, sizeof cr, "bytes */%" PRIu64, size);
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_RANGE, cr);
+        http_common_headers(r, resp);
+        ret = MHD_queue_response(r->conn, 416, resp);
+        MHD_destroy_response(resp);
+        return ret;
+    }
+    if (rk == RANGE_OK) {
+        status = 206;
+        resp = MHD_create_response_from_fd_at_offset64(last - first + 1, fd, first);
+        snprintf(cr, sizeof cr, "bytes %" PRIu64 "-%" PRIu64 "/%" PRIu64, first, last, size);
+    } else {
+        resp = MHD_create_response_from_fd_at_offset64(size, fd, 0);
+    }
+    if (!resp) {
+        close(fd);
+        return MHD_NO;
+    }
+    if (status == 206)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_RANGE, cr);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_LAST_MODIFIED, lm);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "public, max-age=86400");
+    MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
+    http_common_headers(r, resp);
+    ret = MHD_queue_response(r->conn, (unsigned)status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}

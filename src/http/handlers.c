@@ -1,0 +1,387 @@
+/* handlers.c: routes. Each handler fetches plain data from the store, renders, answers. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "core/log.h"
+#include "http/form.h"
+#include "http/http_int.h"
+#include "render/qr.h"
+#include "render/render.h"
+
+#define RELATED_MAX 5
+#define HOME_MAX 60
+
+enum page_kind { PK_HOME, PK_SECTION, PK_STORY, PK_SHARE, PK_QR, PK_QR_SVG, PK_TJSON, PK_TVTT };
+
+struct page_req {
+    enum page_kind kind;
+    int64_t id;
+    enum story_mode mode;
+    int lang_given; /* transcript language named in the path */
+    enum lang lang;
+    char slug[40];
+};
+
+static void ctx_init(struct req *r, struct page_ctx *c, const struct section_list *secs)
+{
+    memset(c, 0, sizeof *c);
+    c->ui = r->ui;
+    c->fs = r->fs;
+    c->site_name = r->app->site_name;
+    c->base_url = r->app->base_url;
+    c->asset_ver = r->app->asset_ver;
+    c->self_path = r->path;
+    c->sections = secs;
+}
+
+static enum MHD_Result server_error(struct req *r, const struct err *err)
+{
+    log_error("http", "%s %s: %s", r->method, r->path, err->msg);
+    return http_error(r, 500);
+}
+
+enum MHD_Result http_error(struct req *r, int status)
+{
+    struct page_ctx c;
+    struct section_list secs = { 0 };
+    struct err err = { 0 };
+    struct buf b;
+    size_t len;
+    char *html;
+
+    if (r->st)
+        r->st->ops->sections(r->st, &secs, &err);
+    ctx_init(r, &c, &secs);
+    buf_init(&b, 0);
+    page_error(&b, &c, status);
+    section_list_release(&secs);
+    html = http_splice(r, buf_cstr(&b), b.len, c.csrf_at, c.n_csrf, &len);
+    buf_release(&b);
+    return http_send(r, status, "text/html; charset=utf-8", html, len, "no-store");
+}
+
+static int parse_id(const char *s, size_t n, int64_t *out)
+{
+    int64_t v = 0;
+    if (n == 0 || n > 15)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return v > 0;
+}
+
+/* Map a path to a page; 0 when it names none. */
+static int route_page(const char *path, struct page_req *pr)
+{
+    const char *p, *slash;
+    size_t n;
+
+    memset(pr, 0, sizeof *pr);
+    if (strcmp(path, "/") == 0) {
+        pr->kind = PK_HOME;
+        return 1;
+    }
+    if (strncmp(path, "/section/", 9) == 0) {
+        p = path + 9;
+        n = strlen(p);
+        if (n == 0 || n >= sizeof pr->slug || strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789-") != n)
+            return 0;
+        memcpy(pr->slug, p, n + 1);
+        pr->kind = PK_SECTION;
+        return 1;
+    }
+    if (strncmp(path, "/story/", 7) != 0)
+        return 0;
+    p = path + 7;
+    slash = strchr(p, '/');
+    n = slash ? (size_t)(slash - p) : strlen(p);
+    if (!parse_id(p, n, &pr->id))
+        return 0;
+    pr->kind = PK_STORY;
+    pr->mode = MODE_ZH;
+    if (!slash)
+        return 1;
+    p = slash + 1;
+    if (strcmp(p, "en") == 0) {
+        pr->mode = MODE_EN;
+        return 1;
+    }
+    if (strcmp(p, "ce") == 0) {
+        pr->mode = MODE_CE;
+        return 1;
+    }
+    if (strcmp(p, "share") == 0) {
+        pr->kind = PK_SHARE;
+        return 1;
+    }
+    if (strcmp(p, "qr") == 0) {
+        pr->kind = PK_QR;
+        return 1;
+    }
+    if (strcmp(p, "qr.svg") == 0) {
+        pr->kind = PK_QR_SVG;
+        return 1;
+    }
+    if ((strncmp(p, "en/", 3) == 0 || strncmp(p, "zh/", 3) == 0) &&
+        lang_parse(p, 2, &pr->lang) == GZ_OK) {
+        pr->lang_given = 1;
+        p += 3;
+    }
+    if (strcmp(p, "transcript.json") == 0) {
+        pr->kind = PK_TJSON;
+        return 1;
+    }
+    if (strcmp(p, "transcript.vtt") == 0) {
+        pr->kind = PK_TVTT;
+        return 1;
+    }
+    return 0;
+}
+
+static void page_key(struct buf *k, const struct req *r, const struct page_req *pr)
+{
+    buf_printf(k, "%d:%lld:%d:%d:%d:%d:%s", (int)pr->kind, (long long)pr->id, (int)pr->mode,
+               pr->lang_given ? (int)pr->lang : -1, (int)r->ui, r->fs, pr->slug);
+}
+
+/* Render the page pr names into b; sets *status and *ctype. */
+static int render(struct req *r, const struct page_req *pr, struct buf *b, struct page_ctx *c,
+                  int *status, const char **ctype, struct err *err)
+{
+    struct store *st = r->st;
+    struct section_list secs = { 0 };
+    struct brief_list list = { 0 };
+    struct quiz_brief quiz = { 0 };
+    struct story *s = NULL;
+    int rc, have_quiz = 0;
+
+    *status = 200;
+    *ctype = "text/html; charset=utf-8";
+    rc = st->ops->sections(st, &secs, err);
+    if (rc != GZ_OK)
+        goto out;
+    ctx_init(r, c, &secs);
+    if (pr->kind == PK_HOME || pr->kind == PK_STORY) {
+        rc = st->ops->quiz_latest(st, &quiz, err);
+        if (rc == GZ_OK)
+            have_quiz = 1;
+        else if (rc != GZ_ENOTFOUND)
+            goto out;
+        rc = GZ_OK;
+    }
+    switch (pr->kind) {
+    case PK_HOME:
+        rc = st->ops->latest(st, NULL, HOME_MAX, &list, err);
+        if (rc == GZ_OK)
+            page_home(b, c, &list, have_quiz ? &quiz : NULL);
+        goto out;
+    case PK_SECTION: {
+        const struct section *sec = NULL;
+        for (size_t i = 0; i < secs.n; i++)
+            if (strcmp(secs.item[i].slug, pr->slug) == 0)
+                sec = &secs.item[i];
+        if (!sec) {
+            rc = GZ_ENOTFOUND;
+            goto out;
+        }
+        rc = st->ops->latest(st, pr->slug, HOME_MAX, &list, err);
+        if (rc == GZ_OK)
+            page_section(b, c, sec, &list);
+        goto out;
+    }
+    default:
+        break;
+    }
+    rc = st->ops->story_get(st, pr->id, &s, err);
+    if (rc != GZ_OK)
+        goto out;
+    switch (pr->kind) {
+    case PK_STORY: {
+        int both = s->l[LANG_EN].present && s->l[LANG_ZH].present;
+        if ((pr->mode == MODE_CE && !both) || (pr->mode == MODE_EN && !s->l[LANG_EN].present)) {
+            rc = GZ_ENOTFOUND;
+            goto out;
+        }
+        rc = st->ops->related(st, s->id, RELATED_MAX, &list, err);
+        if (rc == GZ_OK)
+            page_story(b, c, s, pr->mode, &list, have_quiz ? &quiz : NULL);
+        break;
+    }
+    case PK_SHARE:
+        page_share(b, c, s);
+        break;
+    case PK_QR:
+        page_qr(b, c, s);
+        break;
+    case PK_QR_SVG: {
+        struct buf url;
+        buf_init(&url, 0);
+        buf_printf(&url, "%s/story/%lld", r->app->base_url, (long long)s->id);
+        rc = qr_svg(b, buf_cstr(&url));
+        buf_release(&url);
+        *ctype = "image/svg+xml";
+        c->n_csrf = 0;
+        break;
+    }
+    case PK_TJSON:
+    case PK_TVTT: {
+        enum lang l = pr->lang_given ? pr->lang : story_narration_lang(s, MODE_ZH);
+        const struct story_lang *sl = &s->l[l];
+        if (!sl->present) {
+            rc = GZ_ENOTFOUND;
+            break;
+        }
+        if (pr->kind == PK_TJSON) {
+            struct buf url;
+            buf_init(&url, 0);
+            if (sl->audio)
+                buf_printf(&url, "/media/%s", sl->audio);
+            transcript_json(b, &sl->tr, sl->audio ? buf_cstr(&url) : NULL);
+            buf_putc(b, '\n');
+            buf_release(&url);
+            *ctype = "application/json";
+        } else {
+            transcript_vtt(b, &sl->tr);
+            *ctype = "text/vtt; charset=utf-8";
+        }
+        c->n_csrf = 0;
+        break;
+    }
+    default:
+        GZ_UNREACHABLE();
+    }
+out:
+    story_free(s);
+    brief_list_release(&list);
+    section_list_release(&secs);
+    quiz_brief_release(&quiz);
+    return rc;
+}
+
+static enum MHD_Result serve_page(struct req *r, const struct page_req *pr)
+{
+    struct cache *cache = r->app->cache;
+    struct cache_entry *e;
+    struct page_ctx c;
+    struct err err = { 0 };
+    struct buf key, b;
+    int64_t gen;
+    int rc, status;
+    const char *ctype, *cc;
+
+    rc = r->st->ops->generation(r->st, &gen, &err);
+    if (rc != GZ_OK)
+        return server_error(r, &err);
+    buf_init(&key, 0);
+    page_key(&key, r, pr);
+    e = cache_get(cache, buf_cstr(&key), gen);
+    if (!e) {
+        buf_init(&b, 8 << 20);
+        rc = render(r, pr, &b, &c, &status, &ctype, &err);
+        if (rc == GZ_OK && b.err)
+            rc = err_set(&err, GZ_ETOOBIG, "page too large");
+        if (rc != GZ_OK) {
+            buf_release(&b);
+            buf_release(&key);
+            if (rc == GZ_ENOTFOUND)
+                return http_error(r, 404);
+            if (rc == GZ_EINVAL)
+                return http_error(r, 400);
+            return server_error(r, &err);
+        }
+        {
+            size_t len;
+            char *data = buf_take(&b, &len);
+            e = cache_put(cache, buf_cstr(&key), gen, data, len, c.csrf_at, c.n_csrf, status,
+                          ctype);
+        }
+    }
+    buf_release(&key);
+    cc = "no-cache";
+    if (pr->kind == PK_TJSON || pr->kind == PK_TVTT || pr->kind == PK_QR_SVG) {
+        cc = "public, max-age=60";
+    }
+    r->cors = pr->kind == PK_TJSON || pr->kind == PK_TVTT;
+    return http_send_entry(r, e, cc);
+}
+
+/* POST /prefs/fs and /prefs/lang: a reader preference in a cookie, then back to the page. */
+static enum MHD_Result prefs(struct req *r, int is_fs)
+{
+    struct form f = { 0 };
+    const char *tok, *v, *origin, *back;
+    struct MHD_Response *resp;
+    enum MHD_Result ret;
+    char val[8];
+    enum lang l;
+
+    if (form_parse(&f, buf_cstr(&r->body), r->body.len) != GZ_OK)
+        return http_text(r, 400, "malformed form body\n");
+    origin = http_header(r, "Origin");
+    tok = form_get(&f, "csrf");
+    /* Double-submit: the field must equal the reader's HttpOnly cookie, compared in constant
+     * time; a cross-site Origin is refused outright. */
+    if (r->csrf_new || !tok || strlen(tok) != strlen(r->csrf) ||
+        sodium_memcmp(tok, r->csrf, strlen(r->csrf)) != 0 || (origin && !http_same_origin(r, origin))) {
+        form_release(&f);
+        return http_text(r, 403, "missing or wrong CSRF token: reload the page and try again\n");
+    }
+    v = form_get(&f, is_fs ? "fs" : "ui");
+    if (is_fs && v && v[0] >= '1' && v[0] <= '5' && v[1] == '\0') {
+        snprintf(val, sizeof val, "%c", v[0]);
+    } else if (!is_fs && v && lang_parse(v, strlen(v), &l) == GZ_OK) {
+        snprintf(val, sizeof val, "%s", lang_code(l));
+    } else {
+        form_release(&f);
+        return http_text(r, 400, is_fs ? "fs must be 1 to 5\n" : "ui must be en or zh\n");
+    }
+    back = form_local_path(form_get(&f, "back"));
+    resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+    if (!resp) {
+        form_release(&f);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, back);
+    http_set_cookie(r, resp, is_fs ? "gz_fs" : "gz_ui", val, 31536000, 0);
+    http_common_headers(r, resp);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    ret = MHD_queue_response(r->conn, 303, resp);
+    MHD_destroy_response(resp);
+    form_release(&f);
+    return ret;
+}
+
+enum MHD_Result handle(struct req *r)
+{
+    struct page_req pr;
+    const char *path = r->path;
+
+    if (r->is_post) {
+        if (strcmp(path, "/prefs/fs") == 0)
+            return prefs(r, 1);
+        if (strcmp(path, "/prefs/lang") == 0)
+            return prefs(r, 0);
+        return http_error(r, 404);
+    }
+    if (strncmp(path, "/static/", 8) == 0)
+        return files_static(r, path + 8);
+    if (strncmp(path, "/media/", 7) == 0)
+        return files_media(r, path + 7);
+    if (strcmp(path, "/healthz") == 0)
+        return http_text(r, 200, "ok\n");
+    if (strcmp(path, "/robots.txt") == 0)
+        return http_text(r, 200, "User-agent: *\nAllow: /\n");
+    if (strcmp(path, "/favicon.ico") == 0)
+        return files_static(r, "icon.svg");
+    if (route_page(path, &pr))
+        return serve_page(r, &pr);
+    return http_error(r, 404);
+}

@@ -1,0 +1,43 @@
+/*
+ * http.h: the web server. server_run() starts libmicrohttpd (epoll, one thread per core, each
+ * with its own store connection), answers until SIGINT/SIGTERM, then stops cleanly.
+ * Limits are explicit: header memory, body size, idle timeout, connections in all and per
+ * client. Requests with two Content-Length headers, or Content-Length with Transfer-Encoding,
+ * are refused with 400 and the connection is closed (libmicrohttpd 0.9.75 predates upstream's
+ * own checks).
+ */
+#ifndef GZ_HTTP_HTTP_H
+#define GZ_HTTP_HTTP_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "core/gz.h"
+
+#define HTTP_BODY_MAX (64 * 1024)       /* form posts */
+#define HTTP_HEADER_MEM (32 * 1024)     /* per-connection memory: bounds header size */
+#define HTTP_IDLE_TIMEOUT_S 30
+#define HTTP_CONN_MAX 1024
+#define HTTP_CONN_PER_CLIENT 256
+
+struct app {
+    char *data_dir, *db_path, *media_dir;
+    char *site_name;
+    char *base_url;      /* absolute, no trailing slash; "" = from the listen address */
+    int threads;         /* 0 = one per core */
+    int trust_proxy;     /* X-Forwarded-Proto: https makes cookies Secure */
+    char asset_ver[17];  /* hash of the embedded web assets */
+    struct cache *cache; /* rendered pages */
+    pthread_mutex_t stores_lock;
+    struct store *stores[256]; /* one per server thread, closed at stop */
+    size_t n_stores;
+};
+
+/* The cache-busting version of the embedded web assets: 16 hex digits and a NUL. */
+void files_asset_version(char out[17]);
+
+/* listen: "HOST:PORT" (PORT 0 picks a free one). Prints "listening on URL" on stdout once
+ * ready. Returns GZ_OK after a clean stop. */
+int server_run(struct app *app, const char *listen, struct err *err);
+
+#endif

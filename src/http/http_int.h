@@ -1,0 +1,57 @@
+/* http_int.h: shared inside src/http only. */
+#ifndef GZ_HTTP_HTTP_INT_H
+#define GZ_HTTP_HTTP_INT_H
+
+#include <microhttpd.h>
+
+#include "core/buf.h"
+#include "http/cache.h"
+#include "http/http.h"
+#include "model/story.h"
+#include "store/store.h"
+
+struct req {
+    struct app *app;
+    struct MHD_Connection *conn;
+    const char *method, *path;
+    int is_post;
+    int bad;          /* refused before the body: respond and close */
+    struct buf body;  /* POST body */
+    struct store *st; /* this thread's connection */
+    enum lang ui;
+    int fs;
+    char csrf[48];    /* the reader's token (cookie), or a new one */
+    int csrf_new;     /* set the cookie on this response */
+    int secure;       /* served over TLS (per trusted proxy) */
+    int cors;         /* public data: Access-Control-Allow-Origin: * */
+};
+
+/* Responses. Each queues a response and returns the MHD result. */
+enum MHD_Result http_send(struct req *r, int status, const char *ctype, char *body_owned,
+                          size_t len, const char *cache_control);
+enum MHD_Result http_send_entry(struct req *r, struct cache_entry *e, const char *cache_control);
+enum MHD_Result http_redirect(struct req *r, int status, const char *location);
+enum MHD_Result http_error(struct req *r, int status);
+enum MHD_Result http_text(struct req *r, int status, const char *text);
+/* A copy of data[0..len) with the reader's CSRF token written at each offset in at[]. */
+char *http_splice(struct req *r, const char *data, size_t len, const size_t *at, size_t n,
+                  size_t *out_len);
+/* 1 when origin (an Origin header) is this site: the configured base URL or scheme://Host. */
+int http_same_origin(struct req *r, const char *origin);
+/* Headers every response carries (security, CSRF cookie). */
+void http_common_headers(struct req *r, struct MHD_Response *resp);
+/* Request values. */
+const char *http_header(struct req *r, const char *name);
+const char *http_query(struct req *r, const char *name);
+const char *http_cookie(struct req *r, const char *name);
+/* Set-Cookie with the site's flags (HttpOnly optional); value must be cookie-safe. */
+void http_set_cookie(struct req *r, struct MHD_Response *resp, const char *name,
+                     const char *value, long max_age, int http_only);
+
+/* handlers.c */
+enum MHD_Result handle(struct req *r);
+/* files.c */
+enum MHD_Result files_static(struct req *r, const char *name);
+enum MHD_Result files_media(struct req *r, const char *name);
+
+#endif

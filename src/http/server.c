@@ -1,0 +1,419 @@
+/* server.c: libmicrohttpd glue: limits, request lifecycle, common headers, responses. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "core/log.h"
+#include "http/http_int.h"
+
+static const char csp[] = "default-src 'self'; img-src 'self' data:; media-src 'self'; "
+                          "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+                          "form-action 'self'";
+
+static _Thread_local struct store *tl_store;
+
+static struct store *thread_store(struct app *app)
+{
+    struct err err = { 0 };
+
+    if (tl_store)
+        return tl_store;
+    if (store_open_sqlite(app->db_path, &tl_store, &err) != GZ_OK) {
+        log_error("http", "cannot open store: %s", err.msg);
+        return NULL;
+    }
+    pthread_mutex_lock(&app->stores_lock);
+    if (app->n_stores < GZ_NELEM(app->stores)) {
+        app->stores[app->n_stores++] = tl_store;
+    }
+    pthread_mutex_unlock(&app->stores_lock);
+    return tl_store;
+}
+
+const char *http_header(struct req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *http_query(struct req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *http_cookie(struct req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}
+
+void http_set_cookie(struct req *r, struct MHD_Response *resp, const char *name,
+                     const char *value, long max_age, int http_only)
+{
+    char line[256];
+    int n = snprintf(line, sizeof line, "%s=%s; Path=/; SameSite=Lax%s%s", name, value,
+                     http_only ? "; HttpOnly" : "", r->secure ? "; Secure" : "");
+    if (n > 0 && (size_t)n < sizeof line && max_age > 0)
+        snprintf(line + n, sizeof line - (size_t)n, "; Max-Age=%ld", max_age);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, line);
+}
+
+void http_common_headers(struct req *r, struct MHD_Response *resp)
+{
+    MHD_add_response_header(resp, "Content-Security-Policy", csp);
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "strict-origin-when-cross-origin");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
+    MHD_add_response_header(resp, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+    if (r->secure)
+        MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
+    if (r->bad)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+}
+
+static enum MHD_Result queue(struct req *r, int status, struct MHD_Response *resp,
+                             const char *ctype, const char *cache_control)
+{
+    enum MHD_Result ret;
+
+    if (!resp)
+        return MHD_NO;
+    http_common_headers(r, resp);
+    if (ctype)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+                            cache_control ? cache_control : "no-cache");
+    if (r->csrf_new)
+        http_set_cookie(r, resp, "gz_csrf", r->csrf, 0, 1);
+    if (r->cors)
+        MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
+    ret = MHD_queue_response(r->conn, (unsigned)status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+enum MHD_Result http_send(struct req *r, int status, const char *ctype, char *body_owned,
+                          size_t len, const char *cache_control)
+{
+    struct MHD_Response *resp =
+            MHD_create_response_from_buffer(len, body_owned, MHD_RESPMEM_MUST_FREE);
+    if (!resp) {
+        free(body_owned);
+        return MHD_NO;
+    }
+    return queue(r, status, resp, ctype, cache_control);
+}
+
+struct entry_hold {
+    struct cache *cache;
+    struct cache_entry *e;
+};
+
+static void entry_release(void *cls)
+{
+    struct entry_hold *h = cls;
+    cache_unref(h->cache, h->e);
+    free(h);
+}
+
+enum MHD_Result http_send_entry(struct req *r, struct cache_entry *e, const char *cache_control)
+{
+    struct MHD_IoVec iov[2 * CSRF_SLOTS_MAX + 1];
+    struct entry_hold *h = xmalloc(sizeof *h);
+    struct MHD_Response *resp;
+    size_t at = 0, n = 0, tl = strlen(r->csrf);
+
+    /* The cached page with the reader's token spliced into each slot, without copying. */
+    for (size_t i = 0; i < e->n_csrf; i++) {
+        iov[n].iov_base = e->data + at;
+        iov[n++].iov_len = e->csrf_at[i] - at;
+        iov[n].iov_base = r->csrf;
+        iov[n++].iov_len = tl;
+        at = e->csrf_at[i];
+    }
+    iov[n].iov_base = e->data + at;
+    iov[n++].iov_len = e->len - at;
+    h->cache = r->app->cache;
+    h->e = e;
+    resp = MHD_create_response_from_iovec(iov, (unsigned)n, entry_release, h);
+    if (!resp) {
+        entry_release(h);
+        return MHD_NO;
+    }
+    return queue(r, e->status, resp, e->ctype, cache_control);
+}
+
+char *http_splice(struct req *r, const char *data, size_t len, const size_t *at, size_t n,
+                  size_t *out_len)
+{
+    struct buf out;
+    size_t from = 0;
+
+    buf_init(&out, 0);
+    for (size_t i = 0; i < n; i++) {
+        buf_append(&out, data + from, at[i] - from);
+        buf_puts(&out, r->csrf);
+        from = at[i];
+    }
+    buf_append(&out, data + from, len - from);
+    return buf_take(&out, out_len);
+}
+
+int http_same_origin(struct req *r, const char *origin)
+{
+    const char *host = http_header(r, MHD_HTTP_HEADER_HOST);
+    const char *scheme = r->secure ? "https://" : "http://";
+    size_t sl = strlen(scheme);
+
+    if (r->app->base_url && strcmp(origin, r->app->base_url) == 0)
+        return 1;
+    return host && strncmp(origin, scheme, sl) == 0 && strcmp(origin + sl, host) == 0;
+}
+
+enum MHD_Result http_text(struct req *r, int status, const char *text)
+{
+    return http_send(r, status, "text/plain; charset=utf-8", xstrdup(text), strlen(text), NULL);
+}
+
+enum MHD_Result http_redirect(struct req *r, int status, const char *location)
+{
+    struct MHD_Response *resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+    if (!resp)
+        return MHD_NO;
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, location);
+    return queue(r, status, resp, NULL, NULL);
+}
+
+/* Count the headers named name (case-insensitive). */
+struct hdr_count {
+    const char *name;
+    int n;
+};
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    const char *value)
+{
+    struct hdr_count *c = cls;
+    (void)kind;
+    (void)value;
+    if (strcasecmp(key, c->name) == 0)
+        c->n++;
+    return MHD_YES;
+}
+
+/* Request smuggling guard: duplicate Content-Length, or Content-Length with
+ * Transfer-Encoding, means two parsers could disagree about where the body ends. */
+static int ambiguous_framing(struct MHD_Connection *conn)
+{
+    struct hdr_count cl = { "Content-Length", 0 }, te = { "Transfer-Encoding", 0 };
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, count_header, &cl);
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, count_header, &te);
+    return cl.n > 1 || te.n > 1 || (cl.n && te.n);
+}
+
+static void pick_csrf(struct req *r)
+{
+    const char *c = http_cookie(r, "gz_csrf");
+    unsigned char rnd[32];
+    size_t n = c ? strlen(c) : 0;
+    int ok = n >= 32 && n < sizeof r->csrf;
+
+    for (size_t i = 0; ok && i < n; i++) {
+        char ch = c[i];
+        ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+             ch == '-' || ch == '_';
+    }
+    if (ok) {
+        memcpy(r->csrf, c, n + 1);
+        return;
+    }
+    randombytes_buf(rnd, sizeof rnd);
+    sodium_bin2base64(r->csrf, sizeof r->csrf, rnd, sizeof rnd,
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    r->csrf_new = 1;
+}
+
+static enum lang pick_ui(struct req *r)
+{
+    const char *c = http_cookie(r, "gz_ui");
+    const char *al;
+    enum lang l;
+
+    if (c && lang_parse(c, strlen(c), &l) == GZ_OK)
+        return l;
+    /* Accept-Language: the first of zh / en named wins; Chinese when neither is. */
+    al = http_header(r, MHD_HTTP_HEADER_ACCEPT_LANGUAGE);
+    for (const char *p = al; p && *p; p++) {
+        if ((p == al || p[-1] == ',' || p[-1] == ' ') && (p[0] == 'z' || p[0] == 'Z') &&
+            (p[1] == 'h' || p[1] == 'H'))
+            return LANG_ZH;
+        if ((p == al || p[-1] == ',' || p[-1] == ' ') && (p[0] == 'e' || p[0] == 'E') &&
+            (p[1] == 'n' || p[1] == 'N') && (p[2] == '\0' || p[2] == '-' || p[2] == ',' ||
+                                             p[2] == ';'))
+            return LANG_EN;
+    }
+    return LANG_ZH;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    struct app *app = cls;
+    struct req *r = *con_cls;
+    const char *fs, *proto;
+
+    (void)version;
+    if (!r) {
+        r = xcalloc(1, sizeof *r);
+        *con_cls = r;
+        r->app = app;
+        r->conn = conn;
+        r->method = method;
+        r->path = url;
+        buf_init(&r->body, HTTP_BODY_MAX);
+        r->is_post = strcmp(method, "POST") == 0;
+        if (ambiguous_framing(conn)) {
+            r->bad = 1;
+            return http_text(r, 400, "ambiguous request framing: conflicting Content-Length or "
+                                     "Transfer-Encoding headers\n");
+        }
+        if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 && !r->is_post) {
+            struct MHD_Response *resp;
+            r->bad = 1;
+            resp = MHD_create_response_from_buffer(19, (void *)"method not allowed\n",
+                                                   MHD_RESPMEM_PERSISTENT);
+            MHD_add_response_header(resp, "Allow", "GET, HEAD, POST");
+            return queue(r, 405, resp, "text/plain; charset=utf-8", NULL);
+        }
+        {
+            const char *cl = http_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
+            if (cl && strtoull(cl, NULL, 10) > HTTP_BODY_MAX) {
+                r->bad = 1;
+                return http_text(r, 413, "request body too large\n");
+            }
+        }
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        if (!r->bad)
+            buf_append(&r->body, upload_data, *upload_data_size);
+        *upload_data_size = 0;
+        if (r->body.err && !r->bad) {
+            r->bad = 1;
+            return http_text(r, 413, "request body too large\n");
+        }
+        return MHD_YES;
+    }
+    if (r->bad)
+        return MHD_YES; /* already answered */
+
+    proto = app->trust_proxy ? http_header(r, "X-Forwarded-Proto") : NULL;
+    r->secure = proto && strcmp(proto, "https") == 0;
+    r->st = thread_store(app);
+    r->ui = pick_ui(r);
+    fs = http_cookie(r, "gz_fs");
+    r->fs = fs && fs[0] >= '1' && fs[0] <= '5' && fs[1] == '\0' ? fs[0] - '0' : FS_DEFAULT;
+    pick_csrf(r);
+    if (!r->st)
+        return http_text(r, 503, "database unavailable\n");
+    return handle(r);
+}
+
+static void on_done(void *cls, struct MHD_Connection *conn, void **con_cls,
+                    enum MHD_RequestTerminationCode toe)
+{
+    struct req *r = *con_cls;
+    (void)cls;
+    (void)conn;
+    (void)toe;
+    if (!r)
+        return;
+    buf_release(&r->body);
+    free(r);
+    *con_cls = NULL;
+}
+
+static int parse_listen(const char *listen, struct sockaddr_in *sa)
+{
+    const char *colon = strrchr(listen, ':');
+    char host[64];
+    char *end;
+    long port;
+
+    if (!colon || (size_t)(colon - listen) >= sizeof host)
+        return GZ_EINVAL;
+    memcpy(host, listen, (size_t)(colon - listen));
+    host[colon - listen] = '\0';
+    port = strtol(colon + 1, &end, 10);
+    if (*end || port < 0 || port > 65535)
+        return GZ_EINVAL;
+    memset(sa, 0, sizeof *sa);
+    sa->sin_family = AF_INET;
+    sa->sin_port = htons((uint16_t)port);
+    if (inet_pton(AF_INET, host[0] ? host : "0.0.0.0", &sa->sin_addr) != 1)
+        return GZ_EINVAL;
+    return GZ_OK;
+}
+
+int server_run(struct app *app, const char *listen, struct err *err)
+{
+    struct sockaddr_in sa;
+    struct MHD_Daemon *d;
+    const union MHD_DaemonInfo *info;
+    sigset_t set;
+    int sig, threads = app->threads;
+    char host[INET_ADDRSTRLEN];
+
+    if (parse_listen(listen, &sa) != GZ_OK)
+        return err_set(err, GZ_EINVAL, "bad --listen '%s': want HOST:PORT (IPv4)", listen);
+    if (threads <= 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = n > 0 && n < 64 ? (int)n : 2;
+    }
+    /* Signals go to the main thread's sigwait, not to server threads. */
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+                         on_request, app, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+                         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+                         MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONN_MAX,
+                         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTP_CONN_PER_CLIENT,
+                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_IDLE_TIMEOUT_S,
+                         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_HEADER_MEM,
+                         MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED,
+                         on_done, app, MHD_OPTION_END);
+    if (!d)
+        return err_set(err, GZ_EIO, "cannot listen on '%s' (address in use?)", listen);
+    info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    inet_ntop(AF_INET, &sa.sin_addr, host, sizeof host);
+    if (!app->base_url || !*app->base_url) {
+        struct buf u;
+        buf_init(&u, 0);
+        buf_printf(&u, "http://%s:%u", strcmp(host, "0.0.0.0") ? host : "127.0.0.1",
+                   info ? info->port : 0);
+        free(app->base_url);
+        app->base_url = buf_take(&u, NULL);
+    }
+    printf("listening on http://%s:%u\n", host, info ? info->port : 0);
+    fflush(stdout);
+    log_info("http", "serving '%s' with %d threads", app->data_dir, threads);
+    sigwait(&set, &sig);
+    log_info("http", "stopping on signal %d", sig);
+    MHD_stop_daemon(d);
+    for (size_t i = 0; i < app->n_stores; i++)
+        store_close(app->stores[i]);
+    app->n_stores = 0;
+    return GZ_OK;
+}

@@ -1,0 +1,289 @@
+/*
+ * main.c: the gazette command. Parses arguments, wires the modules together; the only file
+ * that knows every module.
+ *   gazette serve [--listen HOST:PORT] [--data DIR] [--no-demo] [--base-url URL] [--threads N]
+ *   gazette import [--data DIR] FILE...
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "core/buf.h"
+#include "core/embed.h"
+#include "core/log.h"
+#include "http/cache.h"
+#include "http/http.h"
+#include "model/bundle.h"
+#include "store/store.h"
+
+static const char usage[] =
+        "usage: gazette <command> [options]\n"
+        "\n"
+        "  serve  [--listen HOST:PORT] [--data DIR] [--no-demo] [--base-url URL]\n"
+        "         [--threads N] [--trust-proxy]\n"
+        "         serve the site (default 127.0.0.1:8080, data in ./data); a new, empty\n"
+        "         data folder is seeded with the demo stories unless --no-demo\n"
+        "  import [--data DIR] [--check] FILE...\n"
+        "         load article bundles (docs/BUNDLE.md); --check validates only\n"
+        "  help   this text\n";
+
+struct paths {
+    char *data, *db, *media;
+};
+
+static int make_dir(const char *p, struct err *err)
+{
+    if (mkdir(p, 0755) != 0 && errno != EEXIST)
+        return err_set(err, GZ_EIO, "cannot create folder '%s': %s", p, strerror(errno));
+    return GZ_OK;
+}
+
+static int paths_init(struct paths *p, const char *data, struct err *err)
+{
+    struct buf b;
+    int rc;
+
+    p->data = xstrdup(data);
+    buf_init(&b, 0);
+    buf_printf(&b, "%s/gazette.db", data);
+    p->db = buf_take(&b, NULL);
+    buf_printf(&b, "%s/media", data);
+    p->media = buf_take(&b, NULL);
+    rc = make_dir(p->data, err);
+    if (rc == GZ_OK)
+        rc = make_dir(p->media, err);
+    return rc;
+}
+
+static void paths_release(struct paths *p)
+{
+    free(p->data);
+    free(p->db);
+    free(p->media);
+}
+
+/* Load one bundle text and store it. Problems go to stderr prefixed with name. */
+static int import_one(struct store *st, const char *name, const char *json, size_t len,
+                      const char *base_dir, const char *media, int check)
+{
+    struct bundle_opts o = { base_dir, media, check };
+    struct story *s = NULL;
+    struct buf problems;
+    struct err err = { 0 };
+    int64_t id = 0;
+    int rc;
+
+    buf_init(&problems, 0);
+    rc = bundle_load(json, len, &o, &s, &problems);
+    if (rc != GZ_OK) {
+        for (const char *line = buf_cstr(&problems); *line;) {
+            const char *nl = strchr(line, '\n');
+            size_t n = nl ? (size_t)(nl - line) : strlen(line);
+            fprintf(stderr, "%s: %.*s\n", name, (int)n, line);
+            line += n + (nl != NULL);
+        }
+        goto out;
+    }
+    if (check) {
+        printf("%s: ok\n", name);
+        goto out;
+    }
+    rc = st->ops->story_put(st, s, &id, &err);
+    if (rc != GZ_OK)
+        fprintf(stderr, "%s: cannot store: %s\n", name, err.msg);
+    else
+        printf("%s: imported as story %lld (/story/%lld)\n", name, (long long)id,
+               (long long)id);
+out:
+    story_free(s);
+    buf_release(&problems);
+    return rc;
+}
+
+static int read_file(const char *path, struct buf *out, struct err *err)
+{
+    FILE *f = fopen(path, "rb");
+    char chunk[65536];
+    size_t n;
+
+    if (!f)
+        return err_set(err, GZ_EIO, "cannot open '%s': %s", path, strerror(errno));
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        buf_append(out, chunk, n);
+    fclose(f);
+    if (out->err)
+        return err_set(err, GZ_ETOOBIG, "'%s' is larger than %zu bytes", path, out->max);
+    return GZ_OK;
+}
+
+static int seed_demo(struct store *st, const char *media, struct err *err)
+{
+    struct buf seeded;
+    int rc;
+
+    buf_init(&seeded, 0);
+    rc = st->ops->setting_get(st, "demo_seeded", &seeded, err);
+    buf_release(&seeded);
+    if (rc == GZ_OK)
+        return GZ_OK;
+    if (rc != GZ_ENOTFOUND)
+        return rc;
+    log_info("demo", "seeding %zu demo stories (narration by espeak-ng)", embed_demo_n);
+    for (size_t i = 0; i < embed_demo_n; i++) {
+        rc = import_one(st, embed_demo[i].name, (const char *)embed_demo[i].data,
+                        embed_demo[i].len, NULL, media, 0);
+        if (rc != GZ_OK)
+            return err_set(err, rc, "demo bundle '%s' failed", embed_demo[i].name);
+    }
+    return st->ops->setting_put(st, "demo_seeded", "1", err);
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+    const char *listen = "127.0.0.1:8080", *data = "data";
+    struct app app;
+    struct paths p = { 0 };
+    struct store *st = NULL;
+    struct err err = { 0 };
+    int demo = 1, rc;
+    int64_t count = 0;
+
+    memset(&app, 0, sizeof app);
+    app.site_name = xstrdup("Gazette");
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc)
+            listen = argv[++i];
+        else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
+            data = argv[++i];
+        else if (strcmp(argv[i], "--no-demo") == 0)
+            demo = 0;
+        else if (strcmp(argv[i], "--base-url") == 0 && i + 1 < argc)
+            app.base_url = xstrdup(argv[++i]);
+        else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc)
+            app.threads = (int)strtol(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--trust-proxy") == 0)
+            app.trust_proxy = 1;
+        else {
+            fprintf(stderr, "gazette serve: unknown option '%s'\n%s", argv[i], usage);
+            return 2;
+        }
+    }
+    if (app.base_url) {
+        size_t n = strlen(app.base_url);
+        while (n && app.base_url[n - 1] == '/')
+            app.base_url[--n] = '\0';
+    }
+    rc = paths_init(&p, data, &err);
+    if (rc == GZ_OK)
+        rc = store_open_sqlite(p.db, &st, &err);
+    if (rc == GZ_OK)
+        rc = st->ops->story_count(st, &count, &err);
+    if (rc == GZ_OK && demo && count == 0)
+        rc = seed_demo(st, p.media, &err);
+    store_close(st);
+    if (rc != GZ_OK) {
+        fprintf(stderr, "gazette serve: %s\n", err.msg);
+        goto out;
+    }
+    app.data_dir = p.data;
+    app.db_path = p.db;
+    app.media_dir = p.media;
+    app.cache = cache_new(4096);
+    pthread_mutex_init(&app.stores_lock, NULL);
+    files_asset_version(app.asset_ver);
+    rc = server_run(&app, listen, &err);
+    if (rc != GZ_OK)
+        fprintf(stderr, "gazette serve: %s\n", err.msg);
+    cache_free(app.cache);
+    pthread_mutex_destroy(&app.stores_lock);
+out:
+    paths_release(&p);
+    free(app.site_name);
+    free(app.base_url);
+    return rc == GZ_OK ? 0 : 1;
+}
+
+static int cmd_import(int argc, char **argv)
+{
+    const char *data = "data";
+    struct paths p = { 0 };
+    struct store *st = NULL;
+    struct err err = { 0 };
+    int check = 0, failed = 0, files = 0, rc;
+
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
+            data = argv[++i];
+        else if (strcmp(argv[i], "--check") == 0)
+            check = 1;
+        else if (argv[i][0] == '-' && argv[i][1]) {
+            fprintf(stderr, "gazette import: unknown option '%s'\n%s", argv[i], usage);
+            return 2;
+        } else
+            files++;
+    }
+    if (!files) {
+        fprintf(stderr, "gazette import: no bundle given\n%s", usage);
+        return 2;
+    }
+    rc = paths_init(&p, data, &err);
+    if (rc == GZ_OK)
+        rc = store_open_sqlite(p.db, &st, &err);
+    if (rc != GZ_OK) {
+        fprintf(stderr, "gazette import: %s\n", err.msg);
+        paths_release(&p);
+        return 1;
+    }
+    for (int i = 0; i < argc; i++) {
+        struct buf text;
+        char *dir, *slash;
+        if (strcmp(argv[i], "--data") == 0) {
+            i++;
+            continue;
+        }
+        if (strcmp(argv[i], "--check") == 0)
+            continue;
+        buf_init(&text, 16 << 20);
+        dir = xstrdup(argv[i]);
+        slash = strrchr(dir, '/');
+        if (slash)
+            *slash = '\0';
+        else
+            dir[0] = '.', dir[1] = '\0'; /* fits: dir holds at least the file name */
+        if (read_file(argv[i], &text, &err) != GZ_OK) {
+            fprintf(stderr, "%s: %s\n", argv[i], err.msg);
+            failed++;
+        } else if (import_one(st, argv[i], buf_cstr(&text), text.len, dir, p.media, check) !=
+                   GZ_OK) {
+            failed++;
+        }
+        free(dir);
+        buf_release(&text);
+    }
+    store_close(st);
+    paths_release(&p);
+    return failed ? 2 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (sodium_init() < 0) {
+        fprintf(stderr, "gazette: libsodium failed to initialise\n");
+        return 1;
+    }
+    if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0) {
+        fputs(usage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (strcmp(argv[1], "serve") == 0)
+        return cmd_serve(argc - 2, argv + 2);
+    if (strcmp(argv[1], "import") == 0)
+        return cmd_import(argc - 2, argv + 2);
+    fprintf(stderr, "gazette: unknown command '%s'\n%s", argv[1], usage);
+    return 2;
+}

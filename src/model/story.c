@@ -1,0 +1,344 @@
+#include "model/story.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+const char *lang_code(enum lang l)
+{
+    return l == LANG_ZH ? "zh" : "en";
+}
+
+int lang_parse(const char *s, size_t n, enum lang *out)
+{
+    if (n == 2 && memcmp(s, "en", 2) == 0)
+        *out = LANG_EN;
+    else if (n == 2 && memcmp(s, "zh", 2) == 0)
+        *out = LANG_ZH;
+    else
+        return GZ_EINVAL;
+    return GZ_OK;
+}
+
+void transcript_release(struct transcript *t)
+{
+    for (size_t i = 0; i < t->n_para; i++) {
+        for (size_t j = 0; j < t->para[i].n_sent; j++)
+            free(t->para[i].sent[j].text);
+        free(t->para[i].sent);
+    }
+    free(t->para);
+    t->para = NULL;
+    t->n_para = 0;
+    t->end = NAN;
+}
+
+static int parse_start(json_t *v, double *out)
+{
+    if (!v || json_is_null(v)) {
+        *out = NAN;
+        return GZ_OK;
+    }
+    if (!json_is_number(v))
+        return GZ_EINVAL;
+    *out = json_number_value(v);
+    if (!isfinite(*out) || *out < 0 || *out > 86400.0 * 7)
+        return GZ_EINVAL;
+    return GZ_OK;
+}
+
+int transcript_parse(const char *json, size_t len, struct transcript *t, struct err *err)
+{
+    json_error_t jerr;
+    json_t *root = NULL, *list;
+    int rc = GZ_OK;
+    size_t np;
+
+    t->para = NULL;
+    t->n_para = 0;
+    t->end = NAN;
+    root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root) {
+        rc = err_set(err, GZ_EINVAL, "transcript: invalid JSON at line %d: %s", jerr.line,
+                     jerr.text);
+        goto out;
+    }
+    list = json_is_object(root) ? json_object_get(root, "text") : root;
+    if (!json_is_array(list)) {
+        rc = err_set(err, GZ_EINVAL, "transcript: 'text' must be a list of paragraphs");
+        goto out;
+    }
+    np = json_array_size(list);
+    t->para = xcalloc(np ? np : 1, sizeof *t->para);
+    for (size_t i = 0; i < np; i++) {
+        json_t *p = json_array_get(list, i);
+        size_t ns;
+
+        if (!json_is_array(p)) {
+            rc = err_set(err, GZ_EINVAL, "transcript: text[%zu] must be a list of segments", i);
+            goto out;
+        }
+        ns = json_array_size(p);
+        /* The final [{"start":end,"text":""}] is the end-of-speech marker, not a paragraph. */
+        if (i == np - 1 && ns == 1) {
+            json_t *seg = json_array_get(p, 0);
+            json_t *tx = json_object_get(seg, "text");
+            if (json_is_string(tx) && json_string_length(tx) == 0) {
+                if (parse_start(json_object_get(seg, "start"), &t->end) != GZ_OK) {
+                    rc = err_set(err, GZ_EINVAL, "transcript: final segment has a bad start");
+                    goto out;
+                }
+                break;
+            }
+        }
+        t->para[t->n_para].sent = xcalloc(ns ? ns : 1, sizeof(struct sent));
+        t->n_para++;
+        for (size_t j = 0; j < ns; j++) {
+            json_t *seg = json_array_get(p, j);
+            json_t *tx = json_object_get(seg, "text");
+            struct sent *s = &t->para[t->n_para - 1].sent[j];
+
+            if (!json_is_object(seg) || !json_is_string(tx)) {
+                rc = err_set(err, GZ_EINVAL, "transcript: text[%zu][%zu] needs a string 'text'",
+                             i, j);
+                goto out;
+            }
+            if (parse_start(json_object_get(seg, "start"), &s->start) != GZ_OK) {
+                rc = err_set(err, GZ_EINVAL,
+                             "transcript: text[%zu][%zu].start must be null or seconds >= 0", i,
+                             j);
+                goto out;
+            }
+            s->text = xstrndup(json_string_value(tx), json_string_length(tx));
+            t->para[t->n_para - 1].n_sent++;
+        }
+    }
+out:
+    if (rc != GZ_OK)
+        transcript_release(t);
+    json_decref(root);
+    return rc;
+}
+
+void json_str(struct buf *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t run = 0;
+
+    buf_putc(b, '"');
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        const char *esc = NULL;
+        char u[6];
+
+        if (c == '"')
+            esc = "\\\"";
+        else if (c == '\\')
+            esc = "\\\\";
+        else if (c == '\n')
+            esc = "\\n";
+        else if (c == '\t')
+            esc = "\\t";
+        else if (c == '\r')
+            esc = "\\r";
+        else if (c == '/' && i > 0 && s[i - 1] == '<')
+            esc = "\\/";
+        else if (c < 0x20) {
+            memcpy(u, "\\u00", 4);
+            u[4] = hex[c >> 4];
+            u[5] = hex[c & 15];
+        } else if (c == 0xe2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+                   ((unsigned char)s[i + 2] == 0xa8 || (unsigned char)s[i + 2] == 0xa9)) {
+            esc = (unsigned char)s[i + 2] == 0xa8 ? "\\u2028" : "\\u2029";
+        } else {
+            run++;
+            continue;
+        }
+        buf_append(b, s + i - run, run);
+        run = 0;
+        if (esc) {
+            buf_puts(b, esc);
+            if (esc[1] == 'u' && esc[2] == '2')
+                i += 2;
+        } else {
+            buf_append(b, u, 6);
+        }
+    }
+    buf_append(b, s + n - run, run);
+    buf_putc(b, '"');
+}
+
+static void start_json(struct buf *b, double start)
+{
+    if (isnan(start))
+        buf_puts(b, "null");
+    else
+        buf_seconds(b, start);
+}
+
+void transcript_body_json(struct buf *b, const struct transcript *t)
+{
+    buf_putc(b, '[');
+    for (size_t i = 0; i < t->n_para; i++) {
+        const struct para *p = &t->para[i];
+        if (i)
+            buf_putc(b, ',');
+        buf_putc(b, '[');
+        for (size_t j = 0; j < p->n_sent; j++) {
+            if (j)
+                buf_putc(b, ',');
+            buf_puts(b, "{\"start\":");
+            start_json(b, p->sent[j].start);
+            buf_puts(b, ",\"text\":");
+            json_str(b, p->sent[j].text, strlen(p->sent[j].text));
+            buf_putc(b, '}');
+        }
+        buf_putc(b, ']');
+    }
+    if (!isnan(t->end)) {
+        if (t->n_para)
+            buf_putc(b, ',');
+        buf_puts(b, "[{\"start\":");
+        buf_seconds(b, t->end);
+        buf_puts(b, ",\"text\":\"\"}]");
+    }
+    buf_putc(b, ']');
+}
+
+void transcript_json(struct buf *b, const struct transcript *t, const char *url)
+{
+    buf_puts(b, "{\"text\":");
+    transcript_body_json(b, t);
+    buf_puts(b, ",\"url\":");
+    if (url)
+        json_str(b, url, strlen(url));
+    else
+        buf_puts(b, "null");
+    buf_putc(b, '}');
+}
+
+static void vtt_time(struct buf *b, double s)
+{
+    long ms = lround(s * 1000.0);
+    buf_printf(b, "%02ld:%02ld:%02ld.%03ld", ms / 3600000, ms / 60000 % 60, ms / 1000 % 60,
+               ms % 1000);
+}
+
+/* Start of the next spoken sentence after (pi, si), else the end of speech. */
+static double next_start(const struct transcript *t, size_t pi, size_t si)
+{
+    for (size_t i = pi; i < t->n_para; i++)
+        for (size_t j = i == pi ? si + 1 : 0; j < t->para[i].n_sent; j++)
+            if (!isnan(t->para[i].sent[j].start))
+                return t->para[i].sent[j].start;
+    return t->end;
+}
+
+void transcript_vtt(struct buf *b, const struct transcript *t)
+{
+    size_t cue = 0;
+
+    buf_puts(b, "WEBVTT\n");
+    for (size_t i = 0; i < t->n_para; i++) {
+        for (size_t j = 0; j < t->para[i].n_sent; j++) {
+            const struct sent *s = &t->para[i].sent[j];
+            double end;
+            const char *p;
+
+            if (isnan(s->start))
+                continue;
+            end = next_start(t, i, j);
+            if (isnan(end) || end <= s->start)
+                end = s->start + 5.0;
+            buf_printf(b, "\n%zu\n", ++cue);
+            vtt_time(b, s->start);
+            buf_puts(b, " --> ");
+            vtt_time(b, end);
+            buf_putc(b, '\n');
+            /* A cue's text may not hold "-->" or a blank line; escape & and <. */
+            for (p = s->text; *p; p++) {
+                if (*p == '&')
+                    buf_puts(b, "&amp;");
+                else if (*p == '<')
+                    buf_puts(b, "&lt;");
+                else if (*p == '>')
+                    buf_puts(b, "&gt;");
+                else if (*p == '\n' || *p == '\r')
+                    buf_putc(b, ' ');
+                else
+                    buf_putc(b, *p);
+            }
+            buf_putc(b, '\n');
+        }
+    }
+}
+
+size_t transcript_n_spoken(const struct transcript *t)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < t->n_para; i++)
+        for (size_t j = 0; j < t->para[i].n_sent; j++)
+            n += !isnan(t->para[i].sent[j].start);
+    return n;
+}
+
+void story_free(struct story *s)
+{
+    if (!s)
+        return;
+    free(s->slug);
+    free(s->section_slug);
+    free(s->section_zh);
+    free(s->section_en);
+    free(s->tags);
+    free(s->copyright);
+    free(s->pairs);
+    for (int i = 0; i < LANG_COUNT; i++) {
+        struct story_lang *l = &s->l[i];
+        free(l->headline);
+        free(l->standfirst);
+        free(l->summary);
+        free(l->byline);
+        free(l->audio);
+        transcript_release(&l->tr);
+    }
+    free(s);
+}
+
+void brief_list_release(struct brief_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        struct story_brief *b = &l->item[i];
+        free(b->section_slug);
+        free(b->section_zh);
+        free(b->section_en);
+        for (int k = 0; k < LANG_COUNT; k++) {
+            free(b->headline[k]);
+            free(b->summary[k]);
+        }
+    }
+    free(l->item);
+    l->item = NULL;
+    l->n = 0;
+}
+
+void section_list_release(struct section_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->item[i].slug);
+        free(l->item[i].name_zh);
+        free(l->item[i].name_en);
+    }
+    free(l->item);
+    l->item = NULL;
+    l->n = 0;
+}
+
+void quiz_brief_release(struct quiz_brief *q)
+{
+    free(q->title_zh);
+    free(q->title_en);
+    q->title_zh = q->title_en = NULL;
+}

@@ -1,0 +1,107 @@
+/*
+ * story.h: the plain data a handler passes from the store to the renderers.
+ * A transcript is the page's structure: paragraphs of sentences, each with a start in seconds
+ * (NAN when the row is not spoken), and the end of speech (NAN when unknown).
+ * Ownership: story_free() frees everything reachable from a story; lists own their items.
+ */
+#ifndef GZ_MODEL_STORY_H
+#define GZ_MODEL_STORY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+
+enum lang { LANG_EN = 0, LANG_ZH = 1, LANG_COUNT = 2 };
+
+struct sent {
+    char *text;
+    double start; /* seconds; NAN = not spoken */
+};
+
+struct para {
+    struct sent *sent;
+    size_t n_sent;
+};
+
+struct transcript {
+    struct para *para;
+    size_t n_para;
+    double end; /* end of speech; NAN when unknown */
+};
+
+struct story_lang {
+    int present;
+    char *headline, *standfirst, *summary, *byline;
+    struct transcript tr;
+    char *audio;    /* file name under the media folder, NULL when not narrated */
+    double duration; /* seconds, 0 when unknown */
+    int synthetic;  /* narration made by a speech synthesiser */
+};
+
+struct story {
+    int64_t id;
+    char *slug;
+    char *section_slug, *section_zh, *section_en;
+    int64_t published; /* unix seconds */
+    char *tags;        /* comma-separated */
+    char *copyright;   /* NULL: the site's default line */
+    char *pairs;       /* JSON [[en,zh],...] or NULL for index pairing */
+    struct story_lang l[LANG_COUNT];
+};
+
+/* A headline in a list: home, section, related. */
+struct story_brief {
+    int64_t id;
+    char *section_slug, *section_zh, *section_en;
+    int64_t published;
+    char *headline[LANG_COUNT]; /* NULL when the language is absent */
+    char *summary[LANG_COUNT];
+};
+
+struct brief_list {
+    struct story_brief *item;
+    size_t n;
+};
+
+struct section {
+    char *slug, *name_zh, *name_en;
+};
+
+struct section_list {
+    struct section *item;
+    size_t n;
+};
+
+struct quiz_brief {
+    int64_t id;
+    char *title_zh, *title_en;
+    int64_t published;
+};
+
+const char *lang_code(enum lang l); /* "en" / "zh" */
+int lang_parse(const char *s, size_t n, enum lang *out);
+
+void transcript_release(struct transcript *t);
+/* Parse the page's transcript JSON ({"text":[[...]...]} or the bare [[...]] list). The final
+ * empty segment becomes t->end. Returns GZ_OK or GZ_EINVAL with a message naming the problem. */
+int transcript_parse(const char *json, size_t len, struct transcript *t, struct err *err);
+/* The page's format: {"text":[[{"start":s,"text":"..."},...],...,[{"start":end,"text":""}]],"url":...}.
+ * url may be NULL (written as null). */
+void transcript_json(struct buf *b, const struct transcript *t, const char *url);
+/* The body as stored: the same list without the url wrapper. */
+void transcript_body_json(struct buf *b, const struct transcript *t);
+/* WebVTT: one cue per spoken sentence, ending where the next spoken one starts. */
+void transcript_vtt(struct buf *b, const struct transcript *t);
+/* Number of spoken sentences (start not NAN). */
+size_t transcript_n_spoken(const struct transcript *t);
+
+void story_free(struct story *s);
+void brief_list_release(struct brief_list *l);
+void section_list_release(struct section_list *l);
+void quiz_brief_release(struct quiz_brief *q);
+
+/* JSON string literal with escapes (", \, control chars, U+2028/9; "</" as "<\/"). */
+void json_str(struct buf *b, const char *s, size_t n);
+
+#endif

@@ -1,0 +1,160 @@
+/* layout.c: the document shell shared by every page: head, header, footer, and helpers. */
+#include "render/layout.h"
+
+#include <math.h>
+#include <string.h>
+#include <time.h>
+
+static const char *const strings[MSG_COUNT][LANG_COUNT] = {
+#define M(id, en, zh) { en, zh },
+#include "render/strings.def"
+#undef M
+};
+
+const char *msg(enum lang ui, enum msg id)
+{
+    return strings[id][ui];
+}
+
+void layout_csrf(struct buf *b, struct page_ctx *c)
+{
+    if (c->n_csrf < CSRF_SLOTS_MAX)
+        c->csrf_at[c->n_csrf++] = b->len;
+}
+
+void layout_t(struct buf *b, const struct page_ctx *c, enum msg id)
+{
+    html_cstr(b, msg(c->ui, id));
+}
+
+void layout_date(struct buf *b, int64_t unix_s)
+{
+    char iso[32], day[16];
+    struct tm tm;
+    time_t t = (time_t)unix_s;
+
+    gmtime_r(&t, &tm);
+    strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    strftime(day, sizeof day, "%Y-%m-%d", &tm);
+    HTML_LIT(b, "<time datetime=\"");
+    html_cstr(b, iso);
+    HTML_LIT(b, "\">");
+    html_cstr(b, day);
+    HTML_LIT(b, "</time>");
+}
+
+void layout_lang_attr(struct buf *b, enum lang l)
+{
+    if (l == LANG_ZH)
+        HTML_LIT(b, " lang=\"zh-CN\"");
+    else
+        HTML_LIT(b, " lang=\"en\"");
+}
+
+void layout_head(struct buf *b, struct page_ctx *c, const char *title, const char *description)
+{
+    HTML_LIT(b, "<!DOCTYPE html>\n<html lang=\"");
+    layout_t(b, c, MSG_HTML_LANG);
+    HTML_LIT(b, "\" class=\"fs-");
+    html_int(b, c->fs);
+    HTML_LIT(b, "\"><head><meta charset=\"utf-8\">"
+                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                "<title>");
+    html_cstr(b, title);
+    if (strcmp(title, c->site_name) != 0) {
+        HTML_LIT(b, " | ");
+        html_cstr(b, c->site_name);
+    }
+    HTML_LIT(b, "</title>");
+    if (description) {
+        HTML_LIT(b, "<meta name=\"description\" content=\"");
+        html_attr(b, description);
+        HTML_LIT(b, "\">");
+    }
+    HTML_LIT(b, "<link rel=\"stylesheet\" href=\"/static/app.css?v=");
+    html_attr(b, c->asset_ver);
+    HTML_LIT(b, "\"><link rel=\"icon\" href=\"/static/icon.svg?v=");
+    html_attr(b, c->asset_ver);
+    HTML_LIT(b, "\" type=\"image/svg+xml\">");
+}
+
+static void ui_switch(struct buf *b, struct page_ctx *c)
+{
+    HTML_LIT(b, "<form class=\"ui-lang\" method=\"post\" action=\"/prefs/lang\">"
+                "<input type=\"hidden\" name=\"csrf\" value=\"");
+    layout_csrf(b, c);
+    HTML_LIT(b, "\"><input type=\"hidden\" name=\"back\" value=\"");
+    html_attr(b, c->self_path);
+    HTML_LIT(b, "\"><input type=\"hidden\" name=\"ui\" value=\"");
+    html_cstr(b, c->ui == LANG_ZH ? "en" : "zh");
+    HTML_LIT(b, "\"><button type=\"submit\" aria-label=\"");
+    layout_t(b, c, MSG_UI_SWITCH_LABEL);
+    HTML_LIT(b, "\"");
+    layout_lang_attr(b, c->ui == LANG_ZH ? LANG_EN : LANG_ZH);
+    HTML_LIT(b, ">");
+    layout_t(b, c, MSG_UI_SWITCH);
+    HTML_LIT(b, "</button></form>");
+}
+
+void layout_header(struct buf *b, struct page_ctx *c)
+{
+    HTML_LIT(b, "</head><body><a class=\"skip\" href=\"#main\">");
+    layout_t(b, c, MSG_SKIP);
+    HTML_LIT(b, "</a><header class=\"site\"><a class=\"brand\" href=\"/\">");
+    html_cstr(b, c->site_name);
+    HTML_LIT(b, "</a><nav class=\"sections\" aria-label=\"");
+    layout_t(b, c, MSG_SECTIONS);
+    HTML_LIT(b, "\"><ul>");
+    for (size_t i = 0; c->sections && i < c->sections->n; i++) {
+        const struct section *s = &c->sections->item[i];
+        HTML_LIT(b, "<li><a href=\"/section/");
+        html_attr(b, s->slug);
+        HTML_LIT(b, "\">");
+        html_cstr(b, c->ui == LANG_ZH ? s->name_zh : s->name_en);
+        HTML_LIT(b, "</a></li>");
+    }
+    HTML_LIT(b, "</ul></nav>");
+    ui_switch(b, c);
+    HTML_LIT(b, "</header>\n<main id=\"main\">");
+}
+
+void layout_footer(struct buf *b, struct page_ctx *c)
+{
+    HTML_LIT(b, "</main>\n<footer class=\"site\"><p>");
+    html_cstr(b, c->site_name);
+    HTML_LIT(b, " · <a href=\"/\">");
+    layout_t(b, c, MSG_HOME);
+    HTML_LIT(b, "</a></p></footer>\n<script src=\"/static/app.js?v=");
+    html_attr(b, c->asset_ver);
+    HTML_LIT(b, "\" defer></script></body></html>\n");
+}
+
+/* A headline list item: headline in the UI language when present, else the other one. */
+void layout_brief(struct buf *b, const struct page_ctx *c, const struct story_brief *s)
+{
+    enum lang l = s->headline[c->ui] ? c->ui : (c->ui == LANG_ZH ? LANG_EN : LANG_ZH);
+
+    HTML_LIT(b, "<li><h3");
+    layout_lang_attr(b, l);
+    HTML_LIT(b, "><a href=\"/story/");
+    html_int(b, s->id);
+    if (l == LANG_EN && s->headline[LANG_ZH])
+        HTML_LIT(b, "/en");
+    HTML_LIT(b, "\">");
+    html_cstr(b, s->headline[l]);
+    HTML_LIT(b, "</a></h3>");
+    if (s->summary[l] && *s->summary[l]) {
+        HTML_LIT(b, "<p");
+        layout_lang_attr(b, l);
+        HTML_LIT(b, ">");
+        html_cstr(b, s->summary[l]);
+        HTML_LIT(b, "</p>");
+    }
+    HTML_LIT(b, "</li>");
+}
+
+void iso_duration(struct buf *b, double seconds)
+{
+    long s = lround(seconds);
+    buf_printf(b, "PT%ldM%ldS", s / 60, s % 60);
+}

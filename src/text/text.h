@@ -1,0 +1,27 @@
+/*
+ * text.h: UTF-8 checks and sentence splitting for English and Chinese.
+ * Splitting rules: a sentence ends at . ! ? followed by closing quotes/brackets and white space,
+ * unless the word before '.' is a known abbreviation ("Mr", "Dr", "e.g"), an initial ("J."),
+ * holds an inner '.' ("U.S."), or the next word starts in lower case; decimals ("3.5") never
+ * split since no space follows. It also ends at 。！？ (and ！？ full or half width before
+ * CJK), keeping closing quotes (” 」 』 ） ’) with the sentence. Pieces are trimmed of white space.
+ */
+#ifndef GZ_TEXT_TEXT_H
+#define GZ_TEXT_TEXT_H
+
+#include <stddef.h>
+
+#include "core/buf.h"
+
+/* 1 when s[0..n) is valid UTF-8 without overlongs or surrogates, else 0. */
+int utf8_valid(const char *s, size_t n);
+/* Number of code points (s must be valid UTF-8). */
+size_t utf8_len(const char *s, size_t n);
+/* 1 when s holds a control character other than tab, LF and CR. */
+int text_has_control(const char *s, size_t n);
+
+/* Split s into sentences; writes at most cap views into out (borrowing s).
+ * Returns the number of sentences found (may exceed cap: call again with more room). */
+size_t text_split(const char *s, size_t n, struct str *out, size_t cap);
+
+#endif

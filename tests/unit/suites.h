@@ -1,0 +1,16 @@
+/* The one list of Check suites run by build/tests/run. CK_RUN_SUITE=name runs one. */
+#ifndef GZ_TESTS_SUITES_H
+#define GZ_TESTS_SUITES_H
+
+#include <check.h>
+
+Suite *suite_text(void);
+Suite *suite_html(void);
+Suite *suite_story(void);
+Suite *suite_form(void);
+Suite *suite_bundle(void);
+Suite *suite_store(void);
+
+#define ALL_SUITES suite_text, suite_html, suite_story, suite_form, suite_bundle, suite_store
+
+#endif

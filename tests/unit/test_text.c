@@ -1,0 +1,74 @@
+#include <string.h>
+
+#include "suites.h"
+#include "text/text.h"
+
+/* Split s and compare with the expected pieces (NULL-terminated). */
+static void expect_split(const char *s, const char *const *want)
+{
+    struct str out[32];
+    size_t n = text_split(s, strlen(s), out, 32), k = 0;
+
+    while (want[k])
+        k++;
+    ck_assert_msg(n == k, "'%s': %zu sentences, want %zu", s, n, k);
+    for (size_t i = 0; i < n; i++)
+        ck_assert_msg(out[i].len == strlen(want[i]) && memcmp(out[i].p, want[i], out[i].len) == 0,
+                      "piece %zu is '%.*s', want '%s'", i, (int)out[i].len, out[i].p, want[i]);
+}
+
+START_TEST(split_english)
+{
+    expect_split("One. Two! Three? Four",
+                 (const char *const[]){ "One.", "Two!", "Three?", "Four", NULL });
+    expect_split("Rates rose 3.5% in the U.S. last year. Mr. Lee agreed.",
+                 (const char *const[]){ "Rates rose 3.5% in the U.S. last year.", "Mr. Lee agreed.",
+                                        NULL });
+    expect_split("He said \"stop.\" Then he left.",
+                 (const char *const[]){ "He said \"stop.\"", "Then he left.", NULL });
+    expect_split("See e.g. the chart. J. Smith wrote it.",
+                 (const char *const[]){ "See e.g. the chart.", "J. Smith wrote it.", NULL });
+    expect_split("Wait... what? Yes.", (const char *const[]){ "Wait... what?", "Yes.", NULL });
+    expect_split("   ", (const char *const[]){ NULL });
+}
+END_TEST
+
+START_TEST(split_chinese)
+{
+    expect_split("第一句。第二句！第三句？",
+                 (const char *const[]){ "第一句。", "第二句！", "第三句？", NULL });
+    expect_split("他说：“我们买的是灵活性。”随后离开。",
+                 (const char *const[]){ "他说：“我们买的是灵活性。”", "随后离开。", NULL });
+    expect_split("增长3.5%。真的吗?是的。",
+                 (const char *const[]){ "增长3.5%。", "真的吗?", "是的。", NULL });
+    expect_split("Mixed 中文 text. 然后中文。",
+                 (const char *const[]){ "Mixed 中文 text.", "然后中文。", NULL });
+}
+END_TEST
+
+START_TEST(utf8_checks)
+{
+    ck_assert(utf8_valid("abc", 3));
+    ck_assert(utf8_valid("中文", strlen("中文")));
+    ck_assert(utf8_valid("\xf0\x9f\x98\x80", 4));     /* emoji */
+    ck_assert(!utf8_valid("\xc0\xaf", 2));            /* overlong '/' */
+    ck_assert(!utf8_valid("\xed\xa0\x80", 3));        /* surrogate */
+    ck_assert(!utf8_valid("\xe4\xb8", 2));            /* truncated */
+    ck_assert(!utf8_valid("\xff", 1));
+    ck_assert(!utf8_valid("\xf4\x90\x80\x80", 4));    /* past U+10FFFF */
+    ck_assert_uint_eq(utf8_len("中文ab", strlen("中文ab")), 4);
+    ck_assert(text_has_control("a\x01", 2));
+    ck_assert(!text_has_control("a\tb\n", 4));
+}
+END_TEST
+
+Suite *suite_text(void)
+{
+    Suite *s = suite_create("text");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, split_english);
+    tcase_add_test(tc, split_chinese);
+    tcase_add_test(tc, utf8_checks);
+    suite_add_tcase(s, tc);
+    return s;
+}
