@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -266,6 +267,32 @@ out:
     return rc;
 }
 
+/* The content generation, asked of the store at most every GEN_CHECK_MS per thread: a change
+ * made by another process (gazette import, another app server) shows within that bound, and
+ * a busy server does not spend a query per request on it. */
+#define GEN_CHECK_MS 20
+
+static int generation(struct req *r, int64_t *gen, struct err *err)
+{
+    static _Thread_local int64_t tl_gen, tl_checked_ms = -1;
+    struct timespec now;
+    int64_t ms;
+    int rc;
+
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+    ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+    if (tl_checked_ms >= 0 && ms - tl_checked_ms < GEN_CHECK_MS) {
+        *gen = tl_gen;
+        return GZ_OK;
+    }
+    rc = r->st->ops->generation(r->st, &tl_gen, err);
+    if (rc != GZ_OK)
+        return rc;
+    tl_checked_ms = ms;
+    *gen = tl_gen;
+    return GZ_OK;
+}
+
 static enum MHD_Result serve_page(struct req *r, const struct page_req *pr)
 {
     struct cache *cache = r->app->cache;
@@ -277,7 +304,7 @@ static enum MHD_Result serve_page(struct req *r, const struct page_req *pr)
     int rc, status;
     const char *ctype, *cc;
 
-    rc = r->st->ops->generation(r->st, &gen, &err);
+    rc = generation(r, &gen, &err);
     if (rc != GZ_OK)
         return server_error(r, &err);
     buf_init(&key, 0);
