@@ -19,15 +19,17 @@ WEB      = $(sort $(wildcard web/*.js web/*.css web/*.svg))
 SQL      = $(sort $(wildcard sql/sqlite/*.sql))
 DEMO     = $(sort $(wildcard demo/*.json))
 TEST_SRC = $(wildcard tests/unit/*.c tests/unit/*/*.c)
+FUZZ     = form bundle html text
 
 PORT    ?= 8080
 DATA    ?= data
 
-.PHONY: deps-quiet all run test test-unit test-int test-browser san bench deps clean format lint
+.PHONY: fuzz deps-quiet all run test test-unit test-int test-browser san bench deps clean format lint
 all: $(B)/gazette
 
 $(B)/gazette: $(OBJ) $(B)/obj/main.o
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "LD $@"
+	@$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) $(LDFLAGS)
 
 $(B)/obj/%.o: src/%.c $(wildcard src/*/*.h) src/store/queries.def src/render/strings.def
 	@mkdir -p $(dir $@)
@@ -63,12 +65,28 @@ deps-quiet:
 
 # All tests: C unit tests (Check), then integration and browser tests against the real
 # binary (node:test + playwright-core). The last line is the combined summary.
-test: $(B)/gazette $(B)/tests/run
+test: $(B)/gazette $(B)/tests/run $(FUZZ:%=$(B)/tests/fuzz_%)
 	@scripts/test.sh $(B)
+
+# Fuzz targets: replayed over their committed corpora by `make test` (gcc, plain main());
+# `make fuzz` runs each under libFuzzer (clang) for FUZZ_SECONDS and grows the corpus.
+$(B)/tests/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(OBJ)
+	@mkdir -p $(dir $@)
+	@echo "LD $@"
+	@$(CC) $(CFLAGS) -o $@ $< tests/fuzz/replay.c $(OBJ) $(LDLIBS) $(LDFLAGS)
+
+FUZZ_SECONDS ?= 60
+fuzz: $(OBJ)
+	@mkdir -p build/fuzz
+	for t in $(FUZZ); do \
+	    clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -Ibuild/gen $(PKG_CFLAGS) \
+	        -o build/fuzz/$$t tests/fuzz/fuzz_$$t.c $(SRC) $(B)/gen/*.c $(LDLIBS) && \
+	    build/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) tests/fuzz/corpus/$$t || exit 1; \
+	done
 
 $(B)/tests/run: $(TEST_SRC) $(OBJ) tests/unit/suites.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit -o $@ $(TEST_SRC) $(OBJ) $(LDLIBS) $$(pkg-config --libs check)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $(TEST_SRC) $(OBJ) $(LDLIBS) $(LDFLAGS) $$(pkg-config --libs check)
 
 # The same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
 san:

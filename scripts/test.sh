@@ -18,9 +18,11 @@ fi
 [ $rc -eq 0 ] || { [ -n "$line" ] || fail=$((fail + 1)); }
 
 echo "== fuzz corpora (replay)"
-if [ -x "$B/tests/fuzz_replay" ]; then
-    if "$B/tests/fuzz_replay" tests/fuzz/corpus/*/*; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
-fi
+for t in "$B"/tests/fuzz_*; do
+    [ -x "$t" ] || continue
+    name=${t##*/fuzz_}
+    if "$t" tests/fuzz/corpus/"$name"/*; then pass=$((pass + 1)); else echo "fuzz $name: FAILED"; fail=$((fail + 1)); fi
+done
 
 run_node() {
     local name=$1; shift

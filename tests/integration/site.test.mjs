@@ -392,6 +392,7 @@ describe('import', () => {
   });
 
   test('malformed bundles: exit 2, every problem named, nothing stored', async () => {
+    await new Promise((r) => setTimeout(r, 100)); // pages may be up to 20 ms stale (see ARCHITECTURE.md)
     const before = (await get('/')).text;
     const bad = join(work, 'bad.json');
     writeFileSync(bad, JSON.stringify({ gazette_bundle: 1, slug: 'BAD!', published: 'soon',
