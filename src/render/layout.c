@@ -153,8 +153,8 @@ void layout_brief(struct buf *b, const struct page_ctx *c, const struct story_br
     HTML_LIT(b, "</li>");
 }
 
-void iso_duration(struct buf *b, double seconds)
+void iso_duration(struct buf *out, double seconds)
 {
     long s = lround(seconds);
-    buf_printf(b, "PT%ldM%ldS", s / 60, s % 60);
+    buf_printf(out, "PT%ldM%ldS", s / 60, s % 60);
 }

@@ -27,17 +27,17 @@ enum lang story_narration_lang(const struct story *s, enum story_mode mode)
     return s->l[shown].audio || !s->l[other].audio ? shown : other;
 }
 
-void story_share_text(struct buf *b, const struct story *s, enum lang l, const char *site)
+void story_share_text(struct buf *out, const struct story *s, enum lang l, const char *site)
 {
     const struct story_lang *sl = &s->l[l];
-    buf_puts(b, "【");
-    buf_puts(b, sl->headline);
-    buf_puts(b, "】");
+    buf_puts(out, "【");
+    buf_puts(out, sl->headline);
+    buf_puts(out, "】");
     if (sl->standfirst)
-        buf_puts(b, sl->standfirst);
-    buf_puts(b, "（分享自 @");
-    buf_puts(b, site);
-    buf_puts(b, "）");
+        buf_puts(out, sl->standfirst);
+    buf_puts(out, "（分享自 @");
+    buf_puts(out, site);
+    buf_puts(out, "）");
 }
 
 static void sentence(struct buf *b, const struct sent *st, int timed)
@@ -166,11 +166,12 @@ static void body_ce(struct buf *b, const struct story *s, enum lang narr)
     free(p);
 }
 
-static void story_url(struct buf *b, const struct page_ctx *c, const struct story *s,
+/* The story's absolute URL as plain text (escape it before it goes into a page). */
+static void story_url(struct buf *out, const struct page_ctx *c, const struct story *s,
                       const char *suffix)
 {
-    buf_puts(b, c->base_url);
-    buf_printf(b, "/story/%lld%s", (long long)s->id, suffix);
+    buf_puts(out, c->base_url);
+    buf_printf(out, "/story/%lld%s", (long long)s->id, suffix);
 }
 
 static void meta_tags(struct buf *b, struct page_ctx *c, const struct story *s, enum lang l,

@@ -54,8 +54,8 @@ void page_error(struct buf *b, struct page_ctx *c, int status);
 enum lang story_mode_lang(const struct story *s, enum story_mode mode);
 enum lang story_narration_lang(const struct story *s, enum story_mode mode);
 /* The share text: 【headline】standfirst（分享自 @site）. */
-void story_share_text(struct buf *b, const struct story *s, enum lang l, const char *site);
+void story_share_text(struct buf *out, const struct story *s, enum lang l, const char *site);
 /* ISO 8601 duration "PT4M3S". */
-void iso_duration(struct buf *b, double seconds);
+void iso_duration(struct buf *out, double seconds);
 
 #endif
