@@ -1,0 +1,358 @@
+/* Gazette front-end: enhances the server HTML of docs/FRONTEND.md (pages work without it). CSP-safe:
+   no innerHTML, no style attributes (one CSSOM custom property). */
+(() => {
+'use strict';
+const d = document, w = window, root = d.documentElement;
+const RATES = [1, 1.25, 1.5, 1.75, 2, 0.75];
+const PLAY = 'M8 5.14v13.72a1 1 0 0 0 1.5.86l11-6.86a1 1 0 0 0 0-1.72l-11-6.86A1 1 0 0 0 8 5.14z';
+const PAUSE = 'M6 5h4v14H6zM14 5h4v14h-4z';
+root.classList.add('js');
+
+const $ = (s, c) => (c || d).querySelector(s);
+const $$ = (s, c) => [...(c || d).querySelectorAll(s)];
+const up = (t, s) => (t && t.closest ? t.closest(s) : null);
+const on = (t, evs, f, o) => evs.split(' ').forEach((ev) => t.addEventListener(ev, f, o));
+const attr = (e, a) => { for (const k in a) e.setAttribute(k, a[k]); return e; };
+const el = (tag, cls, text) => {
+  const e = d.createElement(tag);
+  e.className = cls;
+  if (text) e.textContent = text;
+  return e;
+};
+const svg = (paths, label) => {
+  const NS = 'http://www.w3.org/2000/svg', mk = (t, a) => attr(d.createElementNS(NS, t), a);
+  const s = mk('svg', { viewBox: '0 0 24 24', 'aria-hidden': 'true', focusable: 'false' });
+  for (const p of paths) s.append(mk('path', { d: p }));
+  if (label) s.append(mk('text', { x: 12, y: 15.3, 'text-anchor': 'middle' })), s.lastChild.textContent = label;
+  return s;
+};
+const button = (cls, label, content) => {
+  const b = el('button', cls, label ? '' : content);
+  b.type = 'button';
+  if (label) attr(b, { 'aria-label': label, title: label }).append(content);
+  return b;
+};
+const setCookie = (k, v) => {
+  d.cookie = `${k}=${v}; Path=/; Max-Age=31536000; SameSite=Lax` + (location.protocol === 'https:' ? '; Secure' : '');
+};
+const player = $('section.player');
+const i18n = (k, dflt) => (player && player.getAttribute('data-i18n-' + k)) || dflt;
+
+/* ---- font size: html.fs-N + cookie gz_fs (the form's submit button is .nojs) ---- */
+function initFontSize() {
+  const form = $('form.fontsize');
+  if (!form) return;
+  const apply = (v) => {
+    if (!/^[1-5]$/.test(v)) return;
+    for (let i = 1; i <= 5; i++) root.classList.remove('fs-' + i);
+    root.classList.add('fs-' + v);
+    setCookie('gz_fs', v);
+  };
+  on(form, 'change', (e) => e.target.name === 'fs' && apply(e.target.value));
+}
+
+/* ---- share dialog ---- */
+function initShare() {
+  const dlg = d.getElementById('share-dlg');
+  if (!dlg || !dlg.showModal) return; // the link then opens the share page
+  const status = $('.copy-status', dlg);
+  let opener = null, timer = 0;
+  const focusables = () => $$('a[href],button,input,[tabindex="0"]', dlg).filter((e) => e.getClientRects().length);
+  const say = (text) => {
+    if (!status) return;
+    status.textContent = text;
+    clearTimeout(timer);
+    if (text) timer = setTimeout(say, 6000, '');
+  };
+  const copy = (btn) => {
+    const url = btn.getAttribute('data-url') || location.href;
+    const done = btn.getAttribute('data-copied') || i18n('copied', 'Link copied');
+    const fallback = () => { // copy from a selected read-only field; if that fails it stays for a manual copy
+      const inp = el('input', 'copy-url');
+      let ok = false;
+      $$('.copy-url', dlg).forEach((e) => e.remove());
+      inp.readOnly = true;
+      inp.value = url;
+      inp.setAttribute('aria-label', btn.textContent);
+      btn.after(inp);
+      inp.focus();
+      inp.select();
+      try { ok = d.execCommand('copy'); } catch (e) { /* unsupported */ }
+      if (ok) inp.remove(), btn.focus(), say(done);
+    };
+    if (navigator.clipboard && w.isSecureContext) navigator.clipboard.writeText(url).then(() => say(done), fallback);
+    else fallback();
+  };
+  on(d, 'click', (e) => {
+    const a = up(e.target, 'a.share-open');
+    if (!a || e.button || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    opener = a;
+    say('');
+    if (!dlg.open) dlg.showModal();
+    const f = focusables()[0];
+    if (f) f.focus();
+  });
+  on(dlg, 'keydown', (e) => { // keep Tab inside: browsers may tab out of a modal into their own UI
+    const f = focusables(), a = d.activeElement, first = f[0], last = f[f.length - 1];
+    if (e.key === 'Tab' && f.length && (!dlg.contains(a) || a === (e.shiftKey ? first : last))) {
+      e.preventDefault();
+      (e.shiftKey ? last : first).focus();
+    }
+  });
+  on(dlg, 'click', (e) => {
+    const b = up(e.target, 'button'), r = dlg.getBoundingClientRect(), x = e.clientX, y = e.clientY;
+    if (e.target === dlg) { if (x < r.left || x > r.right || y < r.top || y > r.bottom) dlg.close(); } // backdrop
+    else if (b && b.matches('.dlg-close')) dlg.close();
+    else if (b && b.matches('.copy-link')) copy(b);
+  });
+  on(dlg, 'close', () => {
+    if (opener) opener.focus();
+    opener = null;
+  });
+}
+
+/* ---- player + read-along ---- */
+function initPlayer() {
+  const sec = player, audio = sec && $('audio', sec);
+  if (!audio) return;
+  const zh = /^zh/i.test(root.lang), body = d.getElementById('transcript');
+  const ce = !!(body && body.matches('.ce'));
+  const dataDur = parseFloat(sec.getAttribute('data-duration')) || 0;
+  let endT = parseFloat(sec.getAttribute('data-end')) || Infinity; // end of speech
+  audio.controls = audio.autoplay = false;
+
+  const bar = el('div', 'pbar'), playIcon = svg([PLAY]);
+  const bPlay = button('pb-play', i18n('play', 'Play'), playIcon);
+  const bBack = button('pb-skip', i18n('back15', 'Back 15 seconds'), svg(['M3 4v6h6', 'M3.6 15a9 9 0 1 0 2.1-9.4L3 10'], '15'));
+  const bFwd = button('pb-skip', i18n('fwd15', 'Forward 15 seconds'), svg(['M21 4v6h-6', 'M20.4 15a9 9 0 1 1-2.1-9.4L21 10'], '15'));
+  const seek = attr(el('div', 'pb-seek'), { role: 'slider', tabindex: 0, 'aria-label': i18n('seek', 'Seek'), 'aria-valuemin': 0 });
+  const track = el('div', 'pb-track'), time = el('span', 'pb-time'), bRate = button('pb-rate');
+  const msg = attr(el('p', 'pb-msg'), { role: 'status' });
+  const bNow = button('pb-now', '', i18n('current', 'Back to current'));
+  track.append(el('span', 'pb-fill'), el('span', 'pb-thumb'));
+  seek.append(track);
+  bar.append(bPlay, bBack, bFwd, seek, time, bRate);
+  bNow.hidden = true;
+  sec.append(bar, msg, bNow);
+
+  // timed sentences, sorted for a binary search; spans without data-t are left alone
+  const items = [];
+  if (body) $$('span.s[data-t]', body).forEach((s) => {
+    const t = parseFloat(s.getAttribute('data-t'));
+    if (t >= 0 && t < Infinity) items.push({ t, el: attr(s, { tabindex: 0, role: 'button' }) });
+  });
+  items.sort((a, b) => a.t - b.t); // stable: equal times keep document order
+
+  const dur = () => { const x = audio.duration; return x > 0 && x < Infinity ? x : dataDur; };
+  const pad = (n) => (n < 10 ? '0' : '') + n;
+  const fmt = (s, long) => { // mm:ss, or h:mm:ss for long audio
+    const m = Math.floor((s = Math.max(0, s | 0)) / 60);
+    return (long ? Math.floor(m / 60) + ':' + pad(m % 60) : pad(m)) + ':' + pad(s % 60);
+  };
+  const spoken = (s) => { // aria-valuetext: "4 minutes, 3 seconds" / "4分3秒"
+    const h = Math.floor((s = Math.max(0, s | 0)) / 3600), m = Math.floor(s / 60) % 60, out = [];
+    const u = (n, word) => out.push(`${n} ${word}${n === 1 ? '' : 's'}`);
+    s %= 60;
+    if (zh) return (h ? h + '小时' : '') + (h || m ? m + '分' : '') + s + '秒';
+    if (h) u(h, 'hour');
+    if (h || m) u(m, 'minute');
+    u(s, 'second');
+    return out.join(', ');
+  };
+
+  let dragging = false, dragT = 0, lastS = -1, lastD = -1, started = false, cur = -1, curEl = null, raf = 0, follow = true;
+
+  const render = (force) => {
+    const D = dur(), t = dragging ? dragT : audio.currentTime || 0, s = Math.floor(t), max = Math.round(D);
+    seek.style.setProperty('--p', D ? Math.min(1, t / D).toFixed(4) : '0');
+    if (!force && s === lastS && D === lastD) return;
+    lastS = s, lastD = D;
+    time.textContent = fmt(t, D >= 3600) + ' / ' + fmt(D, D >= 3600);
+    if (force || d.activeElement !== seek) // a focused slider is not re-announced every second
+      attr(seek, { 'aria-valuemax': max, 'aria-valuenow': Math.min(s, max), 'aria-valuetext': spoken(t) });
+  };
+  const seekTo = (t) => {
+    const D = dur();
+    started = true;
+    try { audio.currentTime = Math.max(0, D ? Math.min(t, D) : t); } catch (e) { /* not seekable yet */ }
+    render(true);
+    highlight();
+  };
+  const play = () => {
+    started = true;
+    try { audio.play().catch(() => {}); } catch (e) { /* reported by the error event */ }
+  };
+  const state = () => {
+    const playing = !audio.paused, label = playing ? i18n('pause', 'Pause') : i18n('play', 'Play');
+    attr(bPlay, { 'aria-label': label, title: label });
+    playIcon.firstChild.setAttribute('d', playing ? PAUSE : PLAY);
+    sec.classList.toggle('playing', playing);
+    if (playing) loop();
+    tick();
+  };
+  const showRate = () => {
+    const r = audio.playbackRate;
+    bRate.textContent = r + '×';
+    bRate.setAttribute('aria-label', i18n('speed', 'Playback speed') + ' ' + r + '×');
+  };
+  const fail = () => {
+    sec.classList.add('err');
+    msg.textContent = i18n('error', zh ? '音频无法播放。' : 'The audio could not be played.');
+  };
+
+  /* read-along highlight */
+  const find = (x) => { // the last sentence with t <= x; none before the first or after the end of speech
+    let lo = 0, hi = items.length - 1, r = -1;
+    if (!(x < endT)) return -1;
+    x += 0.01; // float noise in stamps and seeks
+    while (lo <= hi) {
+      const m = (lo + hi) >> 1;
+      if (items[m].t <= x) r = m, lo = m + 1; else hi = m - 1;
+    }
+    return r;
+  };
+  const mark = (yes) => {
+    if (!curEl) return;
+    curEl.classList.toggle('now', yes);
+    if (yes) curEl.setAttribute('aria-current', 'true'); else curEl.removeAttribute('aria-current');
+    const p = ce && up(curEl, '.pair');
+    if (p) p.classList.toggle('now', yes);
+  };
+  const highlight = () => {
+    const i = !started || audio.ended ? -1 : find(audio.currentTime);
+    if (i === cur) return;
+    mark(false);
+    cur = i;
+    curEl = i < 0 ? null : items[i].el;
+    mark(true);
+    if (follow) scrollToCur(); else showNow();
+  };
+  const tick = () => {
+    if (!audio.paused || audio.currentTime > 0) started = true; // no highlight at load
+    render(false);
+    highlight();
+  };
+  const loop = () => { // timeupdate fires ~4×/s, too coarse at 2×: follow animation frames while playing
+    const f = () => {
+      raf = 0;
+      tick();
+      if (!audio.paused && !audio.ended) raf = requestAnimationFrame(f);
+    };
+    if (!raf) raf = requestAnimationFrame(f);
+  };
+
+  /* auto-scroll: follow the voice until the reader scrolls by hand (wheel, touch, keys: our own
+     scrollBy fires none of these), then offer "back to current" */
+  const band = () => { // comfortable zone [top, bottom], then the area visible below the sticky bar
+    const h = w.innerHeight, r = sec.getBoundingClientRect(), top = r.bottom > 0 && r.top < h / 2 ? r.bottom : 0;
+    return [top + (h - top) * 0.05, h - (h - top) * 0.15, top, h];
+  };
+  const scrollToCur = (force) => {
+    if (!curEl) return;
+    const r = curEl.getBoundingClientRect(), b = band();
+    if (!force && r.top >= b[0] && r.bottom <= b[1]) return;
+    const dy = r.height > (b[3] - b[2]) * 0.7 ? r.top - b[2] - 16 : (r.top + r.bottom - b[2] - b[3]) / 2;
+    w.scrollBy({ top: Math.round(dy), behavior: w.matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' });
+  };
+  const showNow = () => { bNow.hidden = follow || !curEl; };
+  const userScroll = (e) => {
+    if (!up(e.target, 'dialog,.pb-seek') && (curEl || !audio.paused)) follow = false, showNow();
+  };
+  on(w, 'wheel touchmove', userScroll, { passive: true });
+  on(d, 'keydown', (e) => {
+    const k = e.key, t = e.target;
+    if (e.defaultPrevented || !/^(Arrow(Up|Down)|Page(Up|Down)|Home|End| )$/.test(k) ||
+        up(t, 'input,textarea,select,[contenteditable],[role="slider"],dialog') ||
+        (k === ' ' && up(t, 'button,a,[role="button"]'))) return;
+    userScroll(e);
+  });
+  on(bNow, 'click', () => {
+    follow = bNow.hidden = true;
+    scrollToCur(true);
+    if (curEl) curEl.focus({ preventScroll: true });
+  });
+
+  /* a sentence: click, Enter or Space plays from its start */
+  const playFrom = (s) => {
+    follow = bNow.hidden = true;
+    seekTo(parseFloat(s.getAttribute('data-t')));
+    play();
+  };
+  if (body) {
+    on(body, 'click', (e) => {
+      const s = up(e.target, 'span.s[role="button"]'), sel = String(w.getSelection()).trim();
+      if (s && !sel && !up(e.target, 'a')) playFrom(s); // not when selecting text or following a link
+    });
+    on(body, 'keydown', (e) => {
+      if ((e.key === 'Enter' || e.key === ' ') && e.target.matches('span.s[role="button"]')) {
+        e.preventDefault(); // Space would scroll
+        playFrom(e.target);
+      }
+    });
+  }
+
+  /* controls */
+  on(bPlay, 'click', () => (audio.paused || audio.ended ? play() : audio.pause()));
+  on(bBack, 'click', () => seekTo(audio.currentTime - 15));
+  on(bFwd, 'click', () => seekTo(audio.currentTime + 15));
+  on(bRate, 'click', () => {
+    const r = RATES[(RATES.indexOf(audio.playbackRate) + 1) % RATES.length];
+    audio.defaultPlaybackRate = audio.playbackRate = r;
+    setCookie('gz_rate', r);
+    showRate();
+  });
+  on(seek, 'keydown', (e) => {
+    const t = audio.currentTime, n = { ArrowLeft: t - 5, ArrowDown: t - 5, ArrowRight: t + 5, ArrowUp: t + 5,
+      PageDown: t - 30, PageUp: t + 30, Home: 0, End: dur() }[e.key];
+    if (n === undefined || e.altKey || e.ctrlKey || e.metaKey) return;
+    e.preventDefault();
+    seekTo(n);
+  });
+  on(seek, 'focus', () => render(true));
+  const pos = (e) => {
+    const r = track.getBoundingClientRect();
+    return Math.max(0, Math.min(1, (e.clientX - r.left) / (r.width || 1))) * dur();
+  };
+  ['pointerdown', 'pointermove', 'pointerup', 'pointercancel'].forEach((ev, phase) => on(seek, ev, (e) => {
+    if (!phase) { // preview while dragging, seek once on release
+      if (e.button > 0 || !dur()) return;
+      dragging = true;
+      seek.setPointerCapture(e.pointerId);
+    }
+    if (!dragging) return;
+    if (phase < 3) dragT = pos(e);
+    seek.classList.toggle('drag', phase < 2);
+    if (phase < 2) return render(true);
+    dragging = false;
+    if (phase === 2) seekTo(dragT); else render(true);
+  }));
+
+  on(audio, 'timeupdate seeking seeked durationchange loadedmetadata emptied', tick);
+  on(audio, 'play pause ended', state);
+  on(audio, 'playing', () => { sec.classList.remove('err'); msg.textContent = ''; });
+  on(audio, 'ratechange', showRate);
+  on(audio, 'error', fail, true); // capture: <source> errors too
+  if (audio.error) fail();
+  const saved = +(d.cookie.match(/(?:^|; *)gz_rate=([\d.]+)/) || [])[1];
+  if (RATES.includes(saved)) audio.defaultPlaybackRate = audio.playbackRate = saved;
+  showRate();
+  state();
+  render(true);
+
+  // without data-end, the end of speech is the start of the transcript's final empty segment
+  const url = sec.getAttribute('data-transcript');
+  if (endT === Infinity && url) fetch(url, { credentials: 'same-origin' })
+    .then((r) => (r.ok ? r.json() : null))
+    .then((j) => {
+      const p = j && j.text, last = Array.isArray(p) && p[p.length - 1], seg = Array.isArray(last) && last[last.length - 1];
+      if (seg && typeof seg.start === 'number' && seg.start > (items.length ? items[items.length - 1].t : 0) &&
+          !String(seg.text || '').trim()) endT = seg.start, highlight();
+    })
+    .catch(() => { /* non-fatal: the highlight then lasts until the audio ends */ });
+}
+
+for (const f of [initFontSize, initShare, initPlayer]) {
+  try { f(); } catch (e) { console.error(e); }
+}
+})();
