@@ -4,15 +4,16 @@ CSTD     = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
            -Wvla -Wwrite-strings -Wpointer-arith -Wundef -fno-common
 OPT     ?= -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
-PKGS     = libmicrohttpd sqlite3 jansson libsodium libqrencode sndfile espeak-ng
+PKGS     = libmicrohttpd sqlite3 jansson libsodium libqrencode sndfile espeak-ng samplerate fftw3f
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  += $(CSTD) $(WARN) $(OPT) -Isrc -Ibuild/gen $(PKG_CFLAGS)
 LDLIBS  += $(PKG_LIBS) -lpthread -lm
 B       ?= build
 
-SRC      = $(wildcard src/core/*.c src/text/*.c src/model/*.c src/store/*.c src/render/*.c \
-                      src/speech/*.c src/http/*.c)
+SRC      = $(wildcard src/core/*.c src/text/*.c src/tts/*.c src/align/*.c src/model/*.c src/store/*.c \
+                      src/render/*.c \
+                      src/speech/*.c src/http/*.c src/cli/*.c)
 OBJ      = $(SRC:src/%.c=$(B)/obj/%.o) $(B)/obj/gen/embed_web.o $(B)/obj/gen/embed_sql.o \
            $(B)/obj/gen/embed_demo.o
 WEB      = $(sort $(wildcard web/*.js web/*.css web/*.svg))

@@ -13,6 +13,7 @@
 
 #include <sodium.h>
 
+#include "cli/cli.h"
 #include "core/buf.h"
 #include "core/embed.h"
 #include "core/log.h"
@@ -30,6 +31,8 @@ static const char usage[] =
         "         data folder is seeded with the demo stories unless --no-demo\n"
         "  import [--data DIR] [--check] FILE...\n"
         "         load article bundles (docs/BUNDLE.md); --check validates only\n"
+        "  align  AUDIO TEXT [-o OUT] [-f FORMAT] [--lang en|zh|auto] [--lines] [--words]\n"
+        "         time narration to its text (see gazette align --help)\n"
         "  help   this text\n";
 
 struct paths {
@@ -284,6 +287,8 @@ int main(int argc, char **argv)
         return cmd_serve(argc - 2, argv + 2);
     if (strcmp(argv[1], "import") == 0)
         return cmd_import(argc - 2, argv + 2);
+    if (strcmp(argv[1], "align") == 0)
+        return cmd_align(argc - 2, argv + 2);
     fprintf(stderr, "gazette: unknown command '%s'\n%s", argv[1], usage);
     return 2;
 }

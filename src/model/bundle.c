@@ -119,8 +119,11 @@ static int parse_time(const char *s, int64_t *out)
 static void add_sentence(struct para *p, const char *s, size_t n, double start)
 {
     p->sent = xrealloc(p->sent, (p->n_sent + 1) * sizeof *p->sent);
+    memset(&p->sent[p->n_sent], 0, sizeof *p->sent);
     p->sent[p->n_sent].text = xstrndup(s, n);
     p->sent[p->n_sent].start = start;
+    p->sent[p->n_sent].end = NAN;
+    p->sent[p->n_sent].confidence = 1.0f;
     p->n_sent++;
 }
 

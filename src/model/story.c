@@ -25,8 +25,13 @@ int lang_parse(const char *s, size_t n, enum lang *out)
 void transcript_release(struct transcript *t)
 {
     for (size_t i = 0; i < t->n_para; i++) {
-        for (size_t j = 0; j < t->para[i].n_sent; j++)
-            free(t->para[i].sent[j].text);
+        for (size_t j = 0; j < t->para[i].n_sent; j++) {
+            struct sent *st = &t->para[i].sent[j];
+            for (size_t w = 0; w < st->n_words; w++)
+                free(st->words[w].text);
+            free(st->words);
+            free(st->text);
+        }
         free(t->para[i].sent);
     }
     free(t->para);
@@ -112,6 +117,8 @@ int transcript_parse(const char *json, size_t len, struct transcript *t, struct 
                 goto out;
             }
             s->text = xstrndup(json_string_value(tx), json_string_length(tx));
+            s->end = NAN;
+            s->confidence = 1.0f;
             t->para[t->n_para - 1].n_sent++;
         }
     }
@@ -178,7 +185,14 @@ static void start_json(struct buf *b, double start)
         buf_seconds(b, start);
 }
 
+static void body_json(struct buf *b, const struct transcript *t, int with_words);
+
 void transcript_body_json(struct buf *b, const struct transcript *t)
+{
+    body_json(b, t, 0);
+}
+
+static void body_json(struct buf *b, const struct transcript *t, int with_words)
 {
     buf_putc(b, '[');
     for (size_t i = 0; i < t->n_para; i++) {
@@ -193,6 +207,17 @@ void transcript_body_json(struct buf *b, const struct transcript *t)
             start_json(b, p->sent[j].start);
             buf_puts(b, ",\"text\":");
             json_str(b, p->sent[j].text, strlen(p->sent[j].text));
+            if (with_words && p->sent[j].n_words) {
+                buf_puts(b, ",\"words\":[");
+                for (size_t w = 0; w < p->sent[j].n_words; w++) {
+                    buf_puts(b, w ? ",{\"start\":" : "{\"start\":");
+                    buf_seconds(b, p->sent[j].words[w].start);
+                    buf_puts(b, ",\"text\":");
+                    json_str(b, p->sent[j].words[w].text, strlen(p->sent[j].words[w].text));
+                    buf_putc(b, '}');
+                }
+                buf_putc(b, ']');
+            }
             buf_putc(b, '}');
         }
         buf_putc(b, ']');
@@ -207,16 +232,22 @@ void transcript_body_json(struct buf *b, const struct transcript *t)
     buf_putc(b, ']');
 }
 
-void transcript_json(struct buf *b, const struct transcript *t, const char *url)
+void transcript_json_ex(struct buf *b, const struct transcript *t, const char *url,
+                        int with_words)
 {
     buf_puts(b, "{\"text\":");
-    transcript_body_json(b, t);
+    body_json(b, t, with_words);
     buf_puts(b, ",\"url\":");
     if (url)
         json_str(b, url, strlen(url));
     else
         buf_puts(b, "null");
     buf_putc(b, '}');
+}
+
+void transcript_json(struct buf *b, const struct transcript *t, const char *url)
+{
+    transcript_json_ex(b, t, url, 0);
 }
 
 static void vtt_time(struct buf *b, double s)
@@ -227,7 +258,7 @@ static void vtt_time(struct buf *b, double s)
 }
 
 /* Start of the next spoken sentence after (pi, si), else the end of speech. */
-static double next_start(const struct transcript *t, size_t pi, size_t si)
+double transcript_next_start(const struct transcript *t, size_t pi, size_t si)
 {
     for (size_t i = pi; i < t->n_para; i++)
         for (size_t j = i == pi ? si + 1 : 0; j < t->para[i].n_sent; j++)
@@ -249,7 +280,7 @@ void transcript_vtt(struct buf *b, const struct transcript *t)
 
             if (isnan(s->start))
                 continue;
-            end = next_start(t, i, j);
+            end = !isnan(s->end) && s->end > s->start ? s->end : transcript_next_start(t, i, j);
             if (isnan(end) || end <= s->start)
                 end = s->start + 5.0;
             buf_printf(b, "\n%zu\n", ++cue);

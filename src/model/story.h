@@ -14,9 +14,20 @@
 
 enum lang { LANG_EN = 0, LANG_ZH = 1, LANG_COUNT = 2 };
 
+struct word {
+    double start;
+    char *text;
+};
+
 struct sent {
     char *text;
     double start; /* seconds; NAN = not spoken */
+    /* From the aligner (zero/NAN elsewhere): */
+    double end;       /* NAN when unknown: the next start is the end */
+    float confidence; /* 0..1 */
+    int low_confidence;
+    struct word *words;
+    size_t n_words;
 };
 
 struct para {
@@ -89,10 +100,24 @@ int transcript_parse(const char *json, size_t len, struct transcript *t, struct 
 /* The page's format: {"text":[[{"start":s,"text":"..."},...],...,[{"start":end,"text":""}]],"url":...}.
  * url may be NULL (written as null). */
 void transcript_json(struct buf *b, const struct transcript *t, const char *url);
+/* The same, with each segment's "words" array when with_words and known. */
+void transcript_json_ex(struct buf *b, const struct transcript *t, const char *url,
+                        int with_words);
+/* Start of the next spoken sentence after (pi, si), else the end of speech (NAN if none). */
+double transcript_next_start(const struct transcript *t, size_t pi, size_t si);
 /* The body as stored: the same list without the url wrapper. */
 void transcript_body_json(struct buf *b, const struct transcript *t);
 /* WebVTT: one cue per spoken sentence, ending where the next spoken one starts. */
 void transcript_vtt(struct buf *b, const struct transcript *t);
+enum export_fmt { EXPORT_READALONG, EXPORT_VTT, EXPORT_SRT, EXPORT_SMIL, EXPORT_AENEAS,
+                  EXPORT_TSV, EXPORT_AUDACITY };
+/* Parse a format name (readalong|json|vtt|srt|smil|aeneas|tsv|audacity). */
+int export_parse(const char *name, enum export_fmt *out);
+/* Write t in fmt. audio: the narration's URL or file name (may be NULL); with_words adds the
+ * per-segment "words" array to the read-along JSON. */
+void export_write(struct buf *b, enum export_fmt fmt, const struct transcript *t,
+                  const char *audio, int with_words);
+
 /* Number of spoken sentences (start not NAN). */
 size_t transcript_n_spoken(const struct transcript *t);
 

@@ -1,0 +1,761 @@
+/* align.c: the aligner pipeline (see align.h for the method). */
+#include "align/align.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <samplerate.h>
+#include <sndfile.h>
+
+#include "align/dtw.h"
+#include "align/mfcc.h"
+#include "core/buf.h"
+#include "tts/tts.h"
+
+#define DIM 13                /* c0..c12: c0 (log energy) tells pauses from speech */
+#define SYN_LEAD_S 0.2        /* silence before the first synthetic segment */
+#define SYN_GAP_S 0.25        /* silence between synthetic segments */
+#define VAD_HOP 80            /* 5 ms at 16 kHz */
+#define VAD_WIN 160           /* 10 ms */
+#define PAUSE_MIN_FRAMES 16   /* 80 ms */
+#define SNAP_WINDOW_S 0.5
+#define DEFAULT_RATE_WPM 260
+
+struct align_audio {
+    struct mfcc_plan *plan;
+    struct mfcc_stream ms;
+    double *blk;         /* sum of squares per VAD_HOP block */
+    size_t n_blk, cap_blk;
+    double acc;
+    size_t in_blk, n_samples;
+};
+
+static struct align_audio *audio_new(void)
+{
+    struct align_audio *a = xcalloc(1, sizeof *a);
+    struct mfcc_cfg cfg;
+    mfcc_default(&cfg, ALIGN_SR_HZ);
+    a->plan = mfcc_plan_new(&cfg);
+    mfcc_stream_init(&a->ms, a->plan);
+    return a;
+}
+
+static void audio_feed(struct align_audio *a, const float *x, size_t n)
+{
+    mfcc_stream_push(&a->ms, x, n);
+    for (size_t i = 0; i < n; i++) {
+        a->acc += (double)x[i] * x[i];
+        if (++a->in_blk == VAD_HOP) {
+            if (a->n_blk == a->cap_blk) {
+                a->cap_blk = a->cap_blk ? a->cap_blk * 2 : 4096;
+                a->blk = xrealloc(a->blk, a->cap_blk * sizeof *a->blk);
+            }
+            a->blk[a->n_blk++] = a->acc;
+            a->acc = 0;
+            a->in_blk = 0;
+        }
+    }
+    a->n_samples += n;
+}
+
+static void audio_finish(struct align_audio *a)
+{
+    mfcc_stream_finish(&a->ms);
+}
+
+struct align_audio *align_audio_from_pcm(const float *pcm, size_t n)
+{
+    struct align_audio *a = audio_new();
+    audio_feed(a, pcm, n);
+    audio_finish(a);
+    return a;
+}
+
+double align_audio_seconds(const struct align_audio *a)
+{
+    return (double)a->n_samples / ALIGN_SR_HZ;
+}
+
+void align_audio_free(struct align_audio *a)
+{
+    if (!a)
+        return;
+    mfcc_stream_release(&a->ms);
+    mfcc_plan_free(a->plan);
+    free(a->blk);
+    free(a);
+}
+
+#define CHUNK 8192
+
+int align_audio_open(const char *path, struct align_audio **out, struct err *err)
+{
+    SF_INFO info;
+    SNDFILE *f;
+    SRC_STATE *src = NULL;
+    struct align_audio *a = NULL;
+    float *raw = NULL, mono[CHUNK], res[CHUNK * 4];
+    sf_count_t got, total = 0;
+    int rc = GZ_OK, e = 0;
+
+    *out = NULL;
+    memset(&info, 0, sizeof info);
+    f = sf_open(path, SFM_READ, &info);
+    if (!f)
+        return err_set(err, GZ_EAUDIO, "cannot decode '%s': %s", path, sf_strerror(NULL));
+    if (info.channels <= 0 || info.channels > 64 || info.samplerate < 4000 ||
+        info.samplerate > 384000) {
+        sf_close(f);
+        return err_set(err, GZ_EAUDIO, "cannot decode '%s': %d channels at %d Hz", path,
+                       info.channels, info.samplerate);
+    }
+    if (info.frames <= 0 || info.frames > (sf_count_t)info.samplerate * 4 * 3600) {
+        sf_close(f);
+        return err_set(err, GZ_EAUDIO, "cannot decode '%s': %s", path,
+                       info.frames <= 0 ? "no audio in it" : "longer than 4 hours");
+    }
+    if (info.samplerate != ALIGN_SR_HZ) {
+        src = src_new(SRC_SINC_FASTEST, 1, &e);
+        if (!src) {
+            sf_close(f);
+            return err_set(err, GZ_EAUDIO, "cannot resample '%s': %s", path, src_strerror(e));
+        }
+    }
+    a = audio_new();
+    raw = xmalloc((size_t)CHUNK * (size_t)info.channels * sizeof *raw);
+    for (;;) {
+        SRC_DATA d;
+        got = sf_readf_float(f, raw, CHUNK);
+        if (got < 0)
+            got = 0;
+        for (sf_count_t t = 0; t < got; t++) {
+            double s = 0;
+            for (int c = 0; c < info.channels; c++)
+                s += raw[(size_t)t * (size_t)info.channels + (size_t)c];
+            mono[t] = (float)(s / info.channels);
+        }
+        total += got;
+        if (!src) {
+            audio_feed(a, mono, (size_t)got);
+        } else {
+            /* Feed the resampler until it has taken the whole chunk. */
+            long used = 0;
+            do {
+                memset(&d, 0, sizeof d);
+                d.data_in = mono + used;
+                d.input_frames = (long)got - used;
+                d.data_out = res;
+                d.output_frames = (long)(sizeof res / sizeof res[0]);
+                d.src_ratio = (double)ALIGN_SR_HZ / info.samplerate;
+                d.end_of_input = got < CHUNK;
+                e = src_process(src, &d);
+                if (e) {
+                    rc = err_set(err, GZ_EAUDIO, "cannot resample '%s': %s", path,
+                                 src_strerror(e));
+                    goto out;
+                }
+                audio_feed(a, res, (size_t)d.output_frames_gen);
+                used += d.input_frames_used;
+            } while (used < (long)got || (d.end_of_input && d.output_frames_gen > 0));
+        }
+        if (got < CHUNK)
+            break;
+    }
+    if (total <= 0) {
+        rc = err_set(err, GZ_EAUDIO, "cannot decode '%s': no samples could be read", path);
+        goto out;
+    }
+    if (total < info.frames * 9 / 10) {
+        rc = err_set(err, GZ_EAUDIO, "cannot decode '%s': truncated (%lld of %lld frames)",
+                     path, (long long)total, (long long)info.frames);
+        goto out;
+    }
+    audio_finish(a);
+out:
+    free(raw);
+    if (src)
+        src_delete(src);
+    sf_close(f);
+    if (rc != GZ_OK) {
+        align_audio_free(a);
+        return rc;
+    }
+    *out = a;
+    return GZ_OK;
+}
+
+/* ---- text normalisation: read numbers the way a narrator does ---- */
+
+static const char *const ones[] = { "zero", "one", "two", "three", "four", "five", "six",
+                                    "seven", "eight", "nine", "ten", "eleven", "twelve",
+                                    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+                                    "eighteen", "nineteen" };
+static const char *const tens[] = { "", "", "twenty", "thirty", "forty", "fifty", "sixty",
+                                    "seventy", "eighty", "ninety" };
+
+static void two_digits(struct buf *b, int v)
+{
+    if (v < 20) {
+        buf_puts(b, ones[v]);
+    } else {
+        buf_puts(b, tens[v / 10]);
+        if (v % 10) {
+            buf_putc(b, '-');
+            buf_puts(b, ones[v % 10]);
+        }
+    }
+}
+
+/* English: a four-digit year 1100..1999 standing alone is read in pairs ("fourteen
+ * fifty-five"), where espeak-ng would say "one thousand four hundred and fifty five". */
+static char *normalise_en(const char *s)
+{
+    struct buf b;
+    size_t n = strlen(s);
+
+    buf_init(&b, 0);
+    for (size_t i = 0; i < n;) {
+        if (isdigit((unsigned char)s[i]) && (i == 0 || (!isalnum((unsigned char)s[i - 1]) &&
+                                                        s[i - 1] != '$' && s[i - 1] != '.' &&
+                                                        s[i - 1] != ','))) {
+            size_t k = i;
+            while (k < n && isdigit((unsigned char)s[k]))
+                k++;
+            if (k - i == 4 && (k == n || (!isalnum((unsigned char)s[k]) && s[k] != '%' &&
+                                          !(s[k] == ',' && k + 1 < n &&
+                                            isdigit((unsigned char)s[k + 1])) &&
+                                          !(s[k] == '.' && k + 1 < n &&
+                                            isdigit((unsigned char)s[k + 1]))))) {
+                int y = (s[i] - '0') * 1000 + (s[i + 1] - '0') * 100 + (s[i + 2] - '0') * 10 +
+                        (s[i + 3] - '0');
+                if (y >= 1100 && y <= 1999) {
+                    two_digits(&b, y / 100);
+                    buf_putc(&b, ' ');
+                    if (y % 100 == 0) {
+                        buf_puts(&b, "hundred");
+                    } else if (y % 100 < 10) {
+                        buf_puts(&b, "oh ");
+                        buf_puts(&b, ones[y % 10]);
+                    } else {
+                        two_digits(&b, y % 100);
+                    }
+                    i = k;
+                    continue;
+                }
+            }
+            buf_append(&b, s + i, k - i);
+            i = k;
+            continue;
+        }
+        buf_putc(&b, s[i++]);
+    }
+    return buf_take(&b, NULL);
+}
+
+/* ---- features ---- */
+
+/* The first DIM coefficients of n_cep-wide frames, mean and variance normalised. */
+static float *normalise(const float *raw, size_t frames, int n_cep)
+{
+    float *out = xmalloc((frames ? frames : 1) * DIM * sizeof *out);
+    double mean[DIM] = { 0 }, var[DIM] = { 0 };
+
+    for (size_t t = 0; t < frames; t++)
+        for (int k = 0; k < DIM; k++) {
+            float v = raw[t * (size_t)n_cep + (size_t)k];
+            out[t * DIM + (size_t)k] = v;
+            mean[k] += v;
+        }
+    for (int k = 0; k < DIM; k++)
+        mean[k] /= frames ? (double)frames : 1.0;
+    for (size_t t = 0; t < frames; t++)
+        for (int k = 0; k < DIM; k++) {
+            double d = out[t * DIM + (size_t)k] - mean[k];
+            var[k] += d * d;
+        }
+    for (int k = 0; k < DIM; k++) {
+        double sd = sqrt(var[k] / (frames ? (double)frames : 1.0));
+        float inv = (float)(sd > 1e-6 ? 1.0 / sd : 1.0);
+        for (size_t t = 0; t < frames; t++)
+            out[t * DIM + (size_t)k] = (out[t * DIM + (size_t)k] - (float)mean[k]) * inv;
+    }
+    return out;
+}
+
+/* Synthetic speech goes straight into its MFCC stream, dithered at about -66 dBFS: digital
+ * silence has no spectrum to compare with the room tone of a recording. */
+struct syn_sink {
+    struct mfcc_stream ms;
+    uint32_t rng;
+};
+
+static void syn_feed(void *cls, const int16_t *pcm, size_t n)
+{
+    struct syn_sink *s = cls;
+    float buf[1024];
+    while (n) {
+        size_t k = n < 1024 ? n : 1024;
+        for (size_t i = 0; i < k; i++) {
+            s->rng ^= s->rng << 13;
+            s->rng ^= s->rng >> 17;
+            s->rng ^= s->rng << 5;
+            buf[i] = (float)pcm[i] / 32768.0f + ((float)(s->rng >> 8) / 16777216.0f - 0.5f) * 0.001f;
+        }
+        mfcc_stream_push(&s->ms, buf, k);
+        pcm += k;
+        n -= k;
+    }
+}
+
+/* Mean distance between pseudo-random frame pairs: the scale of "unrelated" frames. */
+static float random_distance(const float *a, size_t na, const float *b, size_t nb)
+{
+    uint64_t x = 88172645463325252ULL;
+    double s = 0;
+    int cnt = 2000;
+    for (int k = 0; k < cnt; k++) {
+        size_t i, j;
+        double d = 0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        i = (size_t)(x % na);
+        j = (size_t)((x >> 32) % nb);
+        for (int q = 0; q < DIM; q++) {
+            double e = a[i * DIM + (size_t)q] - b[j * DIM + (size_t)q];
+            d += e * e;
+        }
+        s += sqrt(d);
+    }
+    return (float)(s / cnt);
+}
+
+/* ---- voice activity: pauses and speech onsets in the recording ---- */
+
+struct onset {
+    double t;          /* speech onset, seconds */
+    double pause_from; /* where the pause before it began */
+    double pause_len;
+};
+
+struct vad {
+    float *e;          /* frame energy, dB, VAD_HOP apart */
+    size_t n;
+    float floor_db, thr_db;
+    struct onset *on;
+    size_t n_on;
+};
+
+static int cmp_float(const void *x, const void *y)
+{
+    float a = *(const float *)x, b = *(const float *)y;
+    return (a > b) - (a < b);
+}
+
+/* The onset of the sound that ends a pause (frames [from, t) quiet, t loud), measured the
+ * way the usual energy detector does: local noise floor (quietest tenth of the frames around)
+ * and peak (99th percentile of the next 2 s); the first frame above max(floor + 15,
+ * peak - 25) dB, walked back while above floor + 5..8 dB with dips of up to 10 ms.
+ * Returns seconds (frame centre). */
+static double refine_onset(const struct vad *v, const float *sm, size_t from, size_t t)
+{
+    size_t a = from > 200 ? from - 200 : 0, z = t + 400 < v->n ? t + 400 : v->n;
+    size_t m = z - a, q, first = t, o;
+    float *srt = xmalloc(m * sizeof *srt);
+    double fl = 0, sd = 0, peak, hi, lo;
+
+    memcpy(srt, v->e + a, m * sizeof *srt);
+    qsort(srt, m, sizeof *srt, cmp_float);
+    q = m / 10 > 3 ? m / 10 : (m < 3 ? m : 3);
+    for (size_t i = 0; i < q; i++)
+        fl += srt[i];
+    fl /= (double)q;
+    for (size_t i = 0; i < q; i++)
+        sd += (srt[i] - fl) * (srt[i] - fl);
+    sd = sqrt(sd / (double)q);
+    free(srt);
+    /* The peak of what follows: the next 2 s. */
+    {
+        size_t pz = t + 400 < v->n ? t + 400 : v->n, pm = pz - t;
+        float *ps = xmalloc((pm ? pm : 1) * sizeof *ps);
+        memcpy(ps, v->e + t, pm * sizeof *ps);
+        qsort(ps, pm, sizeof *ps, cmp_float);
+        peak = pm ? ps[(size_t)(0.99 * (double)(pm - 1))] : v->thr_db;
+        free(ps);
+    }
+    hi = fmax(fl + 15.0, peak - 25.0);
+    lo = fmax(fl + fmin(8.0, fmax(5.0, 2.0 * sd)), peak - 50.0);
+    if (lo > hi - 3.0)
+        lo = hi - 3.0;
+    for (size_t k = from; k < z; k++)
+        if (sm[k] > hi) {
+            first = k;
+            break;
+        }
+    o = first;
+    for (;;) {
+        size_t nx = SIZE_MAX;
+        for (size_t d = 1; d <= 3 && d <= o; d++)
+            if (v->e[o - d] > lo) {
+                nx = o - d;
+                break;
+            }
+        if (nx == SIZE_MAX || nx < (from > 40 ? from - 40 : 0))
+            break;
+        o = nx;
+    }
+    return ((double)o * VAD_HOP + VAD_WIN / 2) / ALIGN_SR_HZ;
+}
+
+static void vad_run(const struct align_audio *au, struct vad *v)
+{
+    size_t nf = au->n_blk >= 2 ? au->n_blk - 1 : 1, q;
+    float *sorted, *sm;
+    double fl = 0, peak;
+    size_t run = 0;
+    int active_prev = 1; /* a file that starts with speech has its onset at 0 */
+
+    memset(v, 0, sizeof *v);
+    v->n = nf;
+    v->e = xmalloc(nf * sizeof *v->e);
+    for (size_t t = 0; t < nf; t++) {
+        double s = au->n_blk >= 2 ? au->blk[t] + au->blk[t + 1] : 0;
+        v->e[t] = (float)(10.0 * log10(s / VAD_WIN + 1e-12));
+    }
+    sorted = xmalloc(nf * sizeof *sorted);
+    memcpy(sorted, v->e, nf * sizeof *sorted);
+    qsort(sorted, nf, sizeof *sorted, cmp_float);
+    q = nf / 10 ? nf / 10 : 1;
+    for (size_t i = 0; i < q; i++)
+        fl += sorted[i];
+    v->floor_db = (float)(fl / (double)q);
+    peak = sorted[nf - 1 - nf / 100];
+    free(sorted);
+    v->thr_db = (float)fmax(v->floor_db + 12.0, peak - 35.0);
+    if (v->thr_db > peak - 6.0)
+        v->thr_db = (float)fmax(v->floor_db + 6.0, peak - 6.0);
+
+    /* 3-frame median smoothing against clicks. */
+    sm = xmalloc(nf * sizeof *sm);
+    for (size_t t = 0; t < nf; t++) {
+        float a = v->e[t ? t - 1 : t], b = v->e[t], c = v->e[t + 1 < nf ? t + 1 : t];
+        sm[t] = fmaxf(fminf(a, b), fminf(fmaxf(a, b), c));
+    }
+    v->on = xmalloc((nf / PAUSE_MIN_FRAMES + 2) * sizeof *v->on);
+    for (size_t t = 0; t < nf; t++) {
+        int active = sm[t] > v->thr_db;
+        if (!active) {
+            run++;
+        } else {
+            if (t == 0 || (!active_prev && run >= PAUSE_MIN_FRAMES)) {
+                size_t from = t - run;
+                v->on[v->n_on].t = refine_onset(v, sm, from, t);
+                v->on[v->n_on].pause_from = (double)from * VAD_HOP / ALIGN_SR_HZ;
+                v->on[v->n_on].pause_len = t == 0 ? 1.0 : (double)run * VAD_HOP / ALIGN_SR_HZ;
+                v->n_on++;
+            }
+            run = 0;
+        }
+        active_prev = active;
+    }
+    free(sm);
+}
+
+static void vad_release(struct vad *v)
+{
+    free(v->e);
+    free(v->on);
+}
+
+/* ---- the pipeline ---- */
+
+static int progress(const struct align_cfg *cfg, double f)
+{
+    return cfg->progress ? cfg->progress(cfg->progress_cls, f) : 0;
+}
+
+int align_run(const struct align_cfg *cfg, const struct align_audio *audio,
+              struct align_seg *segs, size_t n_seg, double *speech_end, struct err *err)
+{
+    struct tts_out syn = { 0 };
+    struct syn_sink sink;
+    struct mfcc_plan *syn_plan = NULL;
+    struct mfcc_cfg syn_cfg;
+    size_t *syn_start = NULL, *syn_end = NULL, *word_from = NULL, n_spoken = 0;
+    float *fa = NULL, *fb = NULL;
+    size_t na = 0, nb = 0;
+    struct dtw_path path = { 0 };
+    struct dtw_cfg dcfg;
+    struct vad vad = { 0 };
+    int zh = cfg->lang && strcmp(cfg->lang, "zh") == 0;
+    int rc = GZ_OK;
+    uint32_t *map = NULL; /* synthetic frame -> first real frame on the path */
+    float *cost_at = NULL;
+    double syn_hop_s, real_hop_s = 0.010;
+
+    *speech_end = NAN;
+    for (size_t k = 0; k < n_seg; k++) {
+        segs[k].start = segs[k].end = NAN;
+        segs[k].confidence = 0;
+        segs[k].flags = 0;
+        n_spoken += segs[k].spoken;
+    }
+    if (n_spoken == 0)
+        return err_set(err, GZ_EINVAL, "the text has no sentence to align");
+    if (audio->n_samples < ALIGN_SR_HZ / 10)
+        return err_set(err, GZ_EAUDIO, "the audio is shorter than 0.1 s");
+
+    /* 1. Synthesise every spoken segment, remembering where each starts and ends. */
+    rc = tts_voice(zh ? "cmn" : "en", cfg->rate_wpm ? cfg->rate_wpm : DEFAULT_RATE_WPM, err);
+    if (rc != GZ_OK)
+        goto out;
+    syn.sr_hz = 22050;
+    mfcc_default(&syn_cfg, syn.sr_hz);
+    syn_plan = mfcc_plan_new(&syn_cfg);
+    mfcc_stream_init(&sink.ms, syn_plan);
+    sink.rng = 2463534242u;
+    syn.sink = syn_feed;
+    syn.sink_cls = &sink;
+    syn_start = xcalloc(n_seg, sizeof *syn_start);
+    syn_end = xcalloc(n_seg, sizeof *syn_end);
+    word_from = xcalloc(n_seg + 1, sizeof *word_from);
+    tts_silence(&syn, (size_t)(SYN_LEAD_S * 22050));
+    for (size_t k = 0; k < n_seg; k++) {
+        char *text;
+        word_from[k] = syn.n_words;
+        if (!segs[k].spoken)
+            continue;
+        text = zh ? xstrdup(segs[k].text) : normalise_en(segs[k].text);
+        rc = tts_say(&syn, text, &syn_start[k], &syn_end[k], err);
+        free(text);
+        if (rc != GZ_OK)
+            goto out;
+        tts_silence(&syn, (size_t)(SYN_GAP_S * syn.sr_hz));
+        if (progress(cfg, 0.4 * (double)(k + 1) / (double)n_seg)) {
+            rc = err_set(err, GZ_ECONFLICT, "cancelled");
+            goto out;
+        }
+    }
+    word_from[n_seg] = syn.n_words;
+
+    /* 2. Features of both, normalised per file. */
+    mfcc_stream_finish(&sink.ms);
+    nb = sink.ms.n_frames;
+    fb = normalise(sink.ms.frames, nb, syn_cfg.n_cep);
+    mfcc_stream_release(&sink.ms);
+    syn_hop_s = (double)syn_cfg.hop / syn.sr_hz;
+    na = audio->ms.n_frames;
+    fa = normalise(audio->ms.frames, na, syn_cfg.n_cep); /* both plans: mfcc_default */
+    if (na == 0 || nb == 0) {
+        rc = err_set(err, GZ_EAUDIO, "nothing to align");
+        goto out;
+    }
+    if (progress(cfg, 0.5)) {
+        rc = err_set(err, GZ_ECONFLICT, "cancelled");
+        goto out;
+    }
+
+    /* 3. DTW, coarse to fine, open ends. */
+    dcfg.coarse_cells = 4u << 20;
+    dcfg.radius = 12;
+    dcfg.open_ends = 1;
+    dcfg.skip_cost = 0.75f * random_distance(fa, na, fb, nb);
+    rc = dtw_align(fa, na, fb, nb, DIM, &dcfg, &path, err);
+    if (rc != GZ_OK)
+        goto out;
+    if (progress(cfg, 0.9)) {
+        rc = err_set(err, GZ_ECONFLICT, "cancelled");
+        goto out;
+    }
+    map = xmalloc(nb * sizeof *map);
+    cost_at = xmalloc(nb * sizeof *cost_at);
+    for (size_t j = 0; j < nb; j++)
+        map[j] = UINT32_MAX;
+    for (size_t k = 0; k < path.n; k++) {
+        uint32_t i = path.i[k], j = path.j[k];
+        if (map[j] == UINT32_MAX) {
+            map[j] = i;
+            {
+                float d = 0;
+                for (int q = 0; q < DIM; q++) {
+                    float e = fa[(size_t)i * DIM + (size_t)q] - fb[(size_t)j * DIM + (size_t)q];
+                    d += e * e;
+                }
+                cost_at[j] = sqrtf(d);
+            }
+        }
+    }
+
+    /* 4. Map starts through the path, then snap each to a speech onset. */
+    vad_run(audio, &vad);
+    if (getenv("GZ_ALIGN_DEBUG")) {
+        fprintf(stderr, "vad floor %.1f thr %.1f\n", vad.floor_db, vad.thr_db);
+        for (size_t q = 0; q < vad.n_on; q++)
+            fprintf(stderr, "onset %.3f pause %.3f\n", vad.on[q].t, vad.on[q].pause_len);
+    }
+    {
+        double prev = -1.0, rel_cost;
+        double total_syn = 0, total_real = 0;
+        size_t first_k = SIZE_MAX, last_k = 0;
+        double mean_cost = 0;
+        for (size_t j = 0; j < nb; j++)
+            mean_cost += cost_at[j];
+        mean_cost /= nb ? (double)nb : 1.0;
+
+        for (size_t k = 0; k < n_seg; k++) {
+            size_t jb, je;
+            double est, best_score = INFINITY, best_t = NAN, dur_syn, dur_real, c = 0;
+            const struct onset *pick = NULL;
+            if (!segs[k].spoken)
+                continue;
+            if (first_k == SIZE_MAX)
+                first_k = k;
+            last_k = k;
+            jb = (size_t)((double)syn_start[k] / syn.sr_hz / syn_hop_s);
+            je = (size_t)((double)syn_end[k] / syn.sr_hz / syn_hop_s);
+            if (jb >= nb)
+                jb = nb - 1;
+            if (je >= nb)
+                je = nb - 1;
+            est = map[jb] != UINT32_MAX ? map[jb] * real_hop_s : (prev > 0 ? prev : 0);
+            for (size_t q = 0; q < vad.n_on; q++) {
+                const struct onset *o = &vad.on[q];
+                double d = fabs(o->t - est), score;
+                if (d > SNAP_WINDOW_S || o->t <= prev + 0.05)
+                    continue;
+                score = d - 0.25 * fmin(o->pause_len, 1.0);
+                if (score < best_score) {
+                    best_score = score;
+                    best_t = o->t;
+                    pick = o;
+                }
+            }
+            if (getenv("GZ_ALIGN_DEBUG"))
+                fprintf(stderr, "seg %zu est %.3f pick %.3f\n", k, est, pick ? best_t : -1.0);
+            if (pick) {
+                segs[k].start = best_t;
+                segs[k].flags |= ALIGN_SNAPPED;
+            } else {
+                segs[k].start = est > prev + 0.05 ? est : prev + 0.05;
+            }
+            prev = segs[k].start;
+            /* Confidence: snapped to a pause, a plausible duration, a good local match. */
+            dur_syn = (double)(syn_end[k] - syn_start[k]) / syn.sr_hz;
+            dur_real = (map[je] != UINT32_MAX ? map[je] * real_hop_s : segs[k].start) -
+                       segs[k].start;
+            total_syn += dur_syn;
+            total_real += dur_real > 0 ? dur_real : 0;
+            rel_cost = 0;
+            for (size_t j = jb; j <= je; j++)
+                rel_cost += cost_at[j];
+            rel_cost = rel_cost / (double)(je - jb + 1) / (mean_cost > 0 ? mean_cost : 1.0);
+            c = pick ? 1.0 : 0.6;
+            if (rel_cost > 1.35)
+                c *= 0.6;
+            segs[k].confidence = (float)c;
+            /* Duration checked below, once the overall speaking-rate ratio is known. */
+            segs[k].end = dur_real; /* temporarily: real duration */
+        }
+        {
+            double ratio = total_syn > 0 ? total_real / total_syn : 1.0;
+            for (size_t k = 0; k < n_seg; k++) {
+                double dur_syn, r;
+                if (!segs[k].spoken)
+                    continue;
+                dur_syn = (double)(syn_end[k] - syn_start[k]) / syn.sr_hz;
+                r = dur_syn > 0 ? segs[k].end / (dur_syn * ratio) : 1.0;
+                if (r < 0.35 || r > 3.0)
+                    segs[k].confidence *= 0.3f;
+                if (segs[k].confidence < 0.5f)
+                    segs[k].flags |= ALIGN_LOW_CONFIDENCE;
+            }
+        }
+        /* Ends: where the pause before the next spoken start began, else that start. */
+        for (size_t k = 0; k < n_seg; k++) {
+            size_t nx = k + 1;
+            if (!segs[k].spoken)
+                continue;
+            while (nx < n_seg && !segs[nx].spoken)
+                nx++;
+            if (nx < n_seg) {
+                double e = segs[nx].start;
+                for (size_t q = 0; q < vad.n_on; q++)
+                    if (fabs(vad.on[q].t - segs[nx].start) < 1e-9 &&
+                        vad.on[q].pause_from > segs[k].start)
+                        e = vad.on[q].pause_from;
+                segs[k].end = e;
+            } else {
+                /* The last one: its mapped end, moved to the start of a pause close by. */
+                size_t je = (size_t)((double)syn_end[k] / syn.sr_hz / syn_hop_s);
+                double e = je < nb && map[je] != UINT32_MAX ? map[je] * real_hop_s
+                                                             : align_audio_seconds(audio);
+                double best = INFINITY, t = e;
+                for (size_t q = 0; q < vad.n_on; q++) {
+                    double d = fabs(vad.on[q].pause_from - e);
+                    if (vad.on[q].pause_from > segs[k].start && d < SNAP_WINDOW_S && d < best) {
+                        best = d;
+                        t = vad.on[q].pause_from;
+                    }
+                }
+                if (t <= segs[k].start)
+                    t = segs[k].start + 0.1;
+                if (t > align_audio_seconds(audio))
+                    t = align_audio_seconds(audio);
+                segs[k].end = t;
+                *speech_end = t;
+            }
+        }
+        (void)first_k;
+        (void)last_k;
+    }
+
+    /* 5. Word times, mapped through the path (not snapped). */
+    if (cfg->want_words) {
+        for (size_t k = 0; k < n_seg; k++) {
+            size_t nw = word_from[k + 1] - word_from[k];
+            if (!segs[k].spoken || nw == 0)
+                continue;
+            segs[k].words = xcalloc(nw, sizeof *segs[k].words);
+            for (size_t w = 0; w < nw; w++) {
+                const struct tts_word *tw = &syn.words[word_from[k] + w];
+                size_t j = (size_t)((double)tw->sample / syn.sr_hz / syn_hop_s);
+                double t = j < nb && map[j] != UINT32_MAX ? map[j] * real_hop_s : segs[k].start;
+                if (w == 0 || t < segs[k].start)
+                    t = segs[k].start;
+                segs[k].words[w].start = t;
+                segs[k].words[w].text_pos = tw->text_pos;
+                segs[k].words[w].text_len = tw->text_len;
+            }
+            segs[k].n_words = nw;
+        }
+    }
+    progress(cfg, 1.0);
+out:
+    if (syn.sink == syn_feed && sink.ms.plan)
+        mfcc_stream_release(&sink.ms);
+    mfcc_plan_free(syn_plan);
+    tts_out_release(&syn);
+    free(syn_start);
+    free(syn_end);
+    free(word_from);
+    free(fa);
+    free(fb);
+    free(map);
+    free(cost_at);
+    dtw_path_release(&path);
+    vad_release(&vad);
+    return rc;
+}
+
+void align_segs_release(struct align_seg *segs, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        free(segs[k].words);
+        segs[k].words = NULL;
+        segs[k].n_words = 0;
+    }
+}

@@ -1,0 +1,76 @@
+/*
+ * align.h: forced alignment of narration audio to its text, in seconds.
+ * Method: the text is synthesised with espeak-ng one segment at a time (its word events give
+ * exact segment starts in the synthetic audio); MFCCs of both (c1..c12, per-file mean and
+ * variance normalised) are aligned by coarse-to-fine DTW with open ends (a lead-in or tail
+ * in the recording is skipped, not warped); each synthetic segment start is mapped through
+ * the path, then snapped to the speech onset that ends the nearest pause, chosen by distance
+ * and pause length, and refined at a 5 ms hop. Each segment gets a confidence in [0, 1];
+ * segments whose timing looks wrong (squeezed to nothing, far from any pause, poor match)
+ * are flagged ALIGN_LOW_CONFIDENCE, never dropped.
+ * align never logs: it returns codes, and reports progress through a callback that can cancel.
+ */
+#ifndef GZ_ALIGN_ALIGN_H
+#define GZ_ALIGN_ALIGN_H
+
+#include <stddef.h>
+
+#include "core/gz.h"
+
+#define ALIGN_SR_HZ 16000
+
+enum align_flag {
+    ALIGN_SNAPPED = 1,        /* start moved to a detected speech onset */
+    ALIGN_LOW_CONFIDENCE = 2, /* check this one by ear */
+};
+
+struct align_word {
+    double start;
+    int text_pos, text_len; /* bytes into the segment text */
+};
+
+struct align_seg {
+    /* in */
+    const char *text;
+    int para;      /* paragraph index, for output grouping */
+    int spoken;    /* 0: not narrated (start stays NAN) */
+    /* out */
+    double start, end; /* seconds; NAN when not spoken */
+    float confidence;
+    int flags;
+    struct align_word *words; /* with want_words; malloc'd */
+    size_t n_words;
+};
+
+/* Return nonzero to cancel. done/total are in arbitrary units, total fixed for a run. */
+typedef int align_progress_fn(void *cls, double fraction);
+
+struct align_cfg {
+    const char *lang;  /* "en" or "zh" */
+    int rate_wpm;      /* synthetic speaking rate; 0 = default */
+    int want_words;
+    align_progress_fn *progress;
+    void *progress_cls;
+};
+
+/* A recording reduced to what the aligner needs: MFCC frames (10 ms) and frame energies
+ * (5 ms), computed while decoding, so memory grows with length at about 60 bytes per 10 ms
+ * rather than with the samples themselves. */
+struct align_audio;
+
+/* Decode a file (wav, flac, ogg, mp3: whatever libsndfile reads), downmixed and resampled
+ * to ALIGN_SR_HZ. GZ_EAUDIO with a message naming the file and the reason when it cannot. */
+int align_audio_open(const char *path, struct align_audio **out, struct err *err);
+/* The same from samples already in memory (mono, ALIGN_SR_HZ). */
+struct align_audio *align_audio_from_pcm(const float *pcm, size_t n);
+double align_audio_seconds(const struct align_audio *a);
+void align_audio_free(struct align_audio *a);
+
+/* Align segs[0..n_seg) to the recording. OUT: each seg's start/end/confidence/flags,
+ * *speech_end (end of the last spoken segment). GZ_ECONFLICT when cancelled. */
+int align_run(const struct align_cfg *cfg, const struct align_audio *audio,
+              struct align_seg *segs, size_t n_seg, double *speech_end, struct err *err);
+
+void align_segs_release(struct align_seg *segs, size_t n);
+
+#endif

@@ -1,0 +1,331 @@
+/*
+ * gazette align AUDIO TEXT [-o OUT] [-f FORMAT] [--lang en|zh|auto] [--lines] [--words]
+ *               [--url URL] [--rate WPM] [--quiet]
+ * Reads the text (plain UTF-8, or the page's transcript JSON to re-time), aligns it to the
+ * audio and writes the timing. Exit 0 on success, 2 on bad input (nothing written).
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "align/align.h"
+#include "cli/cli.h"
+#include "core/buf.h"
+#include "model/story.h"
+#include "text/text.h"
+
+#define TEXT_MAX (4 << 20)
+
+static const char usage[] =
+        "usage: gazette align AUDIO TEXT [-o OUT] [-f FORMAT] [--lang en|zh|auto] [--lines]\n"
+        "                     [--words] [--url URL] [--rate WPM] [--quiet]\n"
+        "  FORMAT: readalong (default) | vtt | srt | smil | aeneas | tsv | audacity\n"
+        "  TEXT: plain UTF-8 (paragraphs separated by blank lines; --lines: one segment per\n"
+        "        line) or the page's transcript JSON, whose paragraphs and sentences are kept\n";
+
+static int read_all(const char *path, struct buf *out, struct err *err)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    char chunk[65536];
+    size_t n;
+
+    if (!f)
+        return err_set(err, GZ_EIO, "cannot open '%s': %s", path, strerror(errno));
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        buf_append(out, chunk, n);
+    if (f != stdin)
+        fclose(f);
+    if (out->err)
+        return err_set(err, GZ_ETOOBIG, "'%s' is larger than %d MB", path, TEXT_MAX >> 20);
+    return GZ_OK;
+}
+
+static void add_sent(struct para *p, const char *s, size_t n, double start)
+{
+    p->sent = xrealloc(p->sent, (p->n_sent + 1) * sizeof *p->sent);
+    memset(&p->sent[p->n_sent], 0, sizeof *p->sent);
+    p->sent[p->n_sent].text = xstrndup(s, n);
+    p->sent[p->n_sent].start = start;
+    p->sent[p->n_sent].end = NAN;
+    p->sent[p->n_sent].confidence = 1.0f;
+    p->n_sent++;
+}
+
+static struct para *new_para(struct transcript *t)
+{
+    t->para = xrealloc(t->para, (t->n_para + 1) * sizeof *t->para);
+    memset(&t->para[t->n_para], 0, sizeof *t->para);
+    return &t->para[t->n_para++];
+}
+
+/* Plain text: paragraphs at blank lines; sentences split, or one per line with lines. */
+static void parse_plain(const char *s, size_t n, int lines, struct transcript *t)
+{
+    size_t i = 0;
+    struct para *p = NULL;
+
+    t->end = NAN;
+    while (i < n) {
+        size_t e = i, a, z;
+        while (e < n && s[e] != '\n')
+            e++;
+        a = i;
+        z = e;
+        while (a < z && (s[a] == ' ' || s[a] == '\t' || s[a] == '\r'))
+            a++;
+        while (z > a && (s[z - 1] == ' ' || s[z - 1] == '\t' || s[z - 1] == '\r'))
+            z--;
+        if (z == a) {
+            p = NULL; /* blank line: the next text starts a paragraph */
+        } else {
+            if (!p)
+                p = new_para(t);
+            if (lines) {
+                add_sent(p, s + a, z - a, 0.0);
+            } else {
+                size_t k = text_split(s + a, z - a, NULL, 0);
+                struct str *parts = xcalloc(k ? k : 1, sizeof *parts);
+                text_split(s + a, z - a, parts, k);
+                for (size_t q = 0; q < k; q++)
+                    add_sent(p, parts[q].p, parts[q].len, 0.0);
+                free(parts);
+            }
+        }
+        i = e + 1;
+    }
+}
+
+/* Chinese when CJK characters are at least a fifth of the letters. */
+static const char *guess_lang(const char *s, size_t n)
+{
+    size_t cjk = 0, latin = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c | 32) >= 'a' && (c | 32) <= 'z')
+            latin++;
+        else if (c >= 0xe4 && c <= 0xe9)
+            cjk++;
+    }
+    return cjk * 4 >= latin && cjk > 0 ? "zh" : "en";
+}
+
+static int on_progress(void *cls, double f)
+{
+    (void)cls;
+    fprintf(stderr, "\raligning: %3d%%", (int)(f * 100));
+    if (f >= 1.0)
+        fputc('\n', stderr);
+    return 0;
+}
+
+static int write_out(const char *path, const struct buf *b, struct err *err)
+{
+    struct buf tmp;
+    FILE *f;
+    int rc = GZ_OK;
+
+    if (!path || strcmp(path, "-") == 0) {
+        fwrite(b->data, 1, b->len, stdout);
+        return fflush(stdout) == 0 ? GZ_OK : err_set(err, GZ_EIO, "cannot write output");
+    }
+    buf_init(&tmp, 0);
+    buf_printf(&tmp, "%s.tmp%ld", path, (long)getpid());
+    f = fopen(buf_cstr(&tmp), "wb");
+    if (!f) {
+        rc = err_set(err, GZ_EIO, "cannot create '%s': %s", buf_cstr(&tmp), strerror(errno));
+    } else {
+        if (fwrite(b->data, 1, b->len, f) != b->len || fflush(f) != 0 || fsync(fileno(f)) != 0)
+            rc = err_set(err, GZ_EIO, "cannot write '%s': %s", path, strerror(errno));
+        if (fclose(f) != 0 && rc == GZ_OK)
+            rc = err_set(err, GZ_EIO, "cannot write '%s': %s", path, strerror(errno));
+        if (rc == GZ_OK && rename(buf_cstr(&tmp), path) != 0)
+            rc = err_set(err, GZ_EIO, "cannot create '%s': %s", path, strerror(errno));
+        if (rc != GZ_OK)
+            unlink(buf_cstr(&tmp));
+    }
+    buf_release(&tmp);
+    return rc;
+}
+
+int cmd_align(int argc, char **argv)
+{
+    const char *audio = NULL, *textp = NULL, *outp = NULL, *fmt_name = "readalong";
+    const char *lang = "auto", *url = NULL;
+    int lines = 0, words = 0, quiet = 0, rate = 0, status = 2;
+    struct buf text, out;
+    struct transcript t = { 0 };
+    struct align_seg *segs = NULL;
+    struct align_cfg cfg;
+    struct err err = { 0 };
+    enum export_fmt fmt;
+    struct align_audio *aud = NULL;
+    size_t n_seg = 0, k = 0, flagged = 0;
+    double speech_end = NAN;
+    int all_null = 1;
+
+    t.end = NAN;
+    buf_init(&text, TEXT_MAX);
+    buf_init(&out, 0);
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if ((strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) && i + 1 < argc)
+            outp = argv[++i];
+        else if ((strcmp(a, "-f") == 0 || strcmp(a, "--format") == 0) && i + 1 < argc)
+            fmt_name = argv[++i];
+        else if (strcmp(a, "--lang") == 0 && i + 1 < argc)
+            lang = argv[++i];
+        else if (strcmp(a, "--url") == 0 && i + 1 < argc)
+            url = argv[++i];
+        else if (strcmp(a, "--rate") == 0 && i + 1 < argc)
+            rate = (int)strtol(argv[++i], NULL, 10);
+        else if (strcmp(a, "--lines") == 0)
+            lines = 1;
+        else if (strcmp(a, "--words") == 0)
+            words = 1;
+        else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0)
+            quiet = 1;
+        else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "gazette align: unknown option '%s'\n%s", a, usage);
+            goto done;
+        } else if (!audio)
+            audio = a;
+        else if (!textp)
+            textp = a;
+        else {
+            fprintf(stderr, "gazette align: too many arguments\n%s", usage);
+            goto done;
+        }
+    }
+    if (!audio || !textp) {
+        fprintf(stderr, "%s", usage);
+        goto done;
+    }
+    if (export_parse(fmt_name, &fmt) != GZ_OK) {
+        fprintf(stderr, "gazette align: unknown format '%s'\n%s", fmt_name, usage);
+        goto done;
+    }
+    if (strcmp(lang, "en") != 0 && strcmp(lang, "zh") != 0 && strcmp(lang, "auto") != 0) {
+        fprintf(stderr, "gazette align: --lang must be en, zh or auto\n");
+        goto done;
+    }
+    if (rate && (rate < 80 || rate > 450)) {
+        fprintf(stderr, "gazette align: --rate must be 80 to 450 words a minute\n");
+        goto done;
+    }
+
+    /* The text. */
+    if (read_all(textp, &text, &err) != GZ_OK)
+        goto fail;
+    if (!utf8_valid(buf_cstr(&text), text.len) || memchr(buf_cstr(&text), '\0', text.len)) {
+        err_set(&err, GZ_EINVAL, "'%s' is not UTF-8 text", textp);
+        goto fail;
+    }
+    {
+        const char *p = buf_cstr(&text);
+        while (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')
+            p++;
+        if (strncmp(p, "\xef\xbb\xbf", 3) == 0)
+            p += 3;
+        if (*p == '{' || *p == '[') {
+            if (transcript_parse(p, text.len - (size_t)(p - buf_cstr(&text)), &t, &err) != GZ_OK)
+                goto fail;
+        } else {
+            parse_plain(p, text.len - (size_t)(p - buf_cstr(&text)), lines, &t);
+        }
+    }
+    for (size_t i = 0; i < t.n_para; i++)
+        for (size_t j = 0; j < t.para[i].n_sent; j++) {
+            n_seg++;
+            all_null &= isnan(t.para[i].sent[j].start);
+        }
+    if (n_seg == 0) {
+        err_set(&err, GZ_EINVAL, "'%s' holds no text to align", textp);
+        goto fail;
+    }
+    if (strcmp(lang, "auto") == 0)
+        lang = guess_lang(buf_cstr(&text), text.len);
+    segs = xcalloc(n_seg, sizeof *segs);
+    for (size_t i = 0; i < t.n_para; i++)
+        for (size_t j = 0; j < t.para[i].n_sent; j++, k++) {
+            const struct sent *s = &t.para[i].sent[j];
+            segs[k].text = s->text;
+            segs[k].para = (int)i;
+            /* Re-timing a transcript keeps its unspoken rows (null start, or no text). */
+            segs[k].spoken = s->text[0] && (all_null || !isnan(s->start));
+        }
+
+    /* The audio, then the alignment. */
+    if (align_audio_open(audio, &aud, &err) != GZ_OK)
+        goto fail;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.lang = lang;
+    cfg.rate_wpm = rate;
+    cfg.want_words = words;
+    if (!quiet && isatty(2))
+        cfg.progress = on_progress;
+    if (align_run(&cfg, aud, segs, n_seg, &speech_end, &err) != GZ_OK)
+        goto fail;
+
+    k = 0;
+    for (size_t i = 0; i < t.n_para; i++)
+        for (size_t j = 0; j < t.para[i].n_sent; j++, k++) {
+            struct sent *s = &t.para[i].sent[j];
+            s->start = segs[k].start;
+            s->end = segs[k].end;
+            s->confidence = segs[k].confidence;
+            s->low_confidence = (segs[k].flags & ALIGN_LOW_CONFIDENCE) != 0;
+            if (s->low_confidence) {
+                flagged++;
+                if (!quiet)
+                    fprintf(stderr, "gazette align: check segment %zu (confidence %.2f): %.60s\n",
+                            k + 1, (double)s->confidence, s->text);
+            }
+            if (segs[k].n_words) {
+                s->words = xcalloc(segs[k].n_words, sizeof *s->words);
+                for (size_t w = 0; w < segs[k].n_words; w++) {
+                    /* espeak-ng counts characters from 1; find the word's bytes. */
+                    const char *p = s->text;
+                    int c = 1;
+                    size_t len = 0;
+                    while (*p && c < segs[k].words[w].text_pos) {
+                        p++;
+                        while ((*p & 0xc0) == 0x80)
+                            p++;
+                        c++;
+                    }
+                    for (const char *q = p; *q && (int)utf8_len(p, (size_t)(q - p)) <
+                                                          segs[k].words[w].text_len;) {
+                        q++;
+                        while ((*q & 0xc0) == 0x80)
+                            q++;
+                        len = (size_t)(q - p);
+                    }
+                    s->words[s->n_words].start = segs[k].words[w].start;
+                    s->words[s->n_words].text = xstrndup(p, len);
+                    s->n_words++;
+                }
+            }
+        }
+    t.end = speech_end;
+    export_write(&out, fmt, &t, url ? url : audio, words);
+    if (write_out(outp, &out, &err) != GZ_OK)
+        goto fail;
+    if (!quiet && flagged)
+        fprintf(stderr, "gazette align: %zu of %zu segments flagged for review\n", flagged, n_seg);
+    status = 0;
+    goto done;
+fail:
+    fprintf(stderr, "gazette align: %s\n", err.msg);
+    status = err.code == GZ_EIO ? 1 : 2;
+done:
+    align_segs_release(segs, n_seg);
+    free(segs);
+    align_audio_free(aud);
+    transcript_release(&t);
+    buf_release(&text);
+    buf_release(&out);
+    return status;
+}
