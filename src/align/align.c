@@ -212,11 +212,13 @@ static void two_digits(struct buf *b, int v)
 
 /* English: a four-digit year 1100..1999 standing alone is read in pairs ("fourteen
  * fifty-five"), where espeak-ng would say "one thousand four hundred and fifty five". */
-static char *normalise_en(const char *s)
+char *align_normalise(const char *lang, const char *s)
 {
     struct buf b;
     size_t n = strlen(s);
 
+    if (lang && strcmp(lang, "en") != 0)
+        return xstrdup(s);
     buf_init(&b, 0);
     for (size_t i = 0; i < n;) {
         if (isdigit((unsigned char)s[i]) && (i == 0 || (!isalnum((unsigned char)s[i - 1]) &&
@@ -529,7 +531,7 @@ int align_run(const struct align_cfg *cfg, const struct align_audio *audio,
         word_from[k] = syn.n_words;
         if (!segs[k].spoken)
             continue;
-        text = zh ? xstrdup(segs[k].text) : normalise_en(segs[k].text);
+        text = align_normalise(zh ? "zh" : "en", segs[k].text);
         rc = tts_say(&syn, text, &syn_start[k], &syn_end[k], err);
         free(text);
         if (rc != GZ_OK)

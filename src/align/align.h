@@ -71,6 +71,10 @@ void align_audio_free(struct align_audio *a);
 int align_run(const struct align_cfg *cfg, const struct align_audio *audio,
               struct align_seg *segs, size_t n_seg, double *speech_end, struct err *err);
 
+/* The text as the synthesiser should read it (English: years 1100-1999 in pairs, "1455" ->
+ * "fourteen fifty-five"). Caller frees. */
+char *align_normalise(const char *lang, const char *text);
+
 void align_segs_release(struct align_seg *segs, size_t n);
 
 #endif

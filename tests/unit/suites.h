@@ -10,7 +10,10 @@ Suite *suite_story(void);
 Suite *suite_form(void);
 Suite *suite_bundle(void);
 Suite *suite_store(void);
+Suite *suite_mfcc(void);
+Suite *suite_dtw(void);
 
-#define ALL_SUITES suite_text, suite_html, suite_story, suite_form, suite_bundle, suite_store
+#define ALL_SUITES suite_text, suite_html, suite_story, suite_form, suite_bundle, suite_store, \
+                   suite_mfcc, suite_dtw
 
 #endif
