@@ -1,0 +1,258 @@
+// gazette align end to end: synthetic narration with known timing, every output format,
+// bad input, and (when ../shared/corpus is present) the human dev set.
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gazette } from './server.mjs';
+
+let work;
+before(() => { work = mkdtempSync(join(tmpdir(), 'gz-align-')); });
+after(() => rmSync(work, { recursive: true, force: true }));
+
+// 16-bit mono WAV reader: {rate, samples: Int16Array}.
+function readWav(path) {
+  const b = readFileSync(path);
+  let off = 12, rate = 0, data = null;
+  while (off + 8 <= b.length) {
+    const id = b.toString('ascii', off, off + 4), len = b.readUInt32LE(off + 4);
+    if (id === 'fmt ') rate = b.readUInt32LE(off + 12);
+    if (id === 'data') data = new Int16Array(b.buffer.slice(b.byteOffset + off + 8, b.byteOffset + off + 8 + Math.min(len, b.length - off - 8)));
+    off += 8 + len + (len & 1);
+  }
+  return { rate, samples: data };
+}
+
+function onset(samples, rate) {
+  // First 5 ms block above -40 dBFS: where the synthetic speech begins.
+  const blk = Math.round(rate / 200);
+  for (let i = 0; i + blk <= samples.length; i += blk) {
+    let s = 0;
+    for (let k = i; k < i + blk; k++) s += samples[k] * samples[k];
+    if (10 * Math.log10(s / blk / 32768 / 32768 + 1e-12) > -40) return i / rate;
+  }
+  return 0;
+}
+
+// Narrate sentences with espeak-ng (a voice and speed the aligner does not use), join them
+// with pauses, then add noise and reverb with sox. Returns the true starts.
+function narrate(sentences, { voice, speed, lead = 1.3, effects = true, dir }) {
+  const parts = [];
+  const starts = [];
+  let t = 0;
+  const sil = (secs, name) => {
+    const p = join(dir, name);
+    execFileSync('sox', ['-n', '-r', '22050', '-b', '16', '-c', '1', p, 'trim', '0', String(secs)]);
+    parts.push(p); t += secs;
+  };
+  sil(lead, 'lead.wav');
+  sentences.forEach((s, i) => {
+    const p = join(dir, `s${i}.wav`);
+    execFileSync('espeak-ng', ['-v', voice, '-s', String(speed), '-w', p, s]);
+    const w = readWav(p);
+    starts.push(t + onset(w.samples, w.rate));
+    parts.push(p);
+    t += w.samples.length / w.rate;
+    sil(0.25 + ((i * 37) % 50) / 100, `p${i}.wav`);
+  });
+  const joined = join(dir, 'joined.wav'), out = join(dir, 'narration.flac');
+  execFileSync('sox', [...parts, joined]);
+  if (effects) {
+    const noise = join(dir, 'noise.wav');
+    execFileSync('sox', ['-n', '-r', '22050', '-b', '16', '-c', '1', noise, 'synth', String(t), 'pinknoise', 'vol', '0.004']);
+    execFileSync('sox', ['-m', joined, noise, out, 'reverb', '20', '50', '60', 'rate', '44100']);
+  } else {
+    execFileSync('sox', [joined, out]);
+  }
+  return { audio: out, starts, duration: t };
+}
+
+const EN = [
+  'The harbour authority said on Tuesday that container traffic rose for a third month.',
+  'Freight rates, however, kept falling as new ships arrived.',
+  'Analysts expect the glut to last until the spring.',
+  'In 1455 the first printed bible appeared in Mainz.',
+  'Shares in the largest carriers were little changed.',
+  'A spokesman declined to comment.',
+];
+const ZH = ['港口管理局周二表示，集装箱吞吐量连续第三个月增长。', '然而，随着新船投入使用，运价继续下跌。',
+  '分析人士预计，运力过剩将持续到明年春天。', '最大几家航运公司的股价变化不大。', '一位发言人拒绝置评。'];
+
+function alignedStarts(file) {
+  const j = JSON.parse(readFileSync(file, 'utf8'));
+  return j.text.flat().filter((s) => s.text !== '').map((s) => s.start);
+}
+
+describe('synthetic narration with known timing', () => {
+  test('English, another voice and speed, noise and reverb: every start within 100 ms', () => {
+    const dir = mkdtempSync(join(work, 'en-'));
+    const { audio, starts } = narrate(EN, { voice: 'en-us+f3', speed: 150, dir });
+    writeFileSync(join(dir, 'text.txt'), EN.join('\n') + '\n');
+    const out = join(dir, 'out.json');
+    const r = gazette(['align', audio, join(dir, 'text.txt'), '--lines', '-q', '-o', out]);
+    assert.equal(r.status, 0, r.stderr);
+    const got = alignedStarts(out);
+    assert.equal(got.length, EN.length);
+    got.forEach((g, i) => assert.ok(Math.abs(g - starts[i]) <= 0.1,
+      `sentence ${i}: ${g.toFixed(3)} s, truth ${starts[i].toFixed(3)} s`));
+  });
+
+  test('Mandarin (synthetic, cmn variant voice): every start within 100 ms', () => {
+    const dir = mkdtempSync(join(work, 'zh-'));
+    const { audio, starts } = narrate(ZH, { voice: 'cmn+m3', speed: 140, dir });
+    writeFileSync(join(dir, 'text.txt'), ZH.join(''));
+    const out = join(dir, 'out.json');
+    const r = gazette(['align', audio, join(dir, 'text.txt'), '-q', '-o', out]);
+    assert.equal(r.status, 0, r.stderr);
+    const got = alignedStarts(out);
+    assert.equal(got.length, ZH.length);
+    got.forEach((g, i) => assert.ok(Math.abs(g - starts[i]) <= 0.1,
+      `sentence ${i}: ${g.toFixed(3)} s, truth ${starts[i].toFixed(3)} s`));
+  });
+});
+
+describe('formats', () => {
+  let audio, text, dir;
+  before(() => {
+    dir = mkdtempSync(join(work, 'fmt-'));
+    ({ audio } = narrate(EN.slice(0, 3), { voice: 'en', speed: 170, effects: false, dir }));
+    text = join(dir, 't.txt');
+    writeFileSync(text, `${EN[0]} ${EN[1]}\n\n${EN[2]}\n`);
+  });
+  const run = (...args) => gazette(['align', audio, text, '-q', ...args]);
+
+  test('read-along JSON: paragraphs kept, final empty segment, url, words', () => {
+    const r = run('--words', '--url', '/media/x.mp3');
+    assert.equal(r.status, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.equal(j.url, '/media/x.mp3');
+    assert.equal(j.text.length, 3);
+    assert.equal(j.text[0].length, 2);
+    assert.deepEqual(j.text[2].map((s) => s.text), ['']);
+    assert.ok(j.text[2][0].start > j.text[1][0].start);
+    const w = j.text[0][0].words;
+    assert.ok(w.length >= 10, 'word times');
+    assert.equal(w[0].text, 'The');
+    for (let k = 1; k < w.length; k++) assert.ok(w[k].start >= w[k - 1].start);
+  });
+
+  test('vtt, srt, smil, aeneas, tsv, audacity', () => {
+    const vtt = run('-f', 'vtt').stdout;
+    assert.match(vtt, /^WEBVTT\n\n1\n00:00:0\d\.\d{3} --> 00:00:\d\d\.\d{3}\nThe harbour/);
+    const srt = run('-f', 'srt').stdout;
+    assert.match(srt, /^1\n00:00:0\d,\d{3} --> 00:00:\d\d,\d{3}\nThe harbour.*\n\n2\n/);
+    const smil = run('-f', 'smil').stdout;
+    assert.match(smil, /<smil xmlns="http:\/\/www.w3.org\/ns\/SMIL"/);
+    assert.equal((smil.match(/<par id=/g) || []).length, 3);
+    assert.match(smil, /clipBegin="00:00:0\d\.\d{3}" clipEnd="/);
+    const aen = JSON.parse(run('-f', 'aeneas').stdout);
+    assert.equal(aen.fragments.length, 3);
+    assert.ok(Number(aen.fragments[1].begin) < Number(aen.fragments[1].end));
+    assert.equal(typeof aen.fragments[0].confidence, 'number');
+    const tsv = run('-f', 'tsv').stdout.trim().split('\n');
+    assert.equal(tsv.length, 3);
+    assert.match(tsv[0], /^\d+\.\d{3}\t\d+\.\d{3}\tf000001\t[01]\.\d\d\t(ok|check)\tThe harbour/);
+    const aud = run('-f', 'audacity').stdout.trim().split('\n');
+    assert.match(aud[2], /^\d+\.\d{6}\t\d+\.\d{6}\tAnalysts/);
+  });
+
+  test('re-timing a transcript keeps its paragraphs and unspoken rows', () => {
+    const tj = join(dir, 't.json');
+    writeFileSync(tj, JSON.stringify({ text: [[{ start: 0, text: EN[0] }, { start: 1, text: EN[1] }],
+      [{ start: null, text: 'Chart: a caption' }], [{ start: 2, text: EN[2] }], [{ start: 9, text: '' }]], url: null }));
+    const r = gazette(['align', audio, tj, '-q']);
+    assert.equal(r.status, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.equal(j.text.length, 4);
+    assert.equal(j.text[1][0].start, null);
+    assert.ok(j.text[2][0].start > j.text[0][1].start);
+  });
+});
+
+describe('bad input: a clear error or a flagged result, never a crash, no partial output', () => {
+  let good;
+  before(() => {
+    const dir = mkdtempSync(join(work, 'bad-'));
+    good = narrate(EN.slice(0, 2), { voice: 'en', speed: 170, effects: false, dir }).audio;
+  });
+  const txt = (name, content) => { const p = join(work, name); writeFileSync(p, content); return p; };
+
+  test('empty text, empty audio, corrupt and truncated audio, missing files', () => {
+    const out = join(work, 'never.json');
+    let r = gazette(['align', good, txt('empty.txt', '\n \n'), '-o', out]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /holds no text/);
+    const empty = join(work, 'empty.wav');
+    execFileSync('sox', ['-n', '-r', '16000', '-b', '16', '-c', '1', empty, 'trim', '0', '0']);
+    r = gazette(['align', empty, txt('a.txt', 'Hello there.'), '-o', out]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /empty\.wav/);
+    r = gazette(['align', txt('corrupt.wav', 'RIFF\0\0\0\0WAVEfmt garbage'), txt('b.txt', 'Hello.'), '-o', out]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /cannot decode '.*corrupt\.wav'/);
+    const full = readFileSync(good);
+    const trunc = join(work, 'trunc.flac');
+    writeFileSync(trunc, full.subarray(0, Math.floor(full.length / 3)));
+    r = gazette(['align', trunc, txt('c.txt', EN.slice(0, 2).join('\n')), '--lines', '-o', out]);
+    assert.ok(r.status === 0 || r.status === 2, `status ${r.status}: ${r.stderr}`);
+    if (r.status === 2) assert.match(r.stderr, /trunc\.flac/);
+    r = gazette(['align', join(work, 'nope.wav'), txt('d.txt', 'x.'), '-o', out]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /nope\.wav/);
+    r = gazette(['align', good, txt('bin.txt', Buffer.from([0xff, 0xfe, 0x00, 0x41])), '-o', out]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /not UTF-8/);
+    assert.ok(!existsSync(out), 'no output file after an error');
+    assert.ok(!readdirSync(work).some((f) => f.startsWith('never.json')), 'no temp file left');
+  });
+
+  test('audio much shorter than the text: finishes, flags the misfits', () => {
+    const long = Array.from({ length: 12 }, (_, i) => `${EN[i % EN.length]} Number ${i}.`).join('\n');
+    const r = gazette(['align', good, txt('long.txt', long), '--lines', '-f', 'tsv']);
+    assert.equal(r.status, 0, r.stderr);
+    const rows = r.stdout.trim().split('\n');
+    assert.equal(rows.length, 12);
+    assert.ok(rows.some((l) => l.includes('\tcheck\t')), 'some rows flagged');
+    let prev = -1;
+    for (const l of rows) { const s = Number(l.split('\t')[0]); assert.ok(s > prev); prev = s; }
+    assert.match(r.stderr, /flagged for review/);
+  });
+
+  test('text in another language than the flag says, and a huge line', () => {
+    let r = gazette(['align', good, txt('zh.txt', ZH.join('')), '--lang', 'en', '-q']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).text.flat().filter((s) => s.text).length, ZH.length);
+    r = gazette(['align', good, txt('huge.txt', 'word '.repeat(3000) + '.'), '-q', '-f', 'tsv']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim().split('\n').length, 1);
+  });
+
+  test('bad options', () => {
+    assert.equal(gazette(['align']).status, 2);
+    assert.equal(gazette(['align', good, good, '-f', 'docx']).status, 2);
+    assert.equal(gazette(['align', good, good, '--lang', 'fr']).status, 2);
+  });
+});
+
+const corpus = resolve('..', 'shared', 'corpus');
+describe('human read speech (the dev corpus)', { skip: !existsSync(join(corpus, 'dev')) && 'no ../shared/corpus' }, () => {
+  test('dev set: >= 95 % of starts within 100 ms, none beyond 250 ms', () => {
+    const out = mkdtempSync(join(work, 'dev-'));
+    for (const f of readdirSync(join(corpus, 'dev')).filter((n) => /^dev\d+\.flac$/.test(n))) {
+      const base = f.replace('.flac', '');
+      const r = gazette(['align', join(corpus, 'dev', f), join(corpus, 'dev', `${base}.txt`),
+        '--lines', '-q', '-o', join(out, `${base}.json`)]);
+      assert.equal(r.status, 0, r.stderr);
+    }
+    const s = spawnSync('python3', [join(corpus, 'score.py'), '--json', '--gt-dir', join(corpus, 'dev'),
+      '--pred-dir', out], { encoding: 'utf8' });
+    assert.equal(s.status, 0, s.stderr);
+    const all = JSON.parse(s.stdout).overall.start;
+    const within = all.within100;
+    const max = all.max_ms;
+    assert.ok(within >= 95, `within 100 ms: ${within} (${s.stdout})`);
+    assert.ok(max <= 250, `max ${max} ms`);
+  });
+});
