@@ -25,7 +25,7 @@ FUZZ     = form bundle html text
 PORT    ?= 8080
 DATA    ?= data
 
-.PHONY: fuzz deps-quiet all run test test-unit test-int test-browser san bench deps clean format lint
+.PHONY: bench-align fuzz deps-quiet all run test test-unit test-int test-browser san bench deps clean format lint
 all: $(B)/gazette
 
 $(B)/gazette: $(OBJ) $(B)/obj/main.o
@@ -96,6 +96,10 @@ san:
 
 bench: $(B)/gazette
 	bench/run.sh $(B)
+	bench/align.sh $(B)
+
+bench-align: $(B)/gazette
+	bench/align.sh $(B)
 
 lint:
 	tools/lint.sh
