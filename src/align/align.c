@@ -4,7 +4,6 @@
 #include <ctype.h>
 #include <math.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -594,15 +593,9 @@ int align_run(const struct align_cfg *cfg, const struct align_audio *audio,
 
     /* 4. Map starts through the path, then snap each to a speech onset. */
     vad_run(audio, &vad);
-    if (getenv("GZ_ALIGN_DEBUG")) {
-        fprintf(stderr, "vad floor %.1f thr %.1f\n", vad.floor_db, vad.thr_db);
-        for (size_t q = 0; q < vad.n_on; q++)
-            fprintf(stderr, "onset %.3f pause %.3f\n", vad.on[q].t, vad.on[q].pause_len);
-    }
     {
         double prev = -1.0, rel_cost;
         double total_syn = 0, total_real = 0;
-        size_t first_k = SIZE_MAX, last_k = 0;
         double mean_cost = 0;
         for (size_t j = 0; j < nb; j++)
             mean_cost += cost_at[j];
@@ -614,9 +607,6 @@ int align_run(const struct align_cfg *cfg, const struct align_audio *audio,
             const struct onset *pick = NULL;
             if (!segs[k].spoken)
                 continue;
-            if (first_k == SIZE_MAX)
-                first_k = k;
-            last_k = k;
             jb = (size_t)((double)syn_start[k] / syn.sr_hz / syn_hop_s);
             je = (size_t)((double)syn_end[k] / syn.sr_hz / syn_hop_s);
             if (jb >= nb)
@@ -636,8 +626,6 @@ int align_run(const struct align_cfg *cfg, const struct align_audio *audio,
                     pick = o;
                 }
             }
-            if (getenv("GZ_ALIGN_DEBUG"))
-                fprintf(stderr, "seg %zu est %.3f pick %.3f\n", k, est, pick ? best_t : -1.0);
             if (pick) {
                 segs[k].start = best_t;
                 segs[k].flags |= ALIGN_SNAPPED;
@@ -711,8 +699,6 @@ int align_run(const struct align_cfg *cfg, const struct align_audio *audio,
                 *speech_end = t;
             }
         }
-        (void)first_k;
-        (void)last_k;
     }
 
     /* 5. Word times, mapped through the path (not snapped). */
