@@ -466,6 +466,12 @@ static void vad_run(const struct align_audio *au, struct vad *v)
     free(sm);
 }
 
+static int cmp_double(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
 static void vad_release(struct vad *v)
 {
     free(v->e);
@@ -595,7 +601,6 @@ int align_run(const struct align_cfg *cfg, const struct align_audio *audio,
     vad_run(audio, &vad);
     {
         double prev = -1.0, rel_cost;
-        double total_syn = 0, total_real = 0;
         double mean_cost = 0;
         for (size_t j = 0; j < nb; j++)
             mean_cost += cost_at[j];
@@ -603,7 +608,7 @@ int align_run(const struct align_cfg *cfg, const struct align_audio *audio,
 
         for (size_t k = 0; k < n_seg; k++) {
             size_t jb, je;
-            double est, best_score = INFINITY, best_t = NAN, dur_syn, dur_real, c = 0;
+            double est, best_score = INFINITY, best_t = NAN, dur_real, c = 0;
             const struct onset *pick = NULL;
             if (!segs[k].spoken)
                 continue;
@@ -634,11 +639,8 @@ int align_run(const struct align_cfg *cfg, const struct align_audio *audio,
             }
             prev = segs[k].start;
             /* Confidence: snapped to a pause, a plausible duration, a good local match. */
-            dur_syn = (double)(syn_end[k] - syn_start[k]) / syn.sr_hz;
             dur_real = (map[je] != UINT32_MAX ? map[je] * real_hop_s : segs[k].start) -
                        segs[k].start;
-            total_syn += dur_syn;
-            total_real += dur_real > 0 ? dur_real : 0;
             rel_cost = 0;
             for (size_t j = jb; j <= je; j++)
                 rel_cost += cost_at[j];
@@ -651,15 +653,30 @@ int align_run(const struct align_cfg *cfg, const struct align_audio *audio,
             segs[k].end = dur_real; /* temporarily: real duration */
         }
         {
-            double ratio = total_syn > 0 ? total_real / total_syn : 1.0;
+            /* Each segment's real/synthetic duration ratio against the median ratio: a
+             * skipped sentence is squeezed, an ad-lib stretches its neighbour. */
+            double *r = xmalloc(n_seg * sizeof *r), med;
+            size_t m = 0;
             for (size_t k = 0; k < n_seg; k++) {
-                double dur_syn, r;
+                double dur_syn = (double)(syn_end[k] - syn_start[k]) / syn.sr_hz;
+                if (segs[k].spoken && dur_syn > 0)
+                    r[m++] = segs[k].end / dur_syn;
+            }
+            qsort(r, m, sizeof *r, cmp_double);
+            med = m ? r[m / 2] : 1.0;
+            free(r);
+            if (med <= 0)
+                med = 1.0;
+            for (size_t k = 0; k < n_seg; k++) {
+                double dur_syn, q;
                 if (!segs[k].spoken)
                     continue;
                 dur_syn = (double)(syn_end[k] - syn_start[k]) / syn.sr_hz;
-                r = dur_syn > 0 ? segs[k].end / (dur_syn * ratio) : 1.0;
-                if (r < 0.35 || r > 3.0)
+                q = dur_syn > 0 ? segs[k].end / dur_syn / med : 1.0;
+                if (q < 0.6 || q > 1.6)
                     segs[k].confidence *= 0.3f;
+                else if (q < 0.8 || q > 1.3)
+                    segs[k].confidence *= 0.75f;
                 if (segs[k].confidence < 0.5f)
                     segs[k].flags |= ALIGN_LOW_CONFIDENCE;
             }

@@ -113,6 +113,40 @@ describe('synthetic narration with known timing', () => {
   });
 });
 
+describe('what real narration has: skipped sentences and ad-libs are flagged', () => {
+  const tsv = (audio, lines) => {
+    const t = join(work, `t${Math.random().toString(36).slice(2)}.txt`);
+    writeFileSync(t, lines.join('\n'));
+    const r = gazette(['align', audio, t, '--lines', '-q', '-f', 'tsv']);
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.trim().split('\n').map((l) => l.split('\t'));
+  };
+
+  test('a sentence the narrator skipped is flagged; the others stay right', () => {
+    const dir = mkdtempSync(join(work, 'skip-'));
+    const spoken = [EN[0], EN[1], EN[4], EN[5]];
+    const { audio, starts } = narrate(spoken, { voice: 'en-us+f3', speed: 150, effects: false, dir });
+    const rows = tsv(audio, [EN[0], EN[1], EN[2], EN[4], EN[5]]);
+    assert.equal(rows.length, 5);
+    assert.equal(rows[2][4], 'check', 'the skipped sentence is flagged');
+    for (const [row, truth] of [[0, 0], [3, 2], [4, 3]])
+      assert.ok(Math.abs(Number(rows[row][0]) - starts[truth]) <= 0.1, `row ${row}`);
+  });
+
+  test('an ad-lib not in the text is flagged where it lands; the rest stay right', () => {
+    const dir = mkdtempSync(join(work, 'adlib-'));
+    const adlib = 'Well, I must say, that was rather unexpected, was it not, everyone?';
+    const { audio, starts } = narrate([EN[0], EN[1], adlib, EN[2], EN[4]],
+      { voice: 'en-us+f3', speed: 150, effects: false, dir });
+    const rows = tsv(audio, [EN[0], EN[1], EN[2], EN[4]]);
+    assert.ok(rows.some((r) => r[4] === 'check'), 'something is flagged');
+    for (const [row, truth] of [[0, 0], [1, 1], [3, 4]])
+      assert.ok(Math.abs(Number(rows[row][0]) - starts[truth]) <= 0.1, `row ${row}`);
+    assert.ok(rows[2][4] === 'check' || Math.abs(Number(rows[2][0]) - starts[3]) <= 0.1,
+      'the sentence after the ad-lib is right or flagged');
+  });
+});
+
 describe('formats', () => {
   let audio, text, dir;
   before(() => {
