@@ -20,7 +20,7 @@ WEB      = $(sort $(wildcard web/*.js web/*.css web/*.svg))
 SQL      = $(sort $(wildcard sql/sqlite/*.sql))
 DEMO     = $(sort $(wildcard demo/*.json))
 TEST_SRC = $(wildcard tests/unit/*.c tests/unit/*/*.c)
-FUZZ     = form bundle html text
+FUZZ     = form bundle html text audio textreader
 
 PORT    ?= 8080
 DATA    ?= data

@@ -43,61 +43,6 @@ static int read_all(const char *path, struct buf *out, struct err *err)
     return GZ_OK;
 }
 
-static void add_sent(struct para *p, const char *s, size_t n, double start)
-{
-    p->sent = xrealloc(p->sent, (p->n_sent + 1) * sizeof *p->sent);
-    memset(&p->sent[p->n_sent], 0, sizeof *p->sent);
-    p->sent[p->n_sent].text = xstrndup(s, n);
-    p->sent[p->n_sent].start = start;
-    p->sent[p->n_sent].end = NAN;
-    p->sent[p->n_sent].confidence = 1.0f;
-    p->n_sent++;
-}
-
-static struct para *new_para(struct transcript *t)
-{
-    t->para = xrealloc(t->para, (t->n_para + 1) * sizeof *t->para);
-    memset(&t->para[t->n_para], 0, sizeof *t->para);
-    return &t->para[t->n_para++];
-}
-
-/* Plain text: paragraphs at blank lines; sentences split, or one per line with lines. */
-static void parse_plain(const char *s, size_t n, int lines, struct transcript *t)
-{
-    size_t i = 0;
-    struct para *p = NULL;
-
-    t->end = NAN;
-    while (i < n) {
-        size_t e = i, a, z;
-        while (e < n && s[e] != '\n')
-            e++;
-        a = i;
-        z = e;
-        while (a < z && (s[a] == ' ' || s[a] == '\t' || s[a] == '\r'))
-            a++;
-        while (z > a && (s[z - 1] == ' ' || s[z - 1] == '\t' || s[z - 1] == '\r'))
-            z--;
-        if (z == a) {
-            p = NULL; /* blank line: the next text starts a paragraph */
-        } else {
-            if (!p)
-                p = new_para(t);
-            if (lines) {
-                add_sent(p, s + a, z - a, 0.0);
-            } else {
-                size_t k = text_split(s + a, z - a, NULL, 0);
-                struct str *parts = xcalloc(k ? k : 1, sizeof *parts);
-                text_split(s + a, z - a, parts, k);
-                for (size_t q = 0; q < k; q++)
-                    add_sent(p, parts[q].p, parts[q].len, 0.0);
-                free(parts);
-            }
-        }
-        i = e + 1;
-    }
-}
-
 /* Chinese when CJK characters are at least a fifth of the letters. */
 static const char *guess_lang(const char *s, size_t n)
 {
@@ -233,7 +178,7 @@ int cmd_align(int argc, char **argv)
             if (transcript_parse(p, text.len - (size_t)(p - buf_cstr(&text)), &t, &err) != GZ_OK)
                 goto fail;
         } else {
-            parse_plain(p, text.len - (size_t)(p - buf_cstr(&text)), lines, &t);
+            transcript_from_text(p, text.len - (size_t)(p - buf_cstr(&text)), lines, &t);
         }
     }
     for (size_t i = 0; i < t.n_para; i++)

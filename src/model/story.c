@@ -6,6 +6,8 @@
 
 #include <jansson.h>
 
+#include "text/text.h"
+
 const char *lang_code(enum lang l)
 {
     return l == LANG_ZH ? "zh" : "en";
@@ -373,3 +375,61 @@ void quiz_brief_release(struct quiz_brief *q)
     free(q->title_en);
     q->title_zh = q->title_en = NULL;
 }
+
+static void add_sent(struct para *p, const char *s, size_t n, double start)
+{
+    p->sent = xrealloc(p->sent, (p->n_sent + 1) * sizeof *p->sent);
+    memset(&p->sent[p->n_sent], 0, sizeof *p->sent);
+    p->sent[p->n_sent].text = xstrndup(s, n);
+    p->sent[p->n_sent].start = start;
+    p->sent[p->n_sent].end = NAN;
+    p->sent[p->n_sent].confidence = 1.0f;
+    p->n_sent++;
+}
+
+static struct para *new_para(struct transcript *t)
+{
+    t->para = xrealloc(t->para, (t->n_para + 1) * sizeof *t->para);
+    memset(&t->para[t->n_para], 0, sizeof *t->para);
+    return &t->para[t->n_para++];
+}
+
+void transcript_from_text(const char *s, size_t n, int lines, struct transcript *t)
+{
+    size_t i = 0;
+    struct para *p = NULL;
+
+    t->para = NULL;
+    t->n_para = 0;
+    t->end = NAN;
+    n = strnlen(s, n); /* text ends at a NUL byte */
+    while (i < n) {
+        size_t e = i, a, z;
+        while (e < n && s[e] != '\n')
+            e++;
+        a = i;
+        z = e;
+        while (a < z && (s[a] == ' ' || s[a] == '\t' || s[a] == '\r'))
+            a++;
+        while (z > a && (s[z - 1] == ' ' || s[z - 1] == '\t' || s[z - 1] == '\r'))
+            z--;
+        if (z == a) {
+            p = NULL; /* blank line: the next text starts a paragraph */
+        } else {
+            if (!p)
+                p = new_para(t);
+            if (lines) {
+                add_sent(p, s + a, z - a, 0.0);
+            } else {
+                size_t k = text_split(s + a, z - a, NULL, 0);
+                struct str *parts = xcalloc(k ? k : 1, sizeof *parts);
+                text_split(s + a, z - a, parts, k);
+                for (size_t q = 0; q < k; q++)
+                    add_sent(p, parts[q].p, parts[q].len, 0.0);
+                free(parts);
+            }
+        }
+        i = e + 1;
+    }
+}
+

@@ -97,6 +97,10 @@ void transcript_release(struct transcript *t);
 /* Parse the page's transcript JSON ({"text":[[...]...]} or the bare [[...]] list). The final
  * empty segment becomes t->end. Returns GZ_OK or GZ_EINVAL with a message naming the problem. */
 int transcript_parse(const char *json, size_t len, struct transcript *t, struct err *err);
+/* Plain UTF-8 text: paragraphs at blank lines, sentences split by text_split, or one
+ * segment per non-blank line with lines. Every start is 0 (spoken, untimed). t is reset.
+ * The text ends at a NUL byte, if any. */
+void transcript_from_text(const char *s, size_t n, int lines, struct transcript *t);
 /* The page's format: {"text":[[{"start":s,"text":"..."},...],...,[{"start":end,"text":""}]],"url":...}.
  * url may be NULL (written as null). */
 void transcript_json(struct buf *b, const struct transcript *t, const char *url);
