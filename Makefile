@@ -25,7 +25,7 @@ FUZZ     = form bundle html text audio textreader
 PORT    ?= 8080
 DATA    ?= data
 
-.PHONY: bench-align fuzz deps-quiet all run test test-unit test-int test-browser san bench deps clean format lint
+.PHONY: bench-align fuzz all run test san bench deps clean format lint
 all: $(B)/gazette
 
 $(B)/gazette: $(OBJ) $(B)/obj/main.o
@@ -55,14 +55,15 @@ $(B)/gen/embed_demo.c: $(B)/embed $(DEMO)
 	@mkdir -p $(dir $@)
 	$(B)/embed $@ demo $(DEMO)
 
-# Install missing Debian packages when root, build, seed demo content, serve.
-run: deps-quiet $(B)/gazette
+# Install missing Debian packages when root, build, seed demo content, serve. The build is a
+# second make so that pkg-config sees libraries the first step installed.
+run:
+	@scripts/deps.sh --quiet
+	@$(MAKE) --no-print-directory $(B)/gazette
 	$(B)/gazette serve --listen 127.0.0.1:$(PORT) --data $(DATA)
 
 deps:
 	scripts/deps.sh
-deps-quiet:
-	@scripts/deps.sh --quiet
 
 # All tests: C unit tests (Check), then integration and browser tests against the real
 # binary (node:test + playwright-core). The last line is the combined summary.

@@ -130,11 +130,14 @@ void layout_footer(struct buf *b, struct page_ctx *c)
 }
 
 /* A headline list item: headline in the UI language when present, else the other one. */
-void layout_brief(struct buf *b, const struct page_ctx *c, const struct story_brief *s)
+void layout_brief(struct buf *b, const struct page_ctx *c, const struct story_brief *s, int h)
 {
     enum lang l = s->headline[c->ui] ? c->ui : (c->ui == LANG_ZH ? LANG_EN : LANG_ZH);
 
-    HTML_LIT(b, "<li><h3");
+    if (h == 2)
+        HTML_LIT(b, "<li><h2");
+    else
+        HTML_LIT(b, "<li><h3");
     layout_lang_attr(b, l);
     HTML_LIT(b, "><a href=\"/story/");
     html_int(b, s->id);
@@ -142,7 +145,10 @@ void layout_brief(struct buf *b, const struct page_ctx *c, const struct story_br
         HTML_LIT(b, "/en");
     HTML_LIT(b, "\">");
     html_cstr(b, s->headline[l]);
-    HTML_LIT(b, "</a></h3>");
+    if (h == 2)
+        HTML_LIT(b, "</a></h2>");
+    else
+        HTML_LIT(b, "</a></h3>");
     if (s->summary[l] && *s->summary[l]) {
         HTML_LIT(b, "<p");
         layout_lang_attr(b, l);

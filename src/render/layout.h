@@ -14,6 +14,7 @@ void layout_csrf(struct buf *b, struct page_ctx *c);   /* a token slot at b's en
 void layout_t(struct buf *b, const struct page_ctx *c, enum msg id);
 void layout_date(struct buf *b, int64_t unix_s);
 void layout_lang_attr(struct buf *b, enum lang l);
-void layout_brief(struct buf *b, const struct page_ctx *c, const struct story_brief *s);
+/* h: the heading level of the headline (2 or 3), one below the list's own heading. */
+void layout_brief(struct buf *b, const struct page_ctx *c, const struct story_brief *s, int h);
 
 #endif

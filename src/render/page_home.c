@@ -45,7 +45,7 @@ void page_home(struct buf *b, struct page_ctx *c, const struct brief_list *lates
                 HTML_LIT(b, "</a></h2><ul class=\"briefs\">");
                 opened = 1;
             }
-            layout_brief(b, c, s);
+            layout_brief(b, c, s, 3);
         }
         if (opened)
             HTML_LIT(b, "</ul></section>");
@@ -64,7 +64,7 @@ void page_section(struct buf *b, struct page_ctx *c, const struct section *sec,
     html_cstr(b, name);
     HTML_LIT(b, "</h1><ul class=\"briefs\">");
     for (size_t i = 0; i < list->n; i++)
-        layout_brief(b, c, &list->item[i]);
+        layout_brief(b, c, &list->item[i], 2);
     HTML_LIT(b, "</ul>");
     if (!list->n) {
         HTML_LIT(b, "<p>");

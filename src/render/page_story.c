@@ -373,13 +373,12 @@ static void player(struct buf *b, struct page_ctx *c, const struct story *s, enu
     html_cstr(b, narr == LANG_ZH ? "zh" : "en");
     HTML_LIT(b, "\" label=\"");
     layout_t(b, c, MSG_TRANSCRIPT);
-    HTML_LIT(b, "\"></audio>");
+    HTML_LIT(b, "\"></audio></section>");
     if (sl->synthetic) {
         HTML_LIT(b, "<p class=\"synthetic\">");
         layout_t(b, c, MSG_SYNTHETIC);
         HTML_LIT(b, "</p>");
     }
-    HTML_LIT(b, "</section>");
 }
 
 static void share_list(struct buf *b, struct page_ctx *c, const struct story *s, enum lang l)
@@ -469,7 +468,7 @@ static void related_list(struct buf *b, struct page_ctx *c, const struct brief_l
     layout_t(b, c, MSG_RELATED);
     HTML_LIT(b, "</h2><ul>");
     for (size_t i = 0; rel && i < rel->n; i++)
-        layout_brief(b, c, &rel->item[i]);
+        layout_brief(b, c, &rel->item[i], 3);
     HTML_LIT(b, "</ul>");
     if (quiz) {
         HTML_LIT(b, "<div class=\"quiz-teaser\"><h3><a href=\"/quiz/");
