@@ -4,26 +4,28 @@ CSTD     = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
            -Wvla -Wwrite-strings -Wpointer-arith -Wundef -fno-common
 OPT     ?= -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
-PKGS     = libmicrohttpd sqlite3 jansson libsodium libqrencode sndfile espeak-ng samplerate fftw3f
+PKGS     = libmicrohttpd sqlite3 jansson libsodium libqrencode sndfile espeak-ng samplerate fftw3f \
+           libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  += $(CSTD) $(WARN) $(OPT) -Isrc -Ibuild/gen $(PKG_CFLAGS)
 LDLIBS  += $(PKG_LIBS) -lpthread -lm
 B       ?= build
 
-SRC      = $(wildcard src/core/*.c src/text/*.c src/tts/*.c src/align/*.c src/model/*.c src/store/*.c \
+SRC      = $(wildcard src/core/*.c src/text/*.c src/auth/*.c src/tts/*.c src/align/*.c src/model/*.c src/store/*.c \
                       src/render/*.c \
-                      src/speech/*.c src/http/*.c src/cli/*.c)
+                      src/speech/*.c src/notify/*.c src/http/*.c src/cli/*.c)
 OBJ      = $(SRC:src/%.c=$(B)/obj/%.o) $(B)/obj/gen/embed_web.o $(B)/obj/gen/embed_sql.o \
-           $(B)/obj/gen/embed_demo.o
+           $(B)/obj/gen/embed_demo.o $(B)/obj/gen/embed_data.o
 WEB      = $(sort $(wildcard web/*.js web/*.css web/*.svg))
 SQL      = $(sort $(wildcard sql/sqlite/*.sql))
 DEMO     = $(sort $(wildcard demo/*.json))
+DATAFILES = $(sort $(wildcard data/*.txt))
 TEST_SRC = $(wildcard tests/unit/*.c tests/unit/*/*.c)
 FUZZ     = form bundle html text audio textreader
 
 PORT    ?= 8080
-DATA    ?= data
+DATA    ?= var
 
 .PHONY: bench-align fuzz all run test san bench deps clean format lint
 all: $(B)/gazette
@@ -54,13 +56,16 @@ $(B)/gen/embed_sql.c: $(B)/embed $(SQL)
 $(B)/gen/embed_demo.c: $(B)/embed $(DEMO)
 	@mkdir -p $(dir $@)
 	$(B)/embed $@ demo $(DEMO)
+$(B)/gen/embed_data.c: $(B)/embed $(DATAFILES)
+	@mkdir -p $(dir $@)
+	$(B)/embed $@ data $(DATAFILES)
 
 # Install missing Debian packages when root, build, seed demo content, serve. The build is a
 # second make so that pkg-config sees libraries the first step installed.
 run:
 	@scripts/deps.sh --quiet
 	@$(MAKE) --no-print-directory $(B)/gazette
-	$(B)/gazette serve --listen 127.0.0.1:$(PORT) --data $(DATA)
+	$(B)/gazette serve --listen 127.0.0.1:$(PORT) --data $(DATA) --dev
 
 deps:
 	scripts/deps.sh

@@ -26,9 +26,10 @@ static const char usage[] =
         "usage: gazette <command> [options]\n"
         "\n"
         "  serve  [--listen HOST:PORT] [--data DIR] [--no-demo] [--base-url URL]\n"
-        "         [--threads N] [--trust-proxy]\n"
-        "         serve the site (default 127.0.0.1:8080, data in ./data); a new, empty\n"
-        "         data folder is seeded with the demo stories unless --no-demo\n"
+        "         [--threads N] [--trust-proxy] [--dev]\n"
+        "         serve the site (default 127.0.0.1:8080, data in ./var); a new, empty\n"
+        "         data folder is seeded with the demo stories unless --no-demo;\n"
+        "         --dev shows the mail/SMS outbox at /dev/outbox\n"
         "  import [--data DIR] [--check] FILE...\n"
         "         load article bundles (docs/BUNDLE.md); --check validates only\n"
         "  align  AUDIO TEXT [-o OUT] [-f FORMAT] [--lang en|zh|auto] [--lines] [--words]\n"
@@ -148,7 +149,7 @@ static int seed_demo(struct store *st, const char *media, struct err *err)
 
 static int cmd_serve(int argc, char **argv)
 {
-    const char *listen = "127.0.0.1:8080", *data = "data";
+    const char *listen = "127.0.0.1:8080", *data = "var";
     struct app app;
     struct paths p = { 0 };
     struct store *st = NULL;
@@ -171,6 +172,8 @@ static int cmd_serve(int argc, char **argv)
             app.threads = (int)strtol(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--trust-proxy") == 0)
             app.trust_proxy = 1;
+        else if (strcmp(argv[i], "--dev") == 0)
+            app.dev = 1;
         else {
             fprintf(stderr, "gazette serve: unknown option '%s'\n%s", argv[i], usage);
             return 2;
@@ -213,7 +216,7 @@ out:
 
 static int cmd_import(int argc, char **argv)
 {
-    const char *data = "data";
+    const char *data = "var";
     struct paths p = { 0 };
     struct store *st = NULL;
     struct err err = { 0 };

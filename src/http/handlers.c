@@ -37,6 +37,7 @@ static void ctx_init(struct req *r, struct page_ctx *c, const struct section_lis
     c->asset_ver = r->app->asset_ver;
     c->self_path = r->path;
     c->sections = secs;
+    c->signed_in = r->user_id > 0;
 }
 
 static enum MHD_Result server_error(struct req *r, const struct err *err)
@@ -149,8 +150,8 @@ static int route_page(const char *path, struct page_req *pr)
 
 static void page_key(struct buf *k, const struct req *r, const struct page_req *pr)
 {
-    buf_printf(k, "%d:%lld:%d:%d:%d:%d:%s", (int)pr->kind, (long long)pr->id, (int)pr->mode,
-               pr->lang_given ? (int)pr->lang : -1, (int)r->ui, r->fs, pr->slug);
+    buf_printf(k, "%d:%lld:%d:%d:%d:%d:%d:%s", (int)pr->kind, (long long)pr->id, (int)pr->mode,
+               pr->lang_given ? (int)pr->lang : -1, (int)r->ui, r->fs, r->user_id > 0, pr->slug);
 }
 
 /* Render the page pr names into b; sets *status and *ctype. */
@@ -344,7 +345,7 @@ static enum MHD_Result serve_page(struct req *r, const struct page_req *pr)
 static enum MHD_Result prefs(struct req *r, int is_fs)
 {
     struct form f = { 0 };
-    const char *tok, *v, *origin, *back;
+    const char *tok, *v, *back;
     struct MHD_Response *resp;
     enum MHD_Result ret;
     char val[8];
@@ -352,12 +353,10 @@ static enum MHD_Result prefs(struct req *r, int is_fs)
 
     if (form_parse(&f, buf_cstr(&r->body), r->body.len) != GZ_OK)
         return http_text(r, 400, "malformed form body\n");
-    origin = http_header(r, "Origin");
     tok = form_get(&f, "csrf");
     /* Double-submit: the field must equal the reader's HttpOnly cookie, compared in constant
      * time; a cross-site Origin is refused outright. */
-    if (r->csrf_new || !tok || strlen(tok) != strlen(r->csrf) ||
-        sodium_memcmp(tok, r->csrf, strlen(r->csrf)) != 0 || (origin && !http_same_origin(r, origin))) {
+    if (!http_csrf_ok(r, tok)) {
         form_release(&f);
         return http_text(r, 403, "missing or wrong CSRF token: reload the page and try again\n");
     }
@@ -390,7 +389,11 @@ enum MHD_Result handle(struct req *r)
 {
     struct page_req pr;
     const char *path = r->path;
+    int handled = 0;
+    enum MHD_Result ret = account_route(r, &handled);
 
+    if (handled)
+        return ret;
     if (r->is_post) {
         if (strcmp(path, "/prefs/fs") == 0)
             return prefs(r, 1);

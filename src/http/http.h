@@ -26,6 +26,7 @@ struct app {
     char *base_url;      /* absolute, no trailing slash; "" = from the listen address */
     int threads;         /* 0 = one per core */
     int trust_proxy;     /* X-Forwarded-Proto: https makes cookies Secure */
+    int dev;             /* --dev: /dev/outbox page */
     char asset_ver[17];  /* hash of the embedded web assets */
     struct cache *cache; /* rendered pages */
     pthread_mutex_t stores_lock;

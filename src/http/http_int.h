@@ -24,6 +24,13 @@ struct req {
     int csrf_new;     /* set the cookie on this response */
     int secure;       /* served over TLS (per trusted proxy) */
     int cors;         /* public data: Access-Control-Allow-Origin: * */
+    char ip[64];      /* the client's address (per trusted proxy) */
+    int64_t user_id;  /* signed-in reader, 0 when none */
+    int64_t session_id;
+    unsigned char sid_digest[32];
+    char *set_cookie[6]; /* Set-Cookie lines for this response */
+    int n_set_cookie;
+    int64_t retry_after; /* a Retry-After header, with 429 */
 };
 
 /* Responses. Each queues a response and returns the MHD result. */
@@ -40,6 +47,13 @@ char *http_splice(struct req *r, const char *data, size_t len, const size_t *at,
 int http_same_origin(struct req *r, const char *origin);
 /* Headers every response carries (security, CSRF cookie). */
 void http_common_headers(struct req *r, struct MHD_Response *resp);
+/* Queue a Set-Cookie line for whatever response this request sends. max_age < 0 deletes the
+ * cookie, 0 makes it a browser-session cookie. */
+void http_cookie_later(struct req *r, const char *name, const char *value, long max_age,
+                       int http_only);
+/* The reader's CSRF token given as tok (form field or header): double-submit match, and an
+ * Origin header (if any) of this site. */
+int http_csrf_ok(struct req *r, const char *tok);
 /* Request values. */
 const char *http_header(struct req *r, const char *name);
 const char *http_query(struct req *r, const char *name);
@@ -50,6 +64,11 @@ void http_set_cookie(struct req *r, struct MHD_Response *resp, const char *name,
 
 /* handlers.c */
 enum MHD_Result handle(struct req *r);
+/* account.c: the reader from the session or remember-me cookie (sets user_id, cookies). */
+void account_identify(struct req *r);
+/* account.c: routes under /login, /register, /phone, /account, /api/v1 …; MHD_NO with
+ * *handled 0 when the path is not an account route. */
+enum MHD_Result account_route(struct req *r, int *handled);
 /* files.c */
 enum MHD_Result files_static(struct req *r, const char *name);
 enum MHD_Result files_media(struct req *r, const char *name);

@@ -64,8 +64,35 @@ void http_set_cookie(struct req *r, struct MHD_Response *resp, const char *name,
     MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, line);
 }
 
+void http_cookie_later(struct req *r, const char *name, const char *value, long max_age,
+                       int http_only)
+{
+    struct buf b;
+
+    if (r->n_set_cookie >= (int)GZ_NELEM(r->set_cookie))
+        return;
+    buf_init(&b, 0);
+    buf_printf(&b, "%s=%s; Path=/; SameSite=Lax%s%s", name, max_age < 0 ? "" : value,
+               http_only ? "; HttpOnly" : "", r->secure ? "; Secure" : "");
+    if (max_age > 0)
+        buf_printf(&b, "; Max-Age=%ld", max_age);
+    else if (max_age < 0)
+        buf_puts(&b, "; Max-Age=0");
+    r->set_cookie[r->n_set_cookie++] = buf_take(&b, NULL);
+}
+
+int http_csrf_ok(struct req *r, const char *tok)
+{
+    const char *origin = http_header(r, "Origin");
+    return !r->csrf_new && tok && strlen(tok) == strlen(r->csrf) &&
+           sodium_memcmp(tok, r->csrf, strlen(r->csrf)) == 0 &&
+           (!origin || http_same_origin(r, origin));
+}
+
 void http_common_headers(struct req *r, struct MHD_Response *resp)
 {
+    for (int i = 0; i < r->n_set_cookie; i++)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, r->set_cookie[i]);
     MHD_add_response_header(resp, "Content-Security-Policy", csp);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Referrer-Policy", "strict-origin-when-cross-origin");
@@ -94,6 +121,11 @@ static enum MHD_Result queue(struct req *r, int status, struct MHD_Response *res
         http_set_cookie(r, resp, "gz_csrf", r->csrf, 0, 1);
     if (r->cors)
         MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
+    if (r->retry_after > 0) {
+        char ra[24];
+        snprintf(ra, sizeof ra, "%lld", (long long)r->retry_after);
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, ra);
+    }
     ret = MHD_queue_response(r->conn, (unsigned)status, resp);
     MHD_destroy_response(resp);
     return ret;
@@ -215,6 +247,33 @@ static void pick_csrf(struct req *r)
     r->csrf_new = 1;
 }
 
+/* The client's address; behind a trusted proxy, the last X-Forwarded-For hop. */
+static void client_ip(struct req *r)
+{
+    const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const char *xff = r->app->trust_proxy ? http_header(r, "X-Forwarded-For") : NULL;
+
+    r->ip[0] = '\0';
+    if (xff) {
+        const char *last = strrchr(xff, ',');
+        last = last ? last + 1 : xff;
+        while (*last == ' ')
+            last++;
+        snprintf(r->ip, sizeof r->ip, "%.*s", (int)strcspn(last, " ,"), last);
+        return;
+    }
+    if (ci && ci->client_addr) {
+        const struct sockaddr *sa = ci->client_addr;
+        if (sa->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, r->ip,
+                      sizeof r->ip);
+        else if (sa->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+                      r->ip, sizeof r->ip);
+    }
+}
+
 static enum lang pick_ui(struct req *r)
 {
     const char *c = http_cookie(r, "gz_ui");
@@ -293,6 +352,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
     proto = app->trust_proxy ? http_header(r, "X-Forwarded-Proto") : NULL;
     r->secure = proto && strcmp(proto, "https") == 0;
+    client_ip(r);
     r->st = thread_store(app);
     r->ui = pick_ui(r);
     fs = http_cookie(r, "gz_fs");
@@ -300,6 +360,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     pick_csrf(r);
     if (!r->st)
         return http_text(r, 503, "database unavailable\n");
+    if (strncmp(r->path, "/static/", 8) != 0 && strncmp(r->path, "/media/", 7) != 0)
+        account_identify(r);
     return handle(r);
 }
 
@@ -313,6 +375,8 @@ static void on_done(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (!r)
         return;
     buf_release(&r->body);
+    for (int i = 0; i < r->n_set_cookie; i++)
+        free(r->set_cookie[i]);
     free(r);
     *con_cls = NULL;
 }

@@ -115,15 +115,70 @@ void layout_header(struct buf *b, struct page_ctx *c)
     }
     HTML_LIT(b, "</ul></nav>");
     ui_switch(b, c);
-    HTML_LIT(b, "</header>\n<main id=\"main\">");
+    if (c->signed_in) {
+        HTML_LIT(b, "<a class=\"account-link\" href=\"/account\">");
+        layout_t(b, c, MSG_ACCOUNT);
+    } else {
+        HTML_LIT(b, "<a class=\"signin-open\" href=\"/login\" aria-haspopup=\"dialog\">");
+        layout_t(b, c, MSG_SIGN_IN);
+    }
+    HTML_LIT(b, "</a></header>\n<main id=\"main\">");
+}
+
+/* The sign-in dialog on every page for signed-out readers (app.js opens it; without
+ * JavaScript the header link goes to /login). */
+static void signin_dialog(struct buf *b, struct page_ctx *c)
+{
+    HTML_LIT(b, "<dialog id=\"signin-dlg\" aria-labelledby=\"signin-h\"><h2 id=\"signin-h\">");
+    layout_t(b, c, MSG_SIGN_IN);
+    HTML_LIT(b, "</h2><form method=\"post\" action=\"/login\"><input type=\"hidden\" "
+                "name=\"csrf\" value=\"");
+    layout_csrf(b, c);
+    HTML_LIT(b, "\"><input type=\"hidden\" name=\"back\" value=\"");
+    html_attr(b, c->self_path);
+    HTML_LIT(b, "\"><div class=\"field\"><label for=\"d-login\">");
+    layout_t(b, c, MSG_LOGIN_FIELD);
+    HTML_LIT(b, "</label><input id=\"d-login\" name=\"login\" type=\"text\" "
+                "autocomplete=\"username\" required></div><div class=\"field\"><label "
+                "for=\"d-password\">");
+    layout_t(b, c, MSG_PASSWORD_FIELD);
+    HTML_LIT(b, "</label><input id=\"d-password\" name=\"password\" type=\"password\" "
+                "autocomplete=\"current-password\" maxlength=\"128\" required></div><div "
+                "class=\"field check\"><input id=\"d-remember\" name=\"remember\" "
+                "type=\"checkbox\" value=\"1\" checked><label for=\"d-remember\">");
+    layout_t(b, c, MSG_REMEMBER_ME);
+    HTML_LIT(b, "</label></div><div class=\"actions\"><button type=\"submit\" "
+                "class=\"primary\">");
+    layout_t(b, c, MSG_SIGN_IN);
+    HTML_LIT(b, "</button></div></form><p class=\"form-links\"><a href=\"/forgot\">");
+    layout_t(b, c, MSG_FORGOT);
+    HTML_LIT(b, "</a> <a href=\"/register\">");
+    layout_t(b, c, MSG_REGISTER);
+    HTML_LIT(b, "</a> <a href=\"/phone\">");
+    layout_t(b, c, MSG_PHONE_SIGN_IN);
+    HTML_LIT(b, "</a></p><p class=\"note\">");
+    layout_t(b, c, MSG_CONTINUE_AGREE);
+    HTML_LIT(b, " <a href=\"/terms\">");
+    layout_t(b, c, MSG_TERMS);
+    HTML_LIT(b, "</a> · <a href=\"/privacy\">");
+    layout_t(b, c, MSG_PRIVACY);
+    HTML_LIT(b, "</a></p><button type=\"button\" class=\"dlg-close\" aria-label=\"");
+    layout_t(b, c, MSG_CLOSE);
+    HTML_LIT(b, "\">×</button></dialog>");
 }
 
 void layout_footer(struct buf *b, struct page_ctx *c)
 {
+    if (!c->signed_in)
+        signin_dialog(b, c);
     HTML_LIT(b, "</main>\n<footer class=\"site\"><p>");
     html_cstr(b, c->site_name);
     HTML_LIT(b, " · <a href=\"/\">");
     layout_t(b, c, MSG_HOME);
+    HTML_LIT(b, "</a> · <a href=\"/terms\">");
+    layout_t(b, c, MSG_TERMS);
+    HTML_LIT(b, "</a> · <a href=\"/privacy\">");
+    layout_t(b, c, MSG_PRIVACY);
     HTML_LIT(b, "</a></p></footer>\n<script src=\"/static/app.js?v=");
     html_attr(b, c->asset_ver);
     HTML_LIT(b, "\" defer></script></body></html>\n");

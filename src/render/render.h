@@ -12,8 +12,9 @@
 
 #include "core/buf.h"
 #include "model/story.h"
+#include "model/user.h"
 
-#define CSRF_SLOTS_MAX 4
+#define CSRF_SLOTS_MAX 16
 
 enum story_mode { MODE_ZH, MODE_EN, MODE_CE };
 enum font_size { FS_MIN = 1, FS_DEFAULT = 3, FS_MAX = 5 };
@@ -26,6 +27,7 @@ struct page_ctx {
     const char *asset_ver; /* cache-busting version of /static assets */
     const char *self_path; /* this page's path, for forms that come back here */
     const struct section_list *sections;
+    int signed_in;         /* header shows the account link instead of the sign-in dialog */
     size_t csrf_at[CSRF_SLOTS_MAX]; /* OUT: where the token goes */
     size_t n_csrf;                  /* OUT */
 };
@@ -49,6 +51,50 @@ void page_share(struct buf *b, struct page_ctx *c, const struct story *s);
 /* The WeChat page: the story's QR code (/story/<id>/qr.svg) and how to use it. */
 void page_qr(struct buf *b, struct page_ctx *c, const struct story *s);
 void page_error(struct buf *b, struct page_ctx *c, int status);
+
+/* ---- account pages (page_account.c) ---- */
+#define MSG_NONE MSG_COUNT
+#define AGREEMENT_VERSION "2026-11-01"
+#define AGREEMENT_VERSION_PRIVACY "2026-11-01"
+
+struct ui_field {
+    const char *name;         /* the plain names password managers expect */
+    const char *type;         /* "text", "email", "password", "tel", "checkbox", "hidden" */
+    enum msg label;           /* MSG_NONE for hidden fields */
+    const char *autocomplete; /* NULL: none */
+    const char *value;        /* prefill (never for passwords); for checkboxes non-NULL = checked */
+    enum msg error;           /* MSG_NONE: no error */
+    int required;
+};
+
+enum form_links {
+    FORM_LINK_FORGOT = 1,
+    FORM_LINK_REGISTER = 2,
+    FORM_LINK_PHONE = 4,
+    FORM_LINK_SIGN_IN = 8,
+    FORM_AGREE_NOTE = 16, /* "by continuing you accept …" */
+    FORM_PHONE_NOTE = 32, /* "only mainland numbers" */
+};
+
+struct form_page {
+    enum msg title;
+    enum msg intro;   /* MSG_NONE: none */
+    enum msg notice;  /* a status line (e.g. "code sent"), MSG_NONE: none */
+    enum msg error;   /* a form-level error, MSG_NONE: none */
+    const char *action;
+    enum msg submit;
+    const struct ui_field *fields;
+    size_t n_fields;
+    int links;        /* enum form_links */
+    int code_wait;    /* seconds until another SMS code may be requested (0: none) */
+};
+
+void page_form(struct buf *b, struct page_ctx *c, const struct form_page *f);
+void page_account(struct buf *b, struct page_ctx *c, const struct user *u,
+                  const struct session_list *sessions, const struct audit_list *audit,
+                  enum msg notice);
+void page_outbox(struct buf *b, struct page_ctx *c, const struct outbox_list *l);
+void page_legal(struct buf *b, struct page_ctx *c, int privacy);
 
 /* The language shown by a mode and the language whose narration plays in it. */
 enum lang story_mode_lang(const struct story *s, enum story_mode mode);

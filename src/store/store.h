@@ -12,6 +12,7 @@
 
 #include "core/gz.h"
 #include "model/story.h"
+#include "model/user.h"
 
 struct store;
 
@@ -35,6 +36,74 @@ struct store_ops {
     /* Site settings (e.g. the secret for signed tokens). get: GZ_ENOTFOUND when unset. */
     int (*setting_get)(struct store *st, const char *key, struct buf *out, struct err *err);
     int (*setting_put)(struct store *st, const char *key, const char *value, struct err *err);
+
+    /* ---- accounts (digests are AUTH_DIGEST_LEN bytes; times are clock_now() seconds) ---- */
+    /* GZ_ECONFLICT with err->msg "email", "username" or "phone" when that one is taken. */
+    int (*user_create)(struct store *st, const char *email, const char *username,
+                       const char *pw_hash, const char *phone, const char *agreed_version,
+                       int64_t now, int64_t *id, struct err *err);
+    /* GZ_ENOTFOUND when absent. by_login matches e-mail or username, case-insensitively. */
+    int (*user_get)(struct store *st, int64_t id, struct user *out, struct err *err);
+    int (*user_by_login)(struct store *st, const char *login, struct user *out, struct err *err);
+    int (*user_by_phone)(struct store *st, const char *phone, struct user *out, struct err *err);
+    /* Write email, username, pw_hash, phone, font_size, rate of u. GZ_ECONFLICT as create. */
+    int (*user_update)(struct store *st, const struct user *u, struct err *err);
+    int (*user_set_role)(struct store *st, int64_t id, const char *role, struct err *err);
+    int (*user_delete)(struct store *st, int64_t id, struct err *err);
+
+    int (*session_put)(struct store *st, int64_t user_id, const unsigned char *digest,
+                       int64_t now, int64_t expires, const char *series, const char *ua,
+                       const char *ip, struct err *err);
+    /* GZ_ENOTFOUND when absent or expired. OUT: *user_id, *session_id. */
+    int (*session_find)(struct store *st, const unsigned char *digest, int64_t now,
+                        int64_t *user_id, int64_t *session_id, struct err *err);
+    int (*session_delete)(struct store *st, const unsigned char *digest, struct err *err);
+    int (*session_delete_id)(struct store *st, int64_t user_id, int64_t session_id,
+                             struct err *err);
+    int (*session_delete_user)(struct store *st, int64_t user_id, struct err *err);
+    int (*session_delete_series)(struct store *st, const char *series, struct err *err);
+    int (*session_list)(struct store *st, int64_t user_id, const unsigned char *current,
+                        int64_t now, struct session_list *out, struct err *err);
+
+    int (*remember_put)(struct store *st, const char *selector, int64_t user_id,
+                        const unsigned char *vdigest, int64_t now, int64_t expires,
+                        const char *ua, struct err *err);
+    /* GZ_ENOTFOUND when absent. OUT: *user_id, vdigest (AUTH_DIGEST_LEN), *expires. */
+    int (*remember_get)(struct store *st, const char *selector, int64_t *user_id,
+                        unsigned char *vdigest, int64_t *expires, struct err *err);
+    int (*remember_rotate)(struct store *st, const char *selector, const unsigned char *vdigest,
+                           struct err *err);
+    int (*remember_delete)(struct store *st, const char *selector, struct err *err);
+    int (*remember_delete_user)(struct store *st, int64_t user_id, struct err *err);
+
+    int (*reset_put)(struct store *st, const unsigned char *digest, int64_t user_id,
+                     int64_t expires, struct err *err);
+    /* Mark used and return its user, once: GZ_ENOTFOUND if unknown, used or expired. */
+    int (*reset_take)(struct store *st, const unsigned char *digest, int64_t now,
+                      int64_t *user_id, struct err *err);
+
+    int (*sms_put)(struct store *st, const char *phone, const unsigned char *digest,
+                   int64_t expires, struct err *err);
+    int (*sms_get)(struct store *st, const char *phone, unsigned char *digest, int64_t *expires,
+                   int64_t *attempts, struct err *err);
+    int (*sms_attempt)(struct store *st, const char *phone, struct err *err);
+    int (*sms_delete)(struct store *st, const char *phone, struct err *err);
+
+    int (*rate_add)(struct store *st, const char *key, int64_t now, struct err *err);
+    /* Events for key after since. OUT: *n, *last (0 when none). */
+    int (*rate_count)(struct store *st, const char *key, int64_t since, int64_t *n,
+                      int64_t *last, struct err *err);
+    int (*rate_clear)(struct store *st, const char *key, struct err *err);
+    int (*rate_prune)(struct store *st, int64_t before, struct err *err);
+
+    int (*audit_add)(struct store *st, int64_t user_id, int64_t now, const char *event,
+                     const char *ip, const char *detail, struct err *err);
+    int (*audit_list)(struct store *st, int64_t user_id, int limit, struct audit_list *out,
+                      struct err *err);
+    int (*outbox_add)(struct store *st, const char *kind, const char *rcpt, const char *subject,
+                      const char *body, int64_t now, struct err *err);
+    int (*outbox_list)(struct store *st, int limit, struct outbox_list *out, struct err *err);
+
     void (*close)(struct store *st);
 };
 

@@ -423,6 +423,505 @@ static int lite_setting_put(struct store *st, const char *key, const char *value
     return step_done(st, s, err, "setting");
 }
 
+
+/* ---- accounts ---- */
+
+static void bind_blob(sqlite3_stmt *s, int i, const unsigned char *d)
+{
+    sqlite3_bind_blob(s, i, d, 32, SQLITE_STATIC);
+}
+
+/* Which unique column a constraint failure names. */
+static int conflict(struct store *st, struct err *err)
+{
+    const char *m = sqlite3_errmsg(lite(st)->db);
+    if (strstr(m, "user.email"))
+        return err_set(err, GZ_ECONFLICT, "email");
+    if (strstr(m, "user.username"))
+        return err_set(err, GZ_ECONFLICT, "username");
+    if (strstr(m, "user.phone"))
+        return err_set(err, GZ_ECONFLICT, "phone");
+    return err_set(err, GZ_EDB, "user: %s", m);
+}
+
+static int step_write(struct store *st, sqlite3_stmt *s, struct err *err, const char *what)
+{
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc == SQLITE_DONE)
+        return GZ_OK;
+    if ((rc & 0xff) == SQLITE_CONSTRAINT)
+        return conflict(st, err);
+    return db_err(st, err, what);
+}
+
+static int lite_user_create(struct store *st, const char *email, const char *username,
+                            const char *pw_hash, const char *phone, const char *agreed,
+                            int64_t now, int64_t *id, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_USER_INSERT);
+    int rc;
+
+    bind_text(s, 1, email);
+    bind_text(s, 2, username);
+    bind_text(s, 3, pw_hash);
+    bind_text(s, 4, phone);
+    bind_text(s, 5, agreed);
+    sqlite3_bind_int64(s, 6, now);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *id = sqlite3_column_int64(s, 0);
+        sqlite3_reset(s);
+        return GZ_OK;
+    }
+    sqlite3_reset(s);
+    return (rc & 0xff) == SQLITE_CONSTRAINT ? conflict(st, err) : db_err(st, err, "user");
+}
+
+static int read_user(struct store *st, sqlite3_stmt *s, struct user *u, struct err *err)
+{
+    int rc = sqlite3_step(s);
+
+    memset(u, 0, sizeof *u);
+    if (rc == SQLITE_DONE) {
+        sqlite3_reset(s);
+        return GZ_ENOTFOUND;
+    }
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(s);
+        return db_err(st, err, "user");
+    }
+    u->id = sqlite3_column_int64(s, 0);
+    u->email = col_dup(s, 1);
+    u->username = col_dup(s, 2);
+    u->pw_hash = col_dup(s, 3);
+    u->phone = col_dup(s, 4);
+    u->role = col_dup(s, 5);
+    u->font_size = sqlite3_column_int(s, 6);
+    u->rate = sqlite3_column_double(s, 7);
+    u->created = sqlite3_column_int64(s, 8);
+    sqlite3_reset(s);
+    return GZ_OK;
+}
+
+static int lite_user_get(struct store *st, int64_t id, struct user *out, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_USER_GET);
+    sqlite3_bind_int64(s, 1, id);
+    return read_user(st, s, out, err);
+}
+
+static int lite_user_by_login(struct store *st, const char *login, struct user *out,
+                              struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_USER_BY_LOGIN);
+    bind_text(s, 1, login);
+    return read_user(st, s, out, err);
+}
+
+static int lite_user_by_phone(struct store *st, const char *phone, struct user *out,
+                              struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_USER_BY_PHONE);
+    bind_text(s, 1, phone);
+    return read_user(st, s, out, err);
+}
+
+static int lite_user_update(struct store *st, const struct user *u, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_USER_UPDATE);
+    sqlite3_bind_int64(s, 1, u->id);
+    bind_text(s, 2, u->email);
+    bind_text(s, 3, u->username);
+    bind_text(s, 4, u->pw_hash);
+    bind_text(s, 5, u->phone);
+    if (u->font_size)
+        sqlite3_bind_int(s, 6, u->font_size);
+    if (u->rate > 0)
+        sqlite3_bind_double(s, 7, u->rate);
+    return step_write(st, s, err, "user update");
+}
+
+static int lite_user_set_role(struct store *st, int64_t id, const char *role, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_USER_ROLE);
+    sqlite3_bind_int64(s, 1, id);
+    bind_text(s, 2, role);
+    return step_write(st, s, err, "user role");
+}
+
+static int lite_user_delete(struct store *st, int64_t id, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_USER_DELETE);
+    sqlite3_bind_int64(s, 1, id);
+    return step_write(st, s, err, "user delete");
+}
+
+static int lite_session_put(struct store *st, int64_t user_id, const unsigned char *digest,
+                            int64_t now, int64_t expires, const char *series, const char *ua,
+                            const char *ip, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_SESSION_INSERT);
+    sqlite3_bind_int64(s, 1, user_id);
+    bind_blob(s, 2, digest);
+    sqlite3_bind_int64(s, 3, now);
+    sqlite3_bind_int64(s, 4, expires);
+    bind_text(s, 5, series);
+    bind_text(s, 6, ua ? ua : "");
+    bind_text(s, 7, ip ? ip : "");
+    return step_write(st, s, err, "session");
+}
+
+static int lite_session_find(struct store *st, const unsigned char *digest, int64_t now,
+                             int64_t *user_id, int64_t *session_id, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_SESSION_FIND);
+    int rc;
+
+    bind_blob(s, 1, digest);
+    sqlite3_bind_int64(s, 2, now);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_DONE) {
+        sqlite3_reset(s);
+        return GZ_ENOTFOUND;
+    }
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(s);
+        return db_err(st, err, "session");
+    }
+    *session_id = sqlite3_column_int64(s, 0);
+    *user_id = sqlite3_column_int64(s, 1);
+    sqlite3_reset(s);
+    s = q_get(st, Q_SESSION_TOUCH);
+    sqlite3_bind_int64(s, 1, *session_id);
+    sqlite3_bind_int64(s, 2, now);
+    return step_write(st, s, err, "session touch");
+}
+
+static int lite_session_delete(struct store *st, const unsigned char *digest, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_SESSION_DELETE);
+    bind_blob(s, 1, digest);
+    return step_write(st, s, err, "session delete");
+}
+
+static int lite_session_delete_id(struct store *st, int64_t user_id, int64_t sid,
+                                  struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_SESSION_DELETE_ID);
+    sqlite3_bind_int64(s, 1, user_id);
+    sqlite3_bind_int64(s, 2, sid);
+    return step_write(st, s, err, "session delete");
+}
+
+static int lite_session_delete_user(struct store *st, int64_t user_id, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_SESSION_DELETE_USER);
+    sqlite3_bind_int64(s, 1, user_id);
+    return step_write(st, s, err, "sessions delete");
+}
+
+static int lite_session_delete_series(struct store *st, const char *series, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_SESSION_DELETE_SERIES);
+    bind_text(s, 1, series);
+    return step_write(st, s, err, "sessions delete");
+}
+
+static int lite_session_list(struct store *st, int64_t user_id, const unsigned char *current,
+                             int64_t now, struct session_list *out, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_SESSION_LIST);
+    size_t cap = 0;
+    int rc;
+    unsigned char none[32] = { 0 };
+
+    memset(out, 0, sizeof *out);
+    sqlite3_bind_int64(s, 1, user_id);
+    bind_blob(s, 2, current ? current : none);
+    sqlite3_bind_int64(s, 3, now);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct session_row *r;
+        if (out->n == cap) {
+            cap = cap ? cap * 2 : 8;
+            out->item = xrealloc(out->item, cap * sizeof *out->item);
+        }
+        r = &out->item[out->n++];
+        r->id = sqlite3_column_int64(s, 0);
+        r->created = sqlite3_column_int64(s, 1);
+        r->last_seen = sqlite3_column_int64(s, 2);
+        r->expires = sqlite3_column_int64(s, 3);
+        r->user_agent = col_dup(s, 4);
+        r->ip = col_dup(s, 5);
+        r->current = sqlite3_column_int(s, 6);
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        session_list_release(out);
+        return db_err(st, err, "sessions");
+    }
+    return GZ_OK;
+}
+
+static int lite_remember_put(struct store *st, const char *selector, int64_t user_id,
+                             const unsigned char *vd, int64_t now, int64_t expires,
+                             const char *ua, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_REMEMBER_INSERT);
+    bind_text(s, 1, selector);
+    sqlite3_bind_int64(s, 2, user_id);
+    bind_blob(s, 3, vd);
+    sqlite3_bind_int64(s, 4, now);
+    sqlite3_bind_int64(s, 5, expires);
+    bind_text(s, 6, ua ? ua : "");
+    return step_write(st, s, err, "remember");
+}
+
+static int lite_remember_get(struct store *st, const char *selector, int64_t *user_id,
+                             unsigned char *vd, int64_t *expires, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_REMEMBER_GET);
+    int rc;
+
+    bind_text(s, 1, selector);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_DONE) {
+        sqlite3_reset(s);
+        return GZ_ENOTFOUND;
+    }
+    if (rc != SQLITE_ROW || sqlite3_column_bytes(s, 1) != 32) {
+        sqlite3_reset(s);
+        return db_err(st, err, "remember");
+    }
+    *user_id = sqlite3_column_int64(s, 0);
+    memcpy(vd, sqlite3_column_blob(s, 1), 32);
+    *expires = sqlite3_column_int64(s, 2);
+    sqlite3_reset(s);
+    return GZ_OK;
+}
+
+static int lite_remember_rotate(struct store *st, const char *selector, const unsigned char *vd,
+                                struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_REMEMBER_ROTATE);
+    bind_text(s, 1, selector);
+    bind_blob(s, 2, vd);
+    return step_write(st, s, err, "remember rotate");
+}
+
+static int lite_remember_delete(struct store *st, const char *selector, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_REMEMBER_DELETE);
+    bind_text(s, 1, selector);
+    return step_write(st, s, err, "remember delete");
+}
+
+static int lite_remember_delete_user(struct store *st, int64_t user_id, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_REMEMBER_DELETE_USER);
+    sqlite3_bind_int64(s, 1, user_id);
+    return step_write(st, s, err, "remember delete");
+}
+
+static int lite_reset_put(struct store *st, const unsigned char *digest, int64_t user_id,
+                          int64_t expires, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_RESET_INSERT);
+    bind_blob(s, 1, digest);
+    sqlite3_bind_int64(s, 2, user_id);
+    sqlite3_bind_int64(s, 3, expires);
+    return step_write(st, s, err, "reset");
+}
+
+static int lite_reset_take(struct store *st, const unsigned char *digest, int64_t now,
+                           int64_t *user_id, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_RESET_TAKE);
+    int rc;
+
+    bind_blob(s, 1, digest);
+    sqlite3_bind_int64(s, 2, now);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *user_id = sqlite3_column_int64(s, 0);
+        rc = sqlite3_step(s);
+        sqlite3_reset(s);
+        return GZ_OK;
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? GZ_ENOTFOUND : db_err(st, err, "reset");
+}
+
+static int lite_sms_put(struct store *st, const char *phone, const unsigned char *digest,
+                        int64_t expires, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_SMS_PUT);
+    bind_text(s, 1, phone);
+    bind_blob(s, 2, digest);
+    sqlite3_bind_int64(s, 3, expires);
+    return step_write(st, s, err, "sms code");
+}
+
+static int lite_sms_get(struct store *st, const char *phone, unsigned char *digest,
+                        int64_t *expires, int64_t *attempts, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_SMS_GET);
+    int rc;
+
+    bind_text(s, 1, phone);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_DONE) {
+        sqlite3_reset(s);
+        return GZ_ENOTFOUND;
+    }
+    if (rc != SQLITE_ROW || sqlite3_column_bytes(s, 0) != 32) {
+        sqlite3_reset(s);
+        return db_err(st, err, "sms code");
+    }
+    memcpy(digest, sqlite3_column_blob(s, 0), 32);
+    *expires = sqlite3_column_int64(s, 1);
+    *attempts = sqlite3_column_int64(s, 2);
+    sqlite3_reset(s);
+    return GZ_OK;
+}
+
+static int lite_sms_attempt(struct store *st, const char *phone, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_SMS_ATTEMPT);
+    bind_text(s, 1, phone);
+    return step_write(st, s, err, "sms attempt");
+}
+
+static int lite_sms_delete(struct store *st, const char *phone, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_SMS_DELETE);
+    bind_text(s, 1, phone);
+    return step_write(st, s, err, "sms delete");
+}
+
+static int lite_rate_add(struct store *st, const char *key, int64_t now, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_RATE_ADD);
+    bind_text(s, 1, key);
+    sqlite3_bind_int64(s, 2, now);
+    return step_write(st, s, err, "rate");
+}
+
+static int lite_rate_count(struct store *st, const char *key, int64_t since, int64_t *n,
+                           int64_t *last, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_RATE_COUNT);
+    bind_text(s, 1, key);
+    sqlite3_bind_int64(s, 2, since);
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        sqlite3_reset(s);
+        return db_err(st, err, "rate");
+    }
+    *n = sqlite3_column_int64(s, 0);
+    *last = sqlite3_column_int64(s, 1);
+    sqlite3_reset(s);
+    return GZ_OK;
+}
+
+static int lite_rate_clear(struct store *st, const char *key, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_RATE_CLEAR);
+    bind_text(s, 1, key);
+    return step_write(st, s, err, "rate clear");
+}
+
+static int lite_rate_prune(struct store *st, int64_t before, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_RATE_PRUNE);
+    sqlite3_bind_int64(s, 1, before);
+    return step_write(st, s, err, "rate prune");
+}
+
+static int lite_audit_add(struct store *st, int64_t user_id, int64_t now, const char *event,
+                          const char *ip, const char *detail, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_AUDIT_ADD);
+    if (user_id > 0)
+        sqlite3_bind_int64(s, 1, user_id);
+    sqlite3_bind_int64(s, 2, now);
+    bind_text(s, 3, event);
+    bind_text(s, 4, ip ? ip : "");
+    bind_text(s, 5, detail ? detail : "");
+    return step_write(st, s, err, "audit");
+}
+
+static int lite_audit_list(struct store *st, int64_t user_id, int limit, struct audit_list *out,
+                           struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_AUDIT_LIST);
+    size_t cap = 0;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    sqlite3_bind_int64(s, 1, user_id);
+    sqlite3_bind_int(s, 2, limit);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct audit_row *r;
+        if (out->n == cap) {
+            cap = cap ? cap * 2 : 16;
+            out->item = xrealloc(out->item, cap * sizeof *out->item);
+        }
+        r = &out->item[out->n++];
+        r->at = sqlite3_column_int64(s, 0);
+        r->event = col_dup(s, 1);
+        r->ip = col_dup(s, 2);
+        r->detail = col_dup(s, 3);
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        audit_list_release(out);
+        return db_err(st, err, "audit");
+    }
+    return GZ_OK;
+}
+
+static int lite_outbox_add(struct store *st, const char *kind, const char *rcpt,
+                           const char *subject, const char *body, int64_t now, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_OUTBOX_ADD);
+    bind_text(s, 1, kind);
+    bind_text(s, 2, rcpt);
+    bind_text(s, 3, subject ? subject : "");
+    bind_text(s, 4, body);
+    sqlite3_bind_int64(s, 5, now);
+    return step_write(st, s, err, "outbox");
+}
+
+static int lite_outbox_list(struct store *st, int limit, struct outbox_list *out, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_OUTBOX_LIST);
+    size_t cap = 0;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    sqlite3_bind_int(s, 1, limit);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct outbox_row *r;
+        if (out->n == cap) {
+            cap = cap ? cap * 2 : 16;
+            out->item = xrealloc(out->item, cap * sizeof *out->item);
+        }
+        r = &out->item[out->n++];
+        r->id = sqlite3_column_int64(s, 0);
+        r->at = sqlite3_column_int64(s, 1);
+        r->kind = col_dup(s, 2);
+        r->rcpt = col_dup(s, 3);
+        r->subject = col_dup(s, 4);
+        r->body = col_dup(s, 5);
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        outbox_list_release(out);
+        return db_err(st, err, "outbox");
+    }
+    return GZ_OK;
+}
+
 static void lite_close(struct store *st)
 {
     struct store_sqlite *l = lite(st);
@@ -443,6 +942,39 @@ static const struct store_ops lite_ops = {
     .quiz_latest = lite_quiz_latest,
     .setting_get = lite_setting_get,
     .setting_put = lite_setting_put,
+    .user_create = lite_user_create,
+    .user_get = lite_user_get,
+    .user_by_login = lite_user_by_login,
+    .user_by_phone = lite_user_by_phone,
+    .user_update = lite_user_update,
+    .user_set_role = lite_user_set_role,
+    .user_delete = lite_user_delete,
+    .session_put = lite_session_put,
+    .session_find = lite_session_find,
+    .session_delete = lite_session_delete,
+    .session_delete_id = lite_session_delete_id,
+    .session_delete_user = lite_session_delete_user,
+    .session_delete_series = lite_session_delete_series,
+    .session_list = lite_session_list,
+    .remember_put = lite_remember_put,
+    .remember_get = lite_remember_get,
+    .remember_rotate = lite_remember_rotate,
+    .remember_delete = lite_remember_delete,
+    .remember_delete_user = lite_remember_delete_user,
+    .reset_put = lite_reset_put,
+    .reset_take = lite_reset_take,
+    .sms_put = lite_sms_put,
+    .sms_get = lite_sms_get,
+    .sms_attempt = lite_sms_attempt,
+    .sms_delete = lite_sms_delete,
+    .rate_add = lite_rate_add,
+    .rate_count = lite_rate_count,
+    .rate_clear = lite_rate_clear,
+    .rate_prune = lite_rate_prune,
+    .audit_add = lite_audit_add,
+    .audit_list = lite_audit_list,
+    .outbox_add = lite_outbox_add,
+    .outbox_list = lite_outbox_list,
     .close = lite_close,
 };
 

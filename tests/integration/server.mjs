@@ -7,10 +7,10 @@ import net from 'node:net';
 
 export const BIN = process.env.GAZETTE_BIN || resolve('build/gazette');
 
-export async function startServer({ demo = true, args = [], dataDir } = {}) {
+export async function startServer({ demo = true, args = [], dataDir, env = {} } = {}) {
   const dir = dataDir || mkdtempSync(join(tmpdir(), 'gz-it-'));
   const proc = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--data', dir,
-    ...(demo ? [] : ['--no-demo']), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    ...(demo ? [] : ['--no-demo']), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });
   const url = await new Promise((res, rej) => {
@@ -55,4 +55,46 @@ export function raw(url, bytes, timeoutMs = 3000) {
     sock.on('error', () => {});
     sock.write(bytes);
   });
+}
+
+// A browser-like client: a cookie jar, the CSRF token of the last page, forms posted by name.
+export class Client {
+  constructor(base, headers = {}) { this.base = base; this.jar = new Map(); this.headers = headers; this.csrf = null; }
+  cookieHeader() { return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; '); }
+  take(res) {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair, ...attrs] = line.split(';');
+      const i = pair.indexOf('=');
+      const k = pair.slice(0, i), v = pair.slice(i + 1);
+      if (attrs.some((a) => /max-age=0\b/i.test(a.trim())) || v === '') this.jar.delete(k);
+      else this.jar.set(k, v);
+    }
+  }
+  async get(path, headers = {}) {
+    const res = await fetch(this.base + path, { redirect: 'manual', headers: { ...this.headers, cookie: this.cookieHeader(), ...headers } });
+    this.take(res);
+    const text = await res.text();
+    const m = text.match(/name="csrf" value="([\w-]+)"/);
+    if (m) this.csrf = m[1];
+    return { res, text, status: res.status };
+  }
+  async post(path, fields, headers = {}) {
+    if (!this.csrf) await this.get('/');
+    const body = new URLSearchParams({ csrf: this.csrf, ...fields }).toString();
+    const res = await fetch(this.base + path, { method: 'POST', redirect: 'manual', body,
+      headers: { ...this.headers, 'content-type': 'application/x-www-form-urlencoded', cookie: this.cookieHeader(), ...headers } });
+    this.take(res);
+    const text = await res.text();
+    const m = text.match(/name="csrf" value="([\w-]+)"/);
+    if (m) this.csrf = m[1];
+    return { res, text, status: res.status, location: res.headers.get('location') };
+  }
+  async api(path, json, headers = {}) {
+    if (!this.csrf) await this.get('/');
+    const res = await fetch(this.base + '/api/v1/' + path, { method: json === undefined ? 'GET' : 'POST', redirect: 'manual',
+      body: json === undefined ? undefined : JSON.stringify(json),
+      headers: { ...this.headers, 'content-type': 'application/json', 'x-csrf-token': this.csrf, cookie: this.cookieHeader(), ...headers } });
+    this.take(res);
+    return { res, status: res.status, json: await res.json() };
+  }
 }
