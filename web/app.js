@@ -23,7 +23,7 @@ const svg = (paths, label) => {
   const NS = 'http://www.w3.org/2000/svg', mk = (t, a) => attr(d.createElementNS(NS, t), a);
   const s = mk('svg', { viewBox: '0 0 24 24', 'aria-hidden': 'true', focusable: 'false' });
   for (const p of paths) s.append(mk('path', { d: p }));
-  if (label) s.append(mk('text', { x: 12, y: 15.3, 'text-anchor': 'middle' })), s.lastChild.textContent = label;
+  if (label) s.append(mk('text', { x: 12, y: 15.5, 'text-anchor': 'middle' })), s.lastChild.textContent = label;
   return s;
 };
 const button = (cls, label, content) => {
@@ -124,8 +124,8 @@ function initPlayer() {
 
   const bar = el('div', 'pbar'), playIcon = svg([PLAY]);
   const bPlay = button('pb-play', i18n('play', 'Play'), playIcon);
-  const bBack = button('pb-skip', i18n('back15', 'Back 15 seconds'), svg(['M3 4v6h6', 'M3.6 15a9 9 0 1 0 2.1-9.4L3 10'], '15'));
-  const bFwd = button('pb-skip', i18n('fwd15', 'Forward 15 seconds'), svg(['M21 4v6h-6', 'M20.4 15a9 9 0 1 1-2.1-9.4L21 10'], '15'));
+  const bBack = button('pb-skip', i18n('back15', 'Back 15 seconds'), svg(['M14.5 2.5 12 5l2.5 2.5', 'M12 5a8 8 0 1 1-6.9 4'], '15'));
+  const bFwd = button('pb-skip', i18n('fwd15', 'Forward 15 seconds'), svg(['M9.5 2.5 12 5l-2.5 2.5', 'M12 5a8 8 0 1 0 6.9 4'], '15'));
   const seek = attr(el('div', 'pb-seek'), { role: 'slider', tabindex: 0, 'aria-label': i18n('seek', 'Seek'), 'aria-valuemin': 0 });
   const track = el('div', 'pb-track'), time = el('span', 'pb-time'), bRate = button('pb-rate');
   const msg = attr(el('p', 'pb-msg'), { role: 'status' });
