@@ -174,6 +174,22 @@ static void sign_in(struct req *r, int64_t user_id, int remember, const char *ho
     r->user_id = user_id;
     memcpy(r->sid_digest, d, sizeof d);
     audit(r, user_id, "sign-in", how);
+    {
+        /* The account's reading preferences follow the reader to this device. */
+        struct user u;
+        if (r->st->ops->user_get(r->st, user_id, &u, &err) == GZ_OK) {
+            char v[16];
+            if (u.font_size >= FS_MIN && u.font_size <= FS_MAX) {
+                snprintf(v, sizeof v, "%d", u.font_size);
+                http_cookie_later(r, "gz_fs", v, 31536000, 0);
+            }
+            if (u.rate > 0) {
+                snprintf(v, sizeof v, "%g", u.rate);
+                http_cookie_later(r, "gz_rate", v, 31536000, 0);
+            }
+            user_release(&u);
+        }
+    }
 }
 
 static void forget_cookies(struct req *r)
@@ -632,6 +648,8 @@ static void sign_out(struct req *r, int everywhere)
 
 /* ---- HTML ---- */
 
+static enum MHD_Result account_page(struct req *r, enum msg notice);
+
 static enum MHD_Result send_page(struct req *r, int status, struct buf *b, struct page_ctx *c)
 {
     size_t len;
@@ -896,6 +914,82 @@ static enum MHD_Result post_bind(struct req *r)
         ret = redirect_after(r, "/account");
     } else {
         ret = bind_page(r, &o, form_get(&f, "email"));
+    }
+    form_release(&f);
+    return ret;
+}
+
+static enum MHD_Result unbind_page(struct req *r, const struct outcome *o, int sent)
+{
+    struct ui_field f[] = { FIELD("code", "text", MSG_CODE_FIELD, "one-time-code", NULL, 1) };
+    struct form_page p = { MSG_UNBIND_TITLE, MSG_UNBIND_INTRO, sent ? MSG_CODE_SENT : MSG_NONE,
+                           MSG_NONE, sent ? "/account/phone/unbind" : "/account/phone/send",
+                           sent ? MSG_UNBIND : MSG_SEND_CODE, f, sent ? 1 : 0, 0, 0 };
+    struct outcome none = ok_outcome();
+    if (!o)
+        o = &none;
+    blame(r, f, GZ_NELEM(f), o, &p.error);
+    if (o->retry_after > 0)
+        p.code_wait = (int)o->retry_after;
+    return show_form(r, o->status, &p);
+}
+
+/* The bound number of the signed-in reader, or an outcome saying why there is none to unbind. */
+static struct outcome bound_phone(struct req *r, char phone[AUTH_PHONE_MAX])
+{
+    struct err err = { 0 };
+    struct user u;
+    struct outcome o = ok_outcome();
+
+    if (r->st->ops->user_get(r->st, r->user_id, &u, &err) != GZ_OK)
+        return fail(500, MSG_SERVER_ERROR, NULL, "server_error");
+    if (!u.phone)
+        o = fail(400, MSG_ERR_PHONE, NULL, "no_phone");
+    else if (!u.email || !u.pw_hash)
+        o = fail(409, MSG_ERR_UNBIND_LAST, NULL, "last_sign_in_method");
+    else
+        snprintf(phone, AUTH_PHONE_MAX, "%s", u.phone);
+    user_release(&u);
+    return o;
+}
+
+static enum MHD_Result post_unbind(struct req *r, int send)
+{
+    struct form f;
+    struct outcome o;
+    enum MHD_Result ret;
+    char phone[AUTH_PHONE_MAX];
+
+    if (!r->user_id)
+        return redirect_after(r, "/login");
+    if (!form_in(r, &f))
+        return http_text(r, 400, "malformed form body\n");
+    if (!http_csrf_ok(r, form_get(&f, "csrf"))) {
+        form_release(&f);
+        return bad_csrf(r);
+    }
+    o = bound_phone(r, phone);
+    if (o.status == 200 && send) {
+        o = do_phone_send(r, phone);
+        ret = unbind_page(r, &o, o.status == 200);
+    } else if (o.status == 200) {
+        o = check_code(r, phone, form_get(&f, "code"));
+        if (o.status == 200) {
+            struct err err = { 0 };
+            struct user u;
+            if (r->st->ops->user_get(r->st, r->user_id, &u, &err) == GZ_OK) {
+                free(u.phone);
+                u.phone = NULL;
+                r->st->ops->user_update(r->st, &u, &err);
+                user_release(&u);
+                audit(r, r->user_id, "phone-unbound", phone);
+            }
+            ret = account_page(r, MSG_UNBOUND);
+        } else {
+            ret = unbind_page(r, &o, 1);
+        }
+    } else {
+        ret = unbind_page(r, &o, 0);
     }
     form_release(&f);
     return ret;
@@ -1233,6 +1327,12 @@ enum MHD_Result account_route(struct req *r, int *handled)
     }
     if (strcmp(p, "/account") == 0 && !post)
         return account_page(r, MSG_NONE);
+    if (strcmp(p, "/account/phone") == 0 && !post)
+        return r->user_id ? unbind_page(r, NULL, 0) : redirect_after(r, "/login");
+    if (strcmp(p, "/account/phone/send") == 0 && post)
+        return post_unbind(r, 1);
+    if (strcmp(p, "/account/phone/unbind") == 0 && post)
+        return post_unbind(r, 0);
     if (strcmp(p, "/account/prefs") == 0 && post)
         return post_simple(r, "prefs");
     if (strcmp(p, "/account/sessions/revoke") == 0 && post)

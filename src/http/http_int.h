@@ -28,7 +28,7 @@ struct req {
     int64_t user_id;  /* signed-in reader, 0 when none */
     int64_t session_id;
     unsigned char sid_digest[32];
-    char *set_cookie[6]; /* Set-Cookie lines for this response */
+    char *set_cookie[8]; /* Set-Cookie lines for this response */
     int n_set_cookie;
     int64_t retry_after; /* a Retry-After header, with 429 */
 };

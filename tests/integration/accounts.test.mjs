@@ -297,6 +297,33 @@ describe('phone', () => {
   });
 });
 
+describe('unbinding a phone', () => {
+  test('with a code sent to the bound number; refused while it is the only way in', async () => {
+    advance(2 * 86400);
+    const c = client();
+    await c.post('/phone/send', { phone: '13500004444' });
+    let code = (await outbox('sms', '+8613500004444')).match(/验证码 (\d{6})/)[1];
+    await c.post('/phone/verify', { phone: '13500004444', code, agree: '1' });
+    let r = await c.post('/account/phone/send', {});
+    assert.equal(r.status, 409, 'a phone-only account cannot drop its phone');
+    assert.match(r.text, /请先绑定邮箱和密码/);
+    await c.post('/bind', { email: 'olga@example.com', password: 'olga own passphrase' });
+    advance(61);
+    const page = await c.get('/account/phone');
+    assert.match(page.text, /解除绑定手机号/);
+    r = await c.post('/account/phone/send', {});
+    assert.equal(r.status, 200);
+    code = (await outbox('sms', '+8613500004444')).match(/验证码 (\d{6})/)[1];
+    r = await c.post('/account/phone/unbind', { code: '999999' === code ? '999998' : '999999' });
+    assert.equal(r.status, 400);
+    r = await c.post('/account/phone/unbind', { code });
+    assert.equal(r.status, 200);
+    assert.match(r.text, /手机号已解除绑定/);
+    assert.match(r.text, /<dt>手机号码<\/dt><dd>未绑定/);
+    assert.match(r.text, /phone-unbound/);
+  });
+});
+
 describe('account page', () => {
   test('devices with revoke, preferences that follow the reader, activity log', async () => {
     await register(client(), 'mona@example.com', 'mona');
