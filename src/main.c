@@ -34,6 +34,9 @@ static const char usage[] =
         "         load article bundles (docs/BUNDLE.md); --check validates only\n"
         "  align  AUDIO TEXT [-o OUT] [-f FORMAT] [--lang en|zh|auto] [--lines] [--words]\n"
         "         time narration to its text (see gazette align --help)\n"
+        "  user   add [--data DIR] [--role reader|editor|admin] [--password-stdin] EMAIL\n"
+        "         role [--data DIR] EMAIL ROLE\n"
+        "         create an account or change its role\n"
         "  help   this text\n";
 
 struct paths {
@@ -292,6 +295,8 @@ int main(int argc, char **argv)
         return cmd_import(argc - 2, argv + 2);
     if (strcmp(argv[1], "align") == 0)
         return cmd_align(argc - 2, argv + 2);
+    if (strcmp(argv[1], "user") == 0)
+        return cmd_user(argc - 2, argv + 2);
     fprintf(stderr, "gazette: unknown command '%s'\n%s", argv[1], usage);
     return 2;
 }

@@ -3,5 +3,6 @@
 #define GZ_CLI_CLI_H
 
 int cmd_align(int argc, char **argv);
+int cmd_user(int argc, char **argv);
 
 #endif

@@ -1,0 +1,136 @@
+/*
+ * gazette user add [--data DIR] [--role reader|editor|admin] [--username NAME]
+ *                  [--password-stdin] EMAIL
+ *   Create the account (password from standard input, or a random one printed once), or,
+ *   when it exists, set its role.
+ * gazette user role [--data DIR] EMAIL ROLE
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "auth/auth.h"
+#include "cli/cli.h"
+#include "core/clock.h"
+#include "store/store.h"
+
+static const char usage[] =
+        "usage: gazette user add [--data DIR] [--role reader|editor|admin] [--username NAME]\n"
+        "                        [--password-stdin] EMAIL\n"
+        "       gazette user role [--data DIR] EMAIL ROLE\n";
+
+static int role_ok(const char *r)
+{
+    return strcmp(r, "reader") == 0 || strcmp(r, "editor") == 0 || strcmp(r, "admin") == 0;
+}
+
+int cmd_user(int argc, char **argv)
+{
+    const char *data = "var", *role = "reader", *username = NULL, *email = NULL, *newrole = NULL;
+    int from_stdin = 0, add, status = 2;
+    struct store *st = NULL;
+    struct err err = { 0 };
+    struct user u;
+    char db[4096];
+
+    if (argc < 1) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    add = strcmp(argv[0], "add") == 0;
+    if (!add && strcmp(argv[0], "role") != 0) {
+        fprintf(stderr, "gazette user: unknown action '%s'\n%s", argv[0], usage);
+        return 2;
+    }
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
+            data = argv[++i];
+        else if (strcmp(argv[i], "--role") == 0 && i + 1 < argc)
+            role = argv[++i];
+        else if (strcmp(argv[i], "--username") == 0 && i + 1 < argc)
+            username = argv[++i];
+        else if (strcmp(argv[i], "--password-stdin") == 0)
+            from_stdin = 1;
+        else if (argv[i][0] == '-') {
+            fprintf(stderr, "gazette user: unknown option '%s'\n%s", argv[i], usage);
+            return 2;
+        } else if (!email)
+            email = argv[i];
+        else if (!add && !newrole)
+            newrole = argv[i];
+        else {
+            fputs(usage, stderr);
+            return 2;
+        }
+    }
+    if (!add)
+        role = newrole;
+    if (!email || !role) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    if (!role_ok(role)) {
+        fprintf(stderr, "gazette user: role must be reader, editor or admin\n");
+        return 2;
+    }
+    if (auth_email_check(email) != AUTH_OK) {
+        fprintf(stderr, "gazette user: '%s' is not an email address\n", email);
+        return 2;
+    }
+    if (mkdir(data, 0755) != 0 && errno != EEXIST) {
+        fprintf(stderr, "gazette user: cannot create folder '%s': %s\n", data, strerror(errno));
+        return 1;
+    }
+    snprintf(db, sizeof db, "%s/gazette.db", data);
+    if (store_open_sqlite(db, &st, &err) != GZ_OK) {
+        fprintf(stderr, "gazette user: %s\n", err.msg);
+        return 1;
+    }
+    if (st->ops->user_by_login(st, email, &u, &err) == GZ_OK) {
+        if (st->ops->user_set_role(st, u.id, role, &err) != GZ_OK) {
+            fprintf(stderr, "gazette user: %s\n", err.msg);
+            status = 1;
+        } else {
+            printf("%s is now %s\n", u.email ? u.email : email, role);
+            status = 0;
+        }
+        user_release(&u);
+    } else if (!add) {
+        fprintf(stderr, "gazette user: no account '%s'\n", email);
+    } else {
+        char pw[AUTH_PW_MAX + 2] = "", hash[AUTH_HASH_MAX];
+        int64_t id = 0;
+        enum auth_problem p;
+        if (from_stdin) {
+            if (!fgets(pw, sizeof pw, stdin))
+                pw[0] = '\0';
+            pw[strcspn(pw, "\r\n")] = '\0';
+        } else {
+            auth_token_new(pw); /* 43 random characters, shown once below */
+        }
+        p = auth_password_check(pw, username, email);
+        if (p != AUTH_OK) {
+            fprintf(stderr, "gazette user: the password is too %s\n",
+                    p == AUTH_PW_LONG ? "long" : "weak (8 to 128 characters, not common)");
+        } else if (auth_password_hash(pw, hash) != GZ_OK ||
+                   st->ops->user_create(st, email, username, hash, NULL, NULL, clock_now(), &id,
+                                        &err) != GZ_OK ||
+                   st->ops->user_set_role(st, id, role, &err) != GZ_OK) {
+            fprintf(stderr, "gazette user: cannot create '%s': %s\n", email,
+                    err.code == GZ_ECONFLICT ? "that username is taken" : err.msg);
+            status = 1;
+        } else {
+            printf("created %s (%s)\n", email, role);
+            if (!from_stdin)
+                printf("password: %s\n", pw);
+            status = 0;
+        }
+        sodium_memzero(pw, sizeof pw);
+    }
+    store_close(st);
+    return status;
+}
