@@ -3,11 +3,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <sodium.h>
 
+#include "core/clock.h"
 #include "core/log.h"
+#include "text/text.h"
 #include "http/form.h"
 #include "http/http_int.h"
 #include "render/qr.h"
@@ -16,13 +19,15 @@
 #define RELATED_MAX 5
 #define HOME_MAX 60
 
-enum page_kind { PK_HOME, PK_SECTION, PK_STORY, PK_SHARE, PK_QR, PK_QR_SVG, PK_TJSON, PK_TVTT };
+enum page_kind { PK_HOME, PK_SECTION, PK_STORY, PK_SHARE, PK_QR, PK_QR_SVG, PK_TJSON, PK_TVTT,
+                 PK_FEED, PK_SITEMAP, PK_NEWS_SITEMAP };
 
 struct page_req {
     enum page_kind kind;
     int64_t id;
     enum story_mode mode;
     int lang_given; /* transcript language named in the path */
+    enum feed_kind feed;
     enum lang lang;
     char slug[40];
 };
@@ -91,9 +96,39 @@ static int route_page(const char *path, struct page_req *pr)
         pr->kind = PK_HOME;
         return 1;
     }
+    {
+        static const struct {
+            const char *path;
+            enum page_kind kind;
+            enum feed_kind feed;
+        } fixed[] = {
+            { "/feed.xml", PK_FEED, FEED_ZH },
+            { "/feed.en.xml", PK_FEED, FEED_EN },
+            { "/feed.bilingual.xml", PK_FEED, FEED_BILINGUAL },
+            { "/sitemap.xml", PK_SITEMAP, FEED_ZH },
+            { "/sitemap-news.xml", PK_NEWS_SITEMAP, FEED_ZH },
+        };
+        for (size_t i = 0; i < GZ_NELEM(fixed); i++)
+            if (strcmp(path, fixed[i].path) == 0) {
+                pr->kind = fixed[i].kind;
+                pr->feed = fixed[i].feed;
+                return 1;
+            }
+    }
     if (strncmp(path, "/section/", 9) == 0) {
         p = path + 9;
         n = strlen(p);
+        if (n > 9 && strcmp(p + n - 9, "/feed.xml") == 0) {
+            n -= 9;
+            pr->kind = PK_FEED;
+            pr->feed = FEED_ZH;
+            if (n == 0 || n >= sizeof pr->slug ||
+                strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789-") != n)
+                return 0;
+            memcpy(pr->slug, p, n);
+            pr->slug[n] = '\0';
+            return 1;
+        }
         if (n == 0 || n >= sizeof pr->slug || strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789-") != n)
             return 0;
         memcpy(pr->slug, p, n + 1);
@@ -150,8 +185,75 @@ static int route_page(const char *path, struct page_req *pr)
 
 static void page_key(struct buf *k, const struct req *r, const struct page_req *pr)
 {
-    buf_printf(k, "%d:%lld:%d:%d:%d:%d:%d:%s", (int)pr->kind, (long long)pr->id, (int)pr->mode,
-               pr->lang_given ? (int)pr->lang : -1, (int)r->ui, r->fs, r->user_id > 0, pr->slug);
+    buf_printf(k, "%d:%lld:%d:%d:%d:%d:%d:%d:%s", (int)pr->kind, (long long)pr->id,
+               (int)pr->mode, pr->lang_given ? (int)pr->lang : -1, (int)r->ui, r->fs,
+               r->user_id > 0, (int)pr->feed, pr->slug);
+}
+
+/* Feeds and sitemaps: the newest stories in full (for enclosures and their sizes). */
+static int feed(struct req *r, const struct page_req *pr, struct buf *b, struct page_ctx *c,
+                const struct section_list *secs, const char **ctype, struct err *err)
+{
+    struct store *st = r->st;
+    struct brief_list list = { 0 };
+    struct feed_item *items = NULL;
+    size_t n = 0;
+    int rc, limit = pr->kind == PK_SITEMAP ? 1000 : 30;
+    const char *sec = pr->slug[0] ? pr->slug : NULL;
+
+    if (sec) {
+        int found = 0;
+        for (size_t i = 0; i < secs->n; i++)
+            found |= strcmp(secs->item[i].slug, sec) == 0;
+        if (!found)
+            return GZ_ENOTFOUND;
+    }
+    rc = st->ops->latest(st, sec, limit, &list, err);
+    if (rc != GZ_OK)
+        return rc;
+    items = xcalloc(list.n ? list.n : 1, sizeof *items);
+    for (size_t i = 0; i < list.n; i++) {
+        struct story *s = NULL;
+        if (st->ops->story_get(st, list.item[i].id, &s, err) != GZ_OK)
+            continue;
+        items[n].story = s;
+        for (int l = 0; l < LANG_COUNT; l++) {
+            struct stat sb;
+            struct buf path;
+            if (!s->l[l].audio)
+                continue;
+            buf_init(&path, 4096);
+            buf_printf(&path, "%s/%s", r->app->media_dir, s->l[l].audio);
+            if (stat(buf_cstr(&path), &sb) == 0)
+                items[n].audio_bytes[l] = (int64_t)sb.st_size;
+            buf_release(&path);
+        }
+        n++;
+    }
+    if (pr->kind == PK_FEED) {
+        struct buf title, self;
+        buf_init(&title, 0);
+        buf_init(&self, 0);
+        buf_puts(&title, r->app->site_name);
+        if (sec)
+            for (size_t i = 0; i < secs->n; i++)
+                if (strcmp(secs->item[i].slug, sec) == 0)
+                    buf_printf(&title, " · %s", pr->feed == FEED_EN ? secs->item[i].name_en
+                                                                   : secs->item[i].name_zh);
+        buf_puts(&self, r->path);
+        feed_rss(b, c, buf_cstr(&title), buf_cstr(&self), pr->feed, items, n);
+        buf_release(&title);
+        buf_release(&self);
+        *ctype = "application/rss+xml; charset=utf-8";
+    } else {
+        sitemap(b, c, items, n, pr->kind == PK_NEWS_SITEMAP, clock_now());
+        *ctype = "application/xml; charset=utf-8";
+    }
+    for (size_t i = 0; i < n; i++)
+        story_free((struct story *)items[i].story);
+    free(items);
+    brief_list_release(&list);
+    return GZ_OK;
 }
 
 /* Render the page pr names into b; sets *status and *ctype. */
@@ -180,6 +282,12 @@ static int render(struct req *r, const struct page_req *pr, struct buf *b, struc
         rc = GZ_OK;
     }
     switch (pr->kind) {
+    case PK_FEED:
+    case PK_SITEMAP:
+    case PK_NEWS_SITEMAP:
+        rc = feed(r, pr, b, c, &secs, ctype, err);
+        c->n_csrf = 0;
+        goto out;
     case PK_HOME:
         rc = st->ops->latest(st, NULL, HOME_MAX, &list, err);
         if (rc == GZ_OK)
@@ -337,8 +445,59 @@ static enum MHD_Result serve_page(struct req *r, const struct page_req *pr)
     if (pr->kind == PK_TJSON || pr->kind == PK_TVTT || pr->kind == PK_QR_SVG) {
         cc = "public, max-age=60";
     }
-    r->cors = pr->kind == PK_TJSON || pr->kind == PK_TVTT;
+    r->cors = pr->kind == PK_TJSON || pr->kind == PK_TVTT || pr->kind == PK_FEED;
+    if (pr->kind == PK_FEED || pr->kind == PK_SITEMAP || pr->kind == PK_NEWS_SITEMAP)
+        cc = "public, max-age=300";
     return http_send_entry(r, e, cc);
+}
+
+static enum MHD_Result search(struct req *r)
+{
+    const char *q = http_query(r, "q");
+    struct section_list secs = { 0 };
+    struct brief_list l = { 0 };
+    struct page_ctx c;
+    struct err err = { 0 };
+    struct buf b, qs;
+    enum MHD_Result ret;
+    size_t len;
+    char *html;
+
+    buf_init(&qs, 0);
+    /* Trim, cap at 100 bytes on a character boundary, refuse control characters. */
+    if (q) {
+        size_t n = strnlen(q, 101);
+        while (*q == ' ')
+            q++, n--;
+        if (n > 100) { /* cut at 100 bytes, on a character boundary */
+            n = 100;
+            while (n && ((unsigned char)q[n] & 0xc0) == 0x80)
+                n--;
+        }
+        while (n && q[n - 1] == ' ')
+            n--;
+        buf_append(&qs, q, n);
+        if (!utf8_valid(buf_cstr(&qs), qs.len) || text_has_control(buf_cstr(&qs), qs.len)) {
+            buf_release(&qs);
+            return http_error(r, 400);
+        }
+    }
+    r->st->ops->sections(r->st, &secs, &err);
+    if (qs.len && r->st->ops->search(r->st, buf_cstr(&qs), 50, &l, &err) != GZ_OK) {
+        section_list_release(&secs);
+        buf_release(&qs);
+        return server_error(r, &err);
+    }
+    ctx_init(r, &c, &secs);
+    buf_init(&b, 0);
+    page_search(&b, &c, buf_cstr(&qs), &l);
+    html = http_splice(r, buf_cstr(&b), b.len, c.csrf_at, c.n_csrf, &len);
+    ret = http_send(r, 200, "text/html; charset=utf-8", html, len, "no-store");
+    buf_release(&b);
+    buf_release(&qs);
+    brief_list_release(&l);
+    section_list_release(&secs);
+    return ret;
 }
 
 /* POST /prefs/fs and /prefs/lang: a reader preference in a cookie, then back to the page. */
@@ -405,6 +564,8 @@ enum MHD_Result handle(struct req *r)
         return files_static(r, path + 8);
     if (strncmp(path, "/media/", 7) == 0)
         return files_media(r, path + 7);
+    if (strcmp(path, "/search") == 0)
+        return search(r);
     if (strcmp(path, "/healthz") == 0)
         return http_text(r, 200, "ok\n");
     if (strcmp(path, "/robots.txt") == 0)

@@ -71,7 +71,10 @@ void layout_head(struct buf *b, struct page_ctx *c, const char *title, const cha
         html_attr(b, description);
         HTML_LIT(b, "\">");
     }
-    HTML_LIT(b, "<link rel=\"stylesheet\" href=\"/static/app.css?v=");
+    HTML_LIT(b, "<link rel=\"alternate\" type=\"application/rss+xml\" href=\"/feed.xml\" "
+                "title=\"");
+    html_cstr(b, c->site_name);
+    HTML_LIT(b, "\"><link rel=\"stylesheet\" href=\"/static/app.css?v=");
     html_attr(b, c->asset_ver);
     HTML_LIT(b, "\"><link rel=\"icon\" href=\"/static/icon.svg?v=");
     html_attr(b, c->asset_ver);
@@ -113,7 +116,13 @@ void layout_header(struct buf *b, struct page_ctx *c)
         html_cstr(b, c->ui == LANG_ZH ? s->name_zh : s->name_en);
         HTML_LIT(b, "</a></li>");
     }
-    HTML_LIT(b, "</ul></nav>");
+    HTML_LIT(b, "</ul></nav><form class=\"search\" role=\"search\" action=\"/search\" "
+                "method=\"get\"><input name=\"q\" type=\"search\" maxlength=\"100\" "
+                "aria-label=\"");
+    layout_t(b, c, MSG_SEARCH);
+    HTML_LIT(b, "\" placeholder=\"");
+    layout_t(b, c, MSG_SEARCH);
+    HTML_LIT(b, "\"></form>");
     ui_switch(b, c);
     if (c->signed_in) {
         HTML_LIT(b, "<a class=\"account-link\" href=\"/account\">");

@@ -96,6 +96,22 @@ void page_account(struct buf *b, struct page_ctx *c, const struct user *u,
 void page_outbox(struct buf *b, struct page_ctx *c, const struct outbox_list *l);
 void page_legal(struct buf *b, struct page_ctx *c, int privacy);
 
+/* ---- feeds, sitemaps, search (feed.c) ---- */
+enum feed_kind { FEED_ZH, FEED_EN, FEED_BILINGUAL };
+
+struct feed_item {
+    const struct story *story;
+    int64_t audio_bytes[LANG_COUNT]; /* enclosure lengths */
+};
+
+/* RSS 2.0; self is this feed's path. Items in the order given. */
+void feed_rss(struct buf *b, const struct page_ctx *c, const char *title, const char *self,
+              enum feed_kind kind, const struct feed_item *items, size_t n);
+/* The sitemap (home, sections, every story mode), or the news sitemap (the last two days). */
+void sitemap(struct buf *b, const struct page_ctx *c, const struct feed_item *items, size_t n,
+             int news, int64_t now);
+void page_search(struct buf *b, struct page_ctx *c, const char *q, const struct brief_list *l);
+
 /* The language shown by a mode and the language whose narration plays in it. */
 enum lang story_mode_lang(const struct story *s, enum story_mode mode);
 enum lang story_narration_lang(const struct story *s, enum story_mode mode);

@@ -31,6 +31,9 @@ struct store_ops {
     /* Insert, or replace the story with the same slug; all or nothing. OUT: *id. */
     int (*story_put)(struct store *st, const struct story *s, int64_t *id, struct err *err);
     int (*story_count)(struct store *st, int64_t *out, struct err *err);
+    /* Stories whose headline, standfirst or text holds q (any language), newest first. */
+    int (*search)(struct store *st, const char *q, int limit, struct brief_list *out,
+                  struct err *err);
     /* GZ_ENOTFOUND when there is no quiz. */
     int (*quiz_latest)(struct store *st, struct quiz_brief *out, struct err *err);
     /* Site settings (e.g. the secret for signed tokens). get: GZ_ENOTFOUND when unset. */

@@ -276,12 +276,13 @@ static int step_done(struct store *st, sqlite3_stmt *s, struct err *err, const c
 static int lite_story_put(struct store *st, const struct story *a, int64_t *id, struct err *err)
 {
     sqlite3 *db = lite(st)->db;
-    struct buf body;
+    struct buf body, plain;
     sqlite3_stmt *s;
     int64_t sec_id, sid;
     int rc;
 
     buf_init(&body, 0);
+    buf_init(&plain, 0);
     rc = exec_plain(db, "BEGIN IMMEDIATE", err);
     if (rc != GZ_OK)
         goto out;
@@ -335,6 +336,14 @@ static int lite_story_put(struct store *st, const struct story *a, int64_t *id, 
         bind_text(s, 8, l->audio);
         sqlite3_bind_double(s, 9, l->duration);
         sqlite3_bind_int(s, 10, l->synthetic);
+        buf_truncate(&plain, 0);
+        for (size_t pi = 0; pi < l->tr.n_para; pi++)
+            for (size_t si = 0; si < l->tr.para[pi].n_sent; si++) {
+                if (plain.len)
+                    buf_putc(&plain, ' ');
+                buf_puts(&plain, l->tr.para[pi].sent[si].text);
+            }
+        sqlite3_bind_text(s, 11, buf_cstr(&plain), (int)plain.len, SQLITE_STATIC);
         rc = step_done(st, s, err, "story language");
     }
     if (rc == GZ_OK) {
@@ -363,6 +372,7 @@ out:
     if (rc != GZ_OK && !sqlite3_get_autocommit(db))
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     buf_release(&body);
+    buf_release(&plain);
     return rc;
 }
 
@@ -374,6 +384,46 @@ static int lite_story_count(struct store *st, int64_t *out, struct err *err)
     *out = sqlite3_column_int64(s, 0);
     sqlite3_reset(s);
     return GZ_OK;
+}
+
+static int lite_search(struct store *st, const char *q, int limit, struct brief_list *out,
+                       struct err *err)
+{
+    size_t n = strlen(q), chars = 0;
+    struct buf pat;
+    sqlite3_stmt *s;
+    int rc;
+
+    for (size_t i = 0; i < n; i++)
+        chars += ((unsigned char)q[i] & 0xc0) != 0x80;
+    buf_init(&pat, 4096);
+    if (chars >= 3) {
+        /* One FTS5 string: the query as a phrase, its quotes doubled. */
+        buf_putc(&pat, '"');
+        for (size_t i = 0; i < n; i++) {
+            if (q[i] == '"')
+                buf_putc(&pat, '"');
+            buf_putc(&pat, q[i]);
+        }
+        buf_putc(&pat, '"');
+        s = q_get(st, Q_SEARCH_FTS);
+    } else {
+        /* Trigrams need three characters: shorter queries (two Chinese characters are a word)
+         * scan with LIKE, % and _ escaped. */
+        buf_putc(&pat, '%');
+        for (size_t i = 0; i < n; i++) {
+            if (q[i] == '%' || q[i] == '_' || q[i] == '\\')
+                buf_putc(&pat, '\\');
+            buf_putc(&pat, q[i]);
+        }
+        buf_putc(&pat, '%');
+        s = q_get(st, Q_SEARCH_LIKE);
+    }
+    sqlite3_bind_text(s, 1, buf_cstr(&pat), (int)pat.len, SQLITE_TRANSIENT);
+    sqlite3_bind_int(s, 2, limit);
+    rc = read_briefs(st, s, out, err);
+    buf_release(&pat);
+    return rc;
 }
 
 static int lite_quiz_latest(struct store *st, struct quiz_brief *out, struct err *err)
@@ -939,6 +989,7 @@ static const struct store_ops lite_ops = {
     .story_get = lite_story_get,
     .story_put = lite_story_put,
     .story_count = lite_story_count,
+    .search = lite_search,
     .quiz_latest = lite_quiz_latest,
     .setting_get = lite_setting_get,
     .setting_put = lite_setting_put,

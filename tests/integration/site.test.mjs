@@ -183,6 +183,60 @@ describe('pages', () => {
   });
 });
 
+describe('feeds, sitemaps and search', () => {
+  test('RSS 2.0 with the narration as enclosure and podcast:transcript links', async () => {
+    const { r, text } = await get('/feed.xml');
+    assert.equal(r.status, 200);
+    assert.match(r.headers.get('content-type'), /^application\/rss\+xml/);
+    assert.match(text, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<rss version="2.0"/);
+    const items = text.match(/<item>[\s\S]*?<\/item>/g);
+    assert.equal(items.length, 5);
+    const first = items[0];
+    assert.match(first, /<enclosure url="http:\/\/127\.0\.0\.1:\d+\/media\/[\w.-]+\.mp3" length="\d{4,}" type="audio\/mpeg"\/>/);
+    assert.match(first, /<podcast:transcript url="[^"]+\/transcript\.vtt" type="text\/vtt"/);
+    assert.match(first, /<podcast:transcript url="[^"]+\/transcript\.json" type="application\/json"/);
+    assert.match(first, /<pubDate>\w{3}, \d\d \w{3} 2026 \d\d:\d\d:\d\d \+0000<\/pubDate>/);
+    const len = Number(first.match(/length="(\d+)"/)[1]);
+    const media = first.match(/url="http:\/\/[^/]+(\/media\/[^"]+)"/)[1];
+    const head = await fetch(srv.url + media, { method: 'HEAD' });
+    assert.equal(Number(head.headers.get('content-length')), len, 'enclosure length is the file size');
+    assert.match((await get('/feed.en.xml')).text, /<language>en<\/language>[\s\S]*<title>[A-Z]/);
+    assert.match((await get('/feed.bilingual.xml')).text, /<title>[^<]+ \/ [^<]+<\/title>/);
+    const sec = await get('/section/tech/feed.xml');
+    assert.equal(sec.text.match(/<item>/g).length, 2);
+    assert.equal((await get('/section/nope/feed.xml')).r.status, 404);
+  });
+
+  test('sitemap and news sitemap', async () => {
+    const sm = (await get('/sitemap.xml')).text;
+    assert.match(sm, /<urlset xmlns="http:\/\/www.sitemaps.org\/schemas\/sitemap\/0.9">/);
+    assert.ok(sm.includes('/story/1/ce</loc>') && sm.includes('/section/business</loc>'));
+    const news = (await get('/sitemap-news.xml')).text;
+    assert.match(news, /xmlns:news=/);
+    // The demo stories are dated 20-27 November 2026; only the last two days count.
+    const n = (news.match(/<news:news>/g) || []).length;
+    assert.ok(n <= 5);
+  });
+
+  test('search in both languages, short Chinese words too, hostile input harmless', async () => {
+    const zh = await get('/search?q=' + encodeURIComponent('电池'));
+    assert.equal(zh.r.status, 200);
+    assert.match(zh.text, /href="\/story\/1"/);
+    const en = await get('/search?q=battery');
+    assert.match(en.text, /href="\/story\/1(\/en)?"/);
+    const phrase = await get('/search?q=' + encodeURIComponent('夜市'));
+    assert.match(phrase.text, /href="\/story\/5"/);
+    const none = await get('/search?q=zzzzqqq');
+    assert.match(none.text, /没有找到相关文章|No stories match/);
+    for (const q of ['"', "' OR 1=1 --", 'NEAR(a b)', '%', '_', '<script>alert(1)</script>', 'x'.repeat(500)]) {
+      const r = await get('/search?q=' + encodeURIComponent(q));
+      assert.equal(r.r.status, 200, q);
+      assert.ok(!r.text.includes('<script>alert(1)'), q);
+    }
+    assert.equal((await get('/search?q=%01')).r.status, 400);
+  });
+});
+
 describe('transcripts', () => {
   test('transcript.json is exactly the page format', async () => {
     const { r, text } = await get('/story/1/en/transcript.json');
