@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <sodium.h>
 
 #include "cli/cli.h"
@@ -20,6 +21,7 @@
 #include "http/cache.h"
 #include "http/http.h"
 #include "model/bundle.h"
+#include "model/quiz.h"
 #include "store/store.h"
 
 static const char usage[] =
@@ -74,6 +76,46 @@ static void paths_release(struct paths *p)
     free(p->media);
 }
 
+/* A quiz bundle: validated, then stored (replacing the quiz with the same slug). */
+static int import_quiz(struct store *st, const char *name, const char *json, size_t len,
+                       int check)
+{
+    struct quiz q;
+    struct buf problems, body;
+    struct err err = { 0 };
+    int64_t id = 0;
+    int rc;
+
+    buf_init(&problems, 0);
+    buf_init(&body, 0);
+    rc = quiz_parse(json, len, &q, &problems);
+    if (rc == GZ_OK && (!q.slug || !q.published || !q.title[LANG_ZH])) {
+        buf_puts(&problems, "slug, published, title: required for a quiz bundle\n");
+        quiz_release(&q);
+        rc = GZ_EINVAL;
+    }
+    if (rc != GZ_OK) {
+        fprintf(stderr, "%s: %s", name, buf_cstr(&problems));
+        goto out;
+    }
+    if (check) {
+        printf("%s: ok\n", name);
+    } else {
+        quiz_body_json(&body, &q);
+        rc = st->ops->quiz_put(st, q.slug, q.title[LANG_ZH], q.title[LANG_EN], q.published,
+                               buf_cstr(&body), &id, &err);
+        if (rc != GZ_OK)
+            fprintf(stderr, "%s: cannot store: %s\n", name, err.msg);
+        else
+            printf("%s: imported as quiz %lld (/quiz/%lld)\n", name, (long long)id, (long long)id);
+    }
+    quiz_release(&q);
+out:
+    buf_release(&problems);
+    buf_release(&body);
+    return rc;
+}
+
 /* Load one bundle text and store it. Problems go to stderr prefixed with name. */
 static int import_one(struct store *st, const char *name, const char *json, size_t len,
                       const char *base_dir, const char *media, int check)
@@ -85,6 +127,13 @@ static int import_one(struct store *st, const char *name, const char *json, size
     int64_t id = 0;
     int rc;
 
+    {
+        json_t *root = json_loadb(json, len, 0, NULL);
+        int is_quiz = json_object_get(root, "gazette_quiz") != NULL;
+        json_decref(root);
+        if (is_quiz)
+            return import_quiz(st, name, json, len, check);
+    }
     buf_init(&problems, 0);
     rc = bundle_load(json, len, &o, &s, &problems);
     if (rc != GZ_OK) {

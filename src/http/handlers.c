@@ -553,7 +553,7 @@ enum MHD_Result handle(struct req *r)
 
     if (handled)
         return ret;
-    if (r->is_post) {
+    if (r->is_post && strncmp(path, "/quiz/", 6) != 0) {
         if (strcmp(path, "/prefs/fs") == 0)
             return prefs(r, 1);
         if (strcmp(path, "/prefs/lang") == 0)
@@ -566,6 +566,12 @@ enum MHD_Result handle(struct req *r)
         return files_media(r, path + 7);
     if (strcmp(path, "/search") == 0)
         return search(r);
+    if (strncmp(path, "/quiz/", 6) == 0) {
+        int64_t qid;
+        if (!parse_id(path + 6, strlen(path + 6), &qid))
+            return http_error(r, 404);
+        return quiz_route(r, qid);
+    }
     if (strcmp(path, "/healthz") == 0)
         return http_text(r, 200, "ok\n");
     if (strcmp(path, "/robots.txt") == 0)

@@ -69,6 +69,8 @@ void account_identify(struct req *r);
 /* account.c: routes under /login, /register, /phone, /account, /api/v1 …; MHD_NO with
  * *handled 0 when the path is not an account route. */
 enum MHD_Result account_route(struct req *r, int *handled);
+/* quiz.c: GET and POST /quiz/<id>. */
+enum MHD_Result quiz_route(struct req *r, int64_t id);
 /* files.c */
 enum MHD_Result files_static(struct req *r, const char *name);
 enum MHD_Result files_media(struct req *r, const char *name);

@@ -77,45 +77,6 @@ static int slug_ok(const char *s, size_t max)
     return n >= 1 && n <= max && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
 }
 
-static int digits(const char *s, int n)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++)
-        v = v * 10 + (s[i] - '0');
-    return v;
-}
-
-static int parse_time(const char *s, int64_t *out)
-{
-    struct tm tm;
-    int y, mo, d, h, mi, sec;
-
-    static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
-
-    if (strlen(s) != 20)
-        return 0;
-    for (int i = 0; i < 20; i++)
-        if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != shape[i])
-            return 0;
-    y = digits(s, 4);
-    mo = digits(s + 5, 2);
-    d = digits(s + 8, 2);
-    h = digits(s + 11, 2);
-    mi = digits(s + 14, 2);
-    sec = digits(s + 17, 2);
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
-        return 0;
-    memset(&tm, 0, sizeof tm);
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = sec;
-    *out = (int64_t)timegm(&tm);
-    return 1;
-}
-
 static void add_sentence(struct para *p, const char *s, size_t n, double start)
 {
     p->sent = xrealloc(p->sent, (p->n_sent + 1) * sizeof *p->sent);
@@ -546,7 +507,7 @@ int bundle_load(const char *json, size_t len, const struct bundle_opts *o, struc
         s->tags = buf_take(&t, NULL);
     }
     pub = get_text(&c, root, "published", "published", 20, 1);
-    if (pub && !parse_time(pub, &s->published))
+    if (pub && !time_parse_utc(pub, &s->published))
         problem(&c, "published", "must be RFC 3339 UTC like 2026-11-20T08:00:00Z");
     s->copyright = get_text(&c, root, "copyright", "copyright", 300, 0);
     v = json_object_get(root, "byline");

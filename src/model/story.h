@@ -130,6 +130,9 @@ void brief_list_release(struct brief_list *l);
 void section_list_release(struct section_list *l);
 void quiz_brief_release(struct quiz_brief *q);
 
+/* "YYYY-MM-DDThh:mm:ssZ" to unix seconds: 1 on success, 0 when malformed. */
+int time_parse_utc(const char *s, int64_t *out);
+
 /* JSON string literal with escapes (", \, control chars, U+2028/9; "</" as "<\/"). */
 void json_str(struct buf *b, const char *s, size_t n);
 

@@ -387,3 +387,103 @@ void page_legal(struct buf *b, struct page_ctx *c, int privacy)
     HTML_LIT(b, "</article>");
     layout_footer(b, c);
 }
+
+void page_quiz(struct buf *b, struct page_ctx *c, const struct quiz *q, const int *answers,
+               const int64_t *story_ids, enum msg error)
+{
+    enum lang l = c->ui;
+    int score = 0;
+
+    layout_head(b, c, q->title[l], NULL);
+    layout_header(b, c);
+    HTML_LIT(b, "<article class=\"quiz\"><p class=\"section-label\">");
+    layout_t(b, c, MSG_QUIZ);
+    HTML_LIT(b, "</p><h1>");
+    html_cstr(b, q->title[l]);
+    HTML_LIT(b, "</h1><p class=\"byline\">");
+    layout_date(b, q->published);
+    HTML_LIT(b, "</p>");
+    if (error != MSG_NONE) {
+        HTML_LIT(b, "<p class=\"form-error\" role=\"alert\">");
+        layout_t(b, c, error);
+        HTML_LIT(b, "</p>");
+    }
+    if (!answers) {
+        HTML_LIT(b, "<p class=\"note\">");
+        layout_t(b, c, MSG_QUIZ_ONCE);
+        HTML_LIT(b, "</p><form method=\"post\" action=\"/quiz/");
+        html_int(b, q->id);
+        HTML_LIT(b, "\"><input type=\"hidden\" name=\"csrf\" value=\"");
+        layout_csrf(b, c);
+        HTML_LIT(b, "\">");
+    }
+    HTML_LIT(b, "<ol class=\"questions\">");
+    for (size_t i = 0; i < q->n_q; i++) {
+        const struct quiz_question *qq = &q->q[i];
+        int right = quiz_correct(q, i);
+        HTML_LIT(b, "<li>");
+        if (!answers) {
+            HTML_LIT(b, "<fieldset><legend>");
+            html_cstr(b, qq->text[l]);
+            HTML_LIT(b, "</legend>");
+            for (int k = 0; k < QUIZ_OPTIONS; k++) {
+                HTML_LIT(b, "<label><input type=\"radio\" required name=\"q");
+                html_int(b, (int64_t)i);
+                HTML_LIT(b, "\" value=\"");
+                html_int(b, k);
+                HTML_LIT(b, "\"> ");
+                html_cstr(b, qq->option[qq->order[k]][l]);
+                HTML_LIT(b, "</label>");
+            }
+            HTML_LIT(b, "</fieldset>");
+        } else {
+            int chose = answers[i];
+            int ok = chose == right;
+            score += ok;
+            HTML_LIT(b, "<h2 class=\"question\">");
+            html_cstr(b, qq->text[l]);
+            HTML_LIT(b, "</h2><p>");
+            layout_t(b, c, MSG_QUIZ_YOUR);
+            HTML_LIT(b, "：");
+            if (chose >= 0 && chose < QUIZ_OPTIONS)
+                html_cstr(b, qq->option[qq->order[chose]][l]);
+            HTML_LIT(b, "</p><p class=\"verdict ");
+            html_cstr(b, ok ? "right" : "wrong");
+            HTML_LIT(b, "\">");
+            if (ok) {
+                layout_t(b, c, MSG_QUIZ_RIGHT);
+            } else {
+                layout_t(b, c, MSG_QUIZ_WRONG);
+                html_cstr(b, l == LANG_ZH ? "" : " ");
+                html_cstr(b, qq->option[0][l]);
+            }
+            HTML_LIT(b, "</p><p class=\"explain\">");
+            html_cstr(b, qq->explain[l]);
+            HTML_LIT(b, "</p>");
+            if (story_ids && story_ids[i] > 0) {
+                HTML_LIT(b, "<p><a href=\"/story/");
+                html_int(b, story_ids[i]);
+                HTML_LIT(b, "\">");
+                layout_t(b, c, MSG_READ_STORY);
+                HTML_LIT(b, "</a></p>");
+            }
+        }
+        HTML_LIT(b, "</li>");
+    }
+    HTML_LIT(b, "</ol>");
+    if (!answers) {
+        HTML_LIT(b, "<div class=\"actions\"><button type=\"submit\" class=\"primary\">");
+        layout_t(b, c, MSG_QUIZ_SUBMIT);
+        HTML_LIT(b, "</button></div></form>");
+    } else {
+        HTML_LIT(b, "<p class=\"score\" role=\"status\">");
+        layout_t(b, c, MSG_QUIZ_SCORE);
+        HTML_LIT(b, "：");
+        html_int(b, score);
+        HTML_LIT(b, " / ");
+        html_int(b, (int64_t)q->n_q);
+        HTML_LIT(b, "</p>");
+    }
+    HTML_LIT(b, "</article>");
+    layout_footer(b, c);
+}

@@ -12,6 +12,7 @@
 
 #include "core/buf.h"
 #include "model/story.h"
+#include "model/quiz.h"
 #include "model/user.h"
 
 #define CSRF_SLOTS_MAX 16
@@ -95,6 +96,10 @@ void page_account(struct buf *b, struct page_ctx *c, const struct user *u,
                   enum msg notice);
 void page_outbox(struct buf *b, struct page_ctx *c, const struct outbox_list *l);
 void page_legal(struct buf *b, struct page_ctx *c, int privacy);
+/* The quiz: a form, or (answers non-NULL, one shown index per question) the results with
+ * explanations, score and links to the stories (story_ids may hold 0 for none). */
+void page_quiz(struct buf *b, struct page_ctx *c, const struct quiz *q, const int *answers,
+               const int64_t *story_ids, enum msg error);
 
 /* ---- feeds, sitemaps, search (feed.c) ---- */
 enum feed_kind { FEED_ZH, FEED_EN, FEED_BILINGUAL };

@@ -36,6 +36,21 @@ struct store_ops {
                   struct err *err);
     /* GZ_ENOTFOUND when there is no quiz. */
     int (*quiz_latest)(struct store *st, struct quiz_brief *out, struct err *err);
+    /* Insert or replace (by slug) a quiz; bumps the content generation. OUT: *id. */
+    int (*quiz_put)(struct store *st, const char *slug, const char *title_zh,
+                    const char *title_en, int64_t published, const char *body, int64_t *id,
+                    struct err *err);
+    /* GZ_ENOTFOUND when absent. OUT: *brief (titles, date), body appended to out. */
+    int (*quiz_get)(struct store *st, int64_t id, struct quiz_brief *brief, struct buf *body,
+                    struct err *err);
+    /* A reader's attempt: GZ_ENOTFOUND when none; answers (JSON) appended to out. */
+    int (*attempt_get)(struct store *st, int64_t quiz_id, const char *who, struct buf *answers,
+                       int64_t *score, struct err *err);
+    /* GZ_ECONFLICT when the reader already answered. */
+    int (*attempt_put)(struct store *st, int64_t quiz_id, const char *who, const char *answers,
+                       int64_t score, int64_t now, struct err *err);
+    /* GZ_ENOTFOUND when no story has the slug. */
+    int (*story_by_slug)(struct store *st, const char *slug, int64_t *id, struct err *err);
     /* Site settings (e.g. the secret for signed tokens). get: GZ_ENOTFOUND when unset. */
     int (*setting_get)(struct store *st, const char *key, struct buf *out, struct err *err);
     int (*setting_put)(struct store *st, const char *key, const char *value, struct err *err);

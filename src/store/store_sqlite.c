@@ -446,6 +446,122 @@ static int lite_quiz_latest(struct store *st, struct quiz_brief *out, struct err
     return GZ_OK;
 }
 
+static int lite_quiz_put(struct store *st, const char *slug, const char *title_zh,
+                         const char *title_en, int64_t published, const char *body, int64_t *id,
+                         struct err *err)
+{
+    sqlite3 *db = lite(st)->db;
+    sqlite3_stmt *s;
+    int rc = exec_plain(db, "BEGIN IMMEDIATE", err);
+
+    if (rc != GZ_OK)
+        return rc;
+    s = q_get(st, Q_QUIZ_UPSERT);
+    bind_text(s, 1, slug);
+    bind_text(s, 2, title_zh);
+    bind_text(s, 3, title_en);
+    sqlite3_bind_int64(s, 4, published);
+    bind_text(s, 5, body);
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        rc = db_err(st, err, "quiz");
+        sqlite3_reset(s);
+        goto out;
+    }
+    *id = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    rc = step_done(st, q_get(st, Q_GEN_BUMP), err, "generation");
+    if (rc == GZ_OK)
+        rc = exec_plain(db, "COMMIT", err);
+out:
+    if (rc != GZ_OK && !sqlite3_get_autocommit(db))
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+static int lite_quiz_get(struct store *st, int64_t id, struct quiz_brief *brief,
+                         struct buf *body, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_QUIZ_GET);
+    int rc;
+
+    memset(brief, 0, sizeof *brief);
+    sqlite3_bind_int64(s, 1, id);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_DONE) {
+        sqlite3_reset(s);
+        return GZ_ENOTFOUND;
+    }
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(s);
+        return db_err(st, err, "quiz");
+    }
+    brief->id = id;
+    brief->title_zh = col_dup(s, 0);
+    brief->title_en = col_dup(s, 1);
+    brief->published = sqlite3_column_int64(s, 2);
+    buf_append(body, sqlite3_column_text(s, 3), (size_t)sqlite3_column_bytes(s, 3));
+    sqlite3_reset(s);
+    return GZ_OK;
+}
+
+static int lite_attempt_get(struct store *st, int64_t quiz_id, const char *who,
+                            struct buf *answers, int64_t *score, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_ATTEMPT_GET);
+    int rc;
+
+    sqlite3_bind_int64(s, 1, quiz_id);
+    bind_text(s, 2, who);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_DONE) {
+        sqlite3_reset(s);
+        return GZ_ENOTFOUND;
+    }
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(s);
+        return db_err(st, err, "attempt");
+    }
+    buf_append(answers, sqlite3_column_text(s, 0), (size_t)sqlite3_column_bytes(s, 0));
+    *score = sqlite3_column_int64(s, 1);
+    sqlite3_reset(s);
+    return GZ_OK;
+}
+
+static int lite_attempt_put(struct store *st, int64_t quiz_id, const char *who,
+                            const char *answers, int64_t score, int64_t now, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_ATTEMPT_PUT);
+    int rc;
+
+    sqlite3_bind_int64(s, 1, quiz_id);
+    bind_text(s, 2, who);
+    bind_text(s, 3, answers);
+    sqlite3_bind_int64(s, 4, score);
+    sqlite3_bind_int64(s, 5, now);
+    rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc == SQLITE_DONE)
+        return GZ_OK;
+    if ((rc & 0xff) == SQLITE_CONSTRAINT)
+        return err_set(err, GZ_ECONFLICT, "already answered");
+    return db_err(st, err, "attempt");
+}
+
+static int lite_story_by_slug(struct store *st, const char *slug, int64_t *id, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_STORY_BY_SLUG);
+    int rc;
+
+    bind_text(s, 1, slug);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *id = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    if (rc == SQLITE_ROW)
+        return GZ_OK;
+    return rc == SQLITE_DONE ? GZ_ENOTFOUND : db_err(st, err, "story slug");
+}
+
 static int lite_setting_get(struct store *st, const char *key, struct buf *out, struct err *err)
 {
     sqlite3_stmt *s = q_get(st, Q_SETTING_GET);
@@ -990,6 +1106,11 @@ static const struct store_ops lite_ops = {
     .story_put = lite_story_put,
     .story_count = lite_story_count,
     .search = lite_search,
+    .quiz_put = lite_quiz_put,
+    .quiz_get = lite_quiz_get,
+    .attempt_get = lite_attempt_get,
+    .attempt_put = lite_attempt_put,
+    .story_by_slug = lite_story_by_slug,
     .quiz_latest = lite_quiz_latest,
     .setting_get = lite_setting_get,
     .setting_put = lite_setting_put,

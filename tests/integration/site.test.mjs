@@ -183,6 +183,49 @@ describe('pages', () => {
   });
 });
 
+describe('weekly quiz', () => {
+  test('teasers link to it; one attempt; right, wrong with the answer, explanation, score', async () => {
+    const home = await get('/');
+    assert.match(home.text, /<a href="\/quiz\/1">一周新闻小测<\/a>/);
+    assert.match((await get('/story/1')).text, /class="quiz-teaser"><h3><a href="\/quiz\/1">/);
+    const first = await fetch(srv.url + '/quiz/1');
+    const cookie = first.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const form = await first.text();
+    const csrf = form.match(/name="csrf" value="([\w-]+)"/)[1];
+    const qs = [...form.matchAll(/<fieldset><legend>([^<]*)<\/legend>((?:<label>.*?<\/label>)+)<\/fieldset>/g)];
+    assert.equal(qs.length, 4);
+    // Answer question 0 right and the others with the first option shown, whatever it is.
+    const right0 = [...qs[0][2].matchAll(/value="(\d)"> ([^<]*)/g)].find((m) => m[2] === '12亿美元')[1];
+    const post = (body, ck = cookie) => fetch(srv.url + '/quiz/1', { method: 'POST', redirect: 'manual',
+      headers: { cookie: ck, 'content-type': 'application/x-www-form-urlencoded' }, body });
+    let r = await post(`csrf=${csrf}&q0=${right0}&q1=0`);
+    assert.equal(r.status, 400, 'every question must be answered');
+    assert.match(await r.text(), /请回答所有问题/);
+    r = await post(`q0=${right0}&q1=0&q2=0&q3=0`);
+    assert.equal(r.status, 403);
+    await r.text();
+    r = await post(`csrf=${csrf}&q0=${right0}&q1=0&q2=0&q3=0`);
+    assert.equal(r.status, 200);
+    const setq = r.headers.getSetCookie().find((c) => c.startsWith('gz_quiz='));
+    assert.match(setq, /HttpOnly/);
+    const res = await r.text();
+    assert.equal((res.match(/class="verdict right">回答正确/g) || []).length >= 1, true);
+    const wrong = res.match(/class="verdict wrong">回答错误，正确答案应为([^<]*)/g) || [];
+    const score = Number(res.match(/得分：(\d) \/ 4/)[1]);
+    assert.equal(score, 4 - wrong.length);
+    assert.match(res, /合同涵盖4.8吉瓦时/);
+    assert.match(res, /href="\/story\/1">阅读原文/);
+    // A second attempt shows the first one again.
+    const ck2 = cookie + '; ' + setq.split(';')[0];
+    r = await post(`csrf=${csrf}&q0=1&q1=1&q2=1&q3=1`, ck2);
+    assert.equal(r.status, 409);
+    assert.equal(Number((await r.text()).match(/得分：(\d) \/ 4/)[1]), score);
+    const again = await fetch(srv.url + '/quiz/1', { headers: { cookie: ck2 } });
+    assert.equal(Number((await again.text()).match(/得分：(\d) \/ 4/)[1]), score);
+    assert.equal((await get('/quiz/99')).r.status, 404);
+  });
+});
+
 describe('feeds, sitemaps and search', () => {
   test('RSS 2.0 with the narration as enclosure and podcast:transcript links', async () => {
     const { r, text } = await get('/feed.xml');
