@@ -6,7 +6,7 @@ quiet=0
 [ "${1:-}" = "--quiet" ] && quiet=1
 pkgs=(build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libjansson-dev libsodium-dev
       libqrencode-dev libsndfile1-dev libsamplerate0-dev libfftw3-dev libespeak-ng-dev espeak-ng-data
-      libcurl4-openssl-dev check libsubunit-dev)
+      libcurl4-openssl-dev libmd4c-dev check libsubunit-dev)
 test_pkgs=(chromium fonts-wqy-microhei nodejs npm nginx-light wrk sox libsox-fmt-all espeak-ng flac python3-numpy)
 missing=()
 for p in "${pkgs[@]}" ${GAZETTE_TEST_DEPS:+"${test_pkgs[@]}"}; do

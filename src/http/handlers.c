@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include <jansson.h>
 #include <sodium.h>
 
 #include "core/clock.h"
@@ -190,6 +191,50 @@ static void page_key(struct buf *k, const struct req *r, const struct page_req *
                r->user_id > 0, (int)pr->feed, pr->slug);
 }
 
+/* Related stories: the editor's picks when there are any, else same section or tags. */
+static int related(struct store *st, const struct story *s, struct brief_list *out,
+                   struct err *err)
+{
+    json_t *ids = s->related ? json_loads(s->related, 0, NULL) : NULL;
+    size_t i;
+    json_t *v;
+
+    out->item = NULL;
+    out->n = 0;
+    if (json_is_array(ids) && json_array_size(ids) > 0) {
+        out->item = xcalloc(json_array_size(ids), sizeof *out->item);
+        json_array_foreach(ids, i, v)
+        {
+            struct story *r = NULL;
+            struct story_brief *b;
+            if (out->n >= RELATED_MAX || !json_is_integer(v) ||
+                json_integer_value(v) == s->id ||
+                st->ops->story_get(st, json_integer_value(v), &r, err) != GZ_OK)
+                continue;
+            if (!r->status || strcmp(r->status, "published") == 0) {
+                b = &out->item[out->n++];
+                memset(b, 0, sizeof *b);
+                b->id = r->id;
+                b->published = r->published;
+                b->section_slug = xstrdup(r->section_slug);
+                b->section_zh = xstrdup(r->section_zh);
+                b->section_en = xstrdup(r->section_en);
+                for (int l = 0; l < LANG_COUNT; l++)
+                    if (r->l[l].present) {
+                        b->headline[l] = xstrdup(r->l[l].headline);
+                        b->summary[l] = xstrdup(r->l[l].summary);
+                    }
+            }
+            story_free(r);
+        }
+        json_decref(ids);
+        if (out->n)
+            return GZ_OK;
+    }
+    json_decref(ids);
+    return st->ops->related(st, s->id, RELATED_MAX, out, err);
+}
+
 /* Feeds and sitemaps: the newest stories in full (for enclosures and their sizes). */
 static int feed(struct req *r, const struct page_req *pr, struct buf *b, struct page_ctx *c,
                 const struct section_list *secs, const char **ctype, struct err *err)
@@ -313,6 +358,10 @@ static int render(struct req *r, const struct page_req *pr, struct buf *b, struc
     rc = st->ops->story_get(st, pr->id, &s, err);
     if (rc != GZ_OK)
         goto out;
+    if (s->status && strcmp(s->status, "published") != 0) {
+        rc = GZ_ENOTFOUND; /* drafts and scheduled stories: newsroom preview only */
+        goto out;
+    }
     switch (pr->kind) {
     case PK_STORY: {
         int both = s->l[LANG_EN].present && s->l[LANG_ZH].present;
@@ -320,7 +369,7 @@ static int render(struct req *r, const struct page_req *pr, struct buf *b, struc
             rc = GZ_ENOTFOUND;
             goto out;
         }
-        rc = st->ops->related(st, s->id, RELATED_MAX, &list, err);
+        rc = related(st, s, &list, err);
         if (rc == GZ_OK)
             page_story(b, c, s, pr->mode, &list, have_quiz ? &quiz : NULL);
         break;

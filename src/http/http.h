@@ -27,12 +27,19 @@ struct app {
     int threads;         /* 0 = one per core */
     int trust_proxy;     /* X-Forwarded-Proto: https makes cookies Secure */
     int dev;             /* --dev: /dev/outbox page */
+    pthread_t worker;    /* scheduled publishing and narration jobs (worker.c) */
+    volatile int worker_stop;
+    int worker_running;
     char asset_ver[17];  /* hash of the embedded web assets */
     struct cache *cache; /* rendered pages */
     pthread_mutex_t stores_lock;
     struct store *stores[256]; /* one per server thread, closed at stop */
     size_t n_stores;
 };
+
+/* The background worker: publishes scheduled stories, runs narration jobs. */
+int worker_start(struct app *app);
+void worker_stop(struct app *app);
 
 /* The cache-busting version of the embedded web assets: 16 hex digits and a NUL. */
 void files_asset_version(char out[17]);

@@ -467,9 +467,12 @@ int server_run(struct app *app, const char *listen, struct err *err)
     printf("listening on http://%s:%u\n", host, info ? info->port : 0);
     fflush(stdout);
     log_info("http", "serving '%s' with %d threads", app->data_dir, threads);
+    if (worker_start(app) != GZ_OK)
+        log_error("http", "cannot start the background worker");
     sigwait(&set, &sig);
     log_info("http", "stopping on signal %d", sig);
     MHD_stop_daemon(d);
+    worker_stop(app);
     for (size_t i = 0; i < app->n_stores; i++)
         store_close(app->stores[i]);
     app->n_stores = 0;

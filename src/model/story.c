@@ -122,6 +122,7 @@ int transcript_parse(const char *json, size_t len, struct transcript *t, struct 
             s->text = xstrndup(json_string_value(tx), json_string_length(tx));
             s->end = NAN;
             s->confidence = 1.0f;
+            s->low_confidence = json_is_true(json_object_get(seg, "check"));
             t->para[t->n_para - 1].n_sent++;
         }
     }
@@ -188,14 +189,14 @@ static void start_json(struct buf *b, double start)
         buf_seconds(b, start);
 }
 
-static void body_json(struct buf *b, const struct transcript *t, int with_words);
+static void body_json(struct buf *b, const struct transcript *t, int with_words, int with_checks);
 
 void transcript_body_json(struct buf *b, const struct transcript *t)
 {
-    body_json(b, t, 0);
+    body_json(b, t, 0, 1);
 }
 
-static void body_json(struct buf *b, const struct transcript *t, int with_words)
+static void body_json(struct buf *b, const struct transcript *t, int with_words, int with_checks)
 {
     buf_putc(b, '[');
     for (size_t i = 0; i < t->n_para; i++) {
@@ -210,6 +211,8 @@ static void body_json(struct buf *b, const struct transcript *t, int with_words)
             start_json(b, p->sent[j].start);
             buf_puts(b, ",\"text\":");
             json_str(b, p->sent[j].text, strlen(p->sent[j].text));
+            if (with_checks && p->sent[j].low_confidence)
+                buf_puts(b, ",\"check\":true");
             if (with_words && p->sent[j].n_words) {
                 buf_puts(b, ",\"words\":[");
                 for (size_t w = 0; w < p->sent[j].n_words; w++) {
@@ -239,7 +242,7 @@ void transcript_json_ex(struct buf *b, const struct transcript *t, const char *u
                         int with_words)
 {
     buf_puts(b, "{\"text\":");
-    body_json(b, t, with_words);
+    body_json(b, t, with_words, 0);
     buf_puts(b, ",\"url\":");
     if (url)
         json_str(b, url, strlen(url));
@@ -329,6 +332,8 @@ void story_free(struct story *s)
     free(s->tags);
     free(s->copyright);
     free(s->pairs);
+    free(s->status);
+    free(s->related);
     for (int i = 0; i < LANG_COUNT; i++) {
         struct story_lang *l = &s->l[i];
         free(l->headline);
@@ -336,6 +341,7 @@ void story_free(struct story *s)
         free(l->summary);
         free(l->byline);
         free(l->audio);
+        free(l->markdown);
         transcript_release(&l->tr);
     }
     free(s);
@@ -352,6 +358,7 @@ void brief_list_release(struct brief_list *l)
             free(b->headline[k]);
             free(b->summary[k]);
         }
+        free(b->status);
     }
     free(l->item);
     l->item = NULL;

@@ -46,6 +46,7 @@ struct story_lang {
     char *headline, *standfirst, *summary, *byline;
     struct transcript tr;
     char *audio;    /* file name under the media folder, NULL when not narrated */
+    char *markdown; /* the editor's source, NULL for imported stories */
     double duration; /* seconds, 0 when unknown */
     int synthetic;  /* narration made by a speech synthesiser */
 };
@@ -58,6 +59,9 @@ struct story {
     char *tags;        /* comma-separated */
     char *copyright;   /* NULL: the site's default line */
     char *pairs;       /* JSON [[en,zh],...] or NULL for index pairing */
+    char *status;      /* "draft", "scheduled", "published"; NULL on input means published */
+    int64_t version;   /* optimistic lock: 0 on input means "do not check" */
+    char *related;     /* JSON list of story ids picked by hand, or NULL */
     struct story_lang l[LANG_COUNT];
 };
 
@@ -68,6 +72,18 @@ struct story_brief {
     int64_t published;
     char *headline[LANG_COUNT]; /* NULL when the language is absent */
     char *summary[LANG_COUNT];
+    char *status;               /* newsroom lists only */
+    int64_t version;
+};
+
+struct job_info {
+    int64_t id;
+    char state[16];
+    double progress;
+    char error[256];
+    int64_t flagged;
+    double seconds;
+    char audio[160];
 };
 
 struct brief_list {
@@ -109,7 +125,8 @@ void transcript_json_ex(struct buf *b, const struct transcript *t, const char *u
                         int with_words);
 /* Start of the next spoken sentence after (pi, si), else the end of speech (NAN if none). */
 double transcript_next_start(const struct transcript *t, size_t pi, size_t si);
-/* The body as stored: the same list without the url wrapper. */
+/* The body as stored: the same list without the url wrapper; rows the aligner flagged
+ * carry "check": true (never in the public transcript). */
 void transcript_body_json(struct buf *b, const struct transcript *t);
 /* WebVTT: one cue per spoken sentence, ending where the next spoken one starts. */
 void transcript_vtt(struct buf *b, const struct transcript *t);

@@ -28,7 +28,9 @@ struct store_ops {
                    struct err *err);
     /* GZ_ENOTFOUND when there is no such story. */
     int (*story_get)(struct store *st, int64_t id, struct story **out, struct err *err);
-    /* Insert, or replace the story with the same slug; all or nothing. OUT: *id. */
+    /* Insert, or replace the story with the same slug; all or nothing. With s->version > 0 the
+     * stored version must still be s->version (else GZ_ECONFLICT: someone saved meanwhile).
+     * OUT: *id; s->version is not changed, read the new one back with story_get. */
     int (*story_put)(struct store *st, const struct story *s, int64_t *id, struct err *err);
     int (*story_count)(struct store *st, int64_t *out, struct err *err);
     /* Stories whose headline, standfirst or text holds q (any language), newest first. */
@@ -121,6 +123,33 @@ struct store_ops {
     int (*outbox_add)(struct store *st, const char *kind, const char *rcpt, const char *subject,
                       const char *body, int64_t now, struct err *err);
     int (*outbox_list)(struct store *st, int limit, struct outbox_list *out, struct err *err);
+
+    /* ---- newsroom ---- */
+    /* Every story, any state, most recently updated first (brief.status set). NULL filters
+     * mean all. */
+    int (*newsroom_list)(struct store *st, const char *section, const char *status, int limit,
+                         struct brief_list *out, struct err *err);
+    int (*sections_all)(struct store *st, struct section_list *out, struct err *err);
+    /* Set status (and, when at > 0, the publication time); bumps version and generation. */
+    int (*story_set_status)(struct store *st, int64_t id, const char *status, int64_t at,
+                            struct err *err);
+    /* Publish every scheduled story whose time has come. OUT: *n published. */
+    int (*publish_due)(struct store *st, int64_t now, int *n, struct err *err);
+    int (*job_add)(struct store *st, int64_t story_id, const char *lang, const char *audio,
+                   int64_t now, int64_t *id, struct err *err);
+    /* Take the oldest queued job: GZ_ENOTFOUND when none. */
+    int (*job_claim)(struct store *st, int64_t now, int64_t *id, int64_t *story_id, char *lang,
+                     char *audio, size_t audio_cap, struct err *err);
+    int (*job_progress)(struct store *st, int64_t id, double progress, int64_t now,
+                        struct err *err);
+    int (*job_finish)(struct store *st, int64_t id, const char *state, const char *error,
+                      int64_t flagged, double seconds, int64_t now, struct err *err);
+    /* Jobs left running by a stopped server go back to the queue. */
+    int (*job_requeue)(struct store *st, struct err *err);
+    int (*job_latest)(struct store *st, int64_t story_id, const char *lang,
+                      struct job_info *out, struct err *err);
+    int (*user_list)(struct store *st, int limit, struct user **out, size_t *n,
+                     struct err *err);
 
     void (*close)(struct store *st);
 };

@@ -229,6 +229,9 @@ static int lite_story_get(struct store *st, int64_t id, struct story **out, stru
     a->copyright = col_dup(s, 6);
     a->pairs = col_dup(s, 7);
     a->tags = col_dup(s, 8);
+    a->status = col_dup(s, 9);
+    a->version = sqlite3_column_int64(s, 10);
+    a->related = col_dup(s, 11);
     sqlite3_reset(s);
 
     s = q_get(st, Q_STORY_LANGS);
@@ -256,6 +259,7 @@ static int lite_story_get(struct store *st, int64_t id, struct story **out, stru
         l->audio = col_dup(s, 6);
         l->duration = sqlite3_column_double(s, 7);
         l->synthetic = sqlite3_column_int(s, 8);
+        l->markdown = col_dup(s, 9);
     }
     sqlite3_reset(s);
     if (rc != SQLITE_DONE) {
@@ -287,6 +291,19 @@ static int lite_story_put(struct store *st, const struct story *a, int64_t *id, 
     if (rc != GZ_OK)
         goto out;
 
+    if (a->version > 0) {
+        int64_t cur = -1;
+        s = q_get(st, Q_STORY_VERSION);
+        bind_text(s, 1, a->slug);
+        if (sqlite3_step(s) == SQLITE_ROW)
+            cur = sqlite3_column_int64(s, 0);
+        sqlite3_reset(s);
+        if (cur != a->version) {
+            rc = err_set(err, GZ_ECONFLICT, "story '%s' was saved by someone else (version %lld, "
+                         "yours %lld)", a->slug, (long long)cur, (long long)a->version);
+            goto out;
+        }
+    }
     s = q_get(st, Q_SECTION_UPSERT);
     bind_text(s, 1, a->section_slug);
     bind_text(s, 2, a->section_zh);
@@ -305,6 +322,8 @@ static int lite_story_put(struct store *st, const struct story *a, int64_t *id, 
     bind_text(s, 4, a->copyright);
     bind_text(s, 5, a->pairs);
     sqlite3_bind_int64(s, 6, (int64_t)time(NULL));
+    bind_text(s, 7, a->status ? a->status : "published");
+    bind_text(s, 8, a->related);
     if (sqlite3_step(s) != SQLITE_ROW) {
         rc = db_err(st, err, "story");
         goto out;
@@ -344,6 +363,7 @@ static int lite_story_put(struct store *st, const struct story *a, int64_t *id, 
                 buf_puts(&plain, l->tr.para[pi].sent[si].text);
             }
         sqlite3_bind_text(s, 11, buf_cstr(&plain), (int)plain.len, SQLITE_STATIC);
+        bind_text(s, 12, l->markdown);
         rc = step_done(st, s, err, "story language");
     }
     if (rc == GZ_OK) {
@@ -1088,6 +1108,258 @@ static int lite_outbox_list(struct store *st, int limit, struct outbox_list *out
     return GZ_OK;
 }
 
+/* ---- newsroom ---- */
+
+static int lite_newsroom_list(struct store *st, const char *section, const char *status,
+                              int limit, struct brief_list *out, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_NEWSROOM_LIST);
+    size_t cap = 0;
+    int rc;
+
+    out->item = NULL;
+    out->n = 0;
+    bind_text(s, 1, section);
+    bind_text(s, 2, status);
+    sqlite3_bind_int(s, 3, limit);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct story_brief *b;
+        if (out->n == cap) {
+            cap = cap ? cap * 2 : 16;
+            out->item = xrealloc(out->item, cap * sizeof *out->item);
+        }
+        b = &out->item[out->n++];
+        memset(b, 0, sizeof *b);
+        b->id = sqlite3_column_int64(s, 0);
+        b->section_slug = col_dup(s, 1);
+        b->section_zh = col_dup(s, 2);
+        b->section_en = col_dup(s, 3);
+        b->published = sqlite3_column_int64(s, 4);
+        b->headline[LANG_EN] = col_dup(s, 5);
+        b->summary[LANG_EN] = col_dup(s, 6);
+        b->headline[LANG_ZH] = col_dup(s, 7);
+        b->summary[LANG_ZH] = col_dup(s, 8);
+        b->status = col_dup(s, 9);
+        b->version = sqlite3_column_int64(s, 10);
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        brief_list_release(out);
+        return db_err(st, err, "newsroom list");
+    }
+    return GZ_OK;
+}
+
+static int lite_sections_all(struct store *st, struct section_list *out, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_SECTIONS_ALL);
+    size_t cap = 0;
+    int rc;
+
+    out->item = NULL;
+    out->n = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (out->n == cap) {
+            cap = cap ? cap * 2 : 8;
+            out->item = xrealloc(out->item, cap * sizeof *out->item);
+        }
+        out->item[out->n].slug = col_dup(s, 0);
+        out->item[out->n].name_zh = col_dup(s, 1);
+        out->item[out->n].name_en = col_dup(s, 2);
+        out->n++;
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        section_list_release(out);
+        return db_err(st, err, "sections");
+    }
+    return GZ_OK;
+}
+
+/* Run one statement and bump the content generation, in one transaction. */
+static int write_and_bump(struct store *st, sqlite3_stmt *s, struct err *err, int *changes)
+{
+    sqlite3 *db = lite(st)->db;
+    int rc = exec_plain(db, "BEGIN IMMEDIATE", err);
+
+    if (rc != GZ_OK) {
+        sqlite3_reset(s);
+        return rc;
+    }
+    rc = step_done(st, s, err, "update");
+    if (changes)
+        *changes = sqlite3_changes(db);
+    if (rc == GZ_OK && (!changes || *changes > 0))
+        rc = step_done(st, q_get(st, Q_GEN_BUMP), err, "generation");
+    if (rc == GZ_OK)
+        rc = exec_plain(db, "COMMIT", err);
+    if (rc != GZ_OK && !sqlite3_get_autocommit(db))
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+static int lite_story_set_status(struct store *st, int64_t id, const char *status, int64_t at,
+                                 struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_STORY_STATUS);
+    int changes = 0, rc;
+
+    sqlite3_bind_int64(s, 1, id);
+    bind_text(s, 2, status);
+    if (at > 0)
+        sqlite3_bind_int64(s, 3, at);
+    sqlite3_bind_int64(s, 4, (int64_t)time(NULL));
+    rc = write_and_bump(st, s, err, &changes);
+    if (rc == GZ_OK && changes == 0)
+        return err_set(err, GZ_ENOTFOUND, "no story %lld", (long long)id);
+    return rc;
+}
+
+static int lite_publish_due(struct store *st, int64_t now, int *n, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_PUBLISH_DUE);
+    sqlite3_bind_int64(s, 1, now);
+    *n = 0;
+    return write_and_bump(st, s, err, n);
+}
+
+static int lite_job_add(struct store *st, int64_t story_id, const char *lang, const char *audio,
+                        int64_t now, int64_t *id, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_JOB_ADD);
+    sqlite3_bind_int64(s, 1, story_id);
+    bind_text(s, 2, lang);
+    bind_text(s, 3, audio);
+    sqlite3_bind_int64(s, 4, now);
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        sqlite3_reset(s);
+        return db_err(st, err, "job");
+    }
+    *id = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return GZ_OK;
+}
+
+static int lite_job_claim(struct store *st, int64_t now, int64_t *id, int64_t *story_id,
+                          char *lang, char *audio, size_t audio_cap, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_JOB_CLAIM);
+    int rc;
+
+    sqlite3_bind_int64(s, 1, now);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *id = sqlite3_column_int64(s, 0);
+        *story_id = sqlite3_column_int64(s, 1);
+        snprintf(lang, 3, "%s", (const char *)sqlite3_column_text(s, 2));
+        snprintf(audio, audio_cap, "%s", (const char *)sqlite3_column_text(s, 3));
+        while (sqlite3_step(s) == SQLITE_ROW)
+            ;
+        sqlite3_reset(s);
+        return GZ_OK;
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? GZ_ENOTFOUND : db_err(st, err, "job claim");
+}
+
+static int lite_job_progress(struct store *st, int64_t id, double progress, int64_t now,
+                             struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_JOB_PROGRESS);
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_double(s, 2, progress);
+    sqlite3_bind_int64(s, 3, now);
+    return step_done(st, s, err, "job progress");
+}
+
+static int lite_job_finish(struct store *st, int64_t id, const char *state, const char *error,
+                           int64_t flagged, double seconds, int64_t now, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_JOB_FINISH);
+    sqlite3_bind_int64(s, 1, id);
+    bind_text(s, 2, state);
+    bind_text(s, 3, error);
+    sqlite3_bind_int64(s, 4, flagged);
+    sqlite3_bind_double(s, 5, seconds);
+    sqlite3_bind_int64(s, 6, now);
+    return step_done(st, s, err, "job finish");
+}
+
+static int lite_job_requeue(struct store *st, struct err *err)
+{
+    return step_done(st, q_get(st, Q_JOB_REQUEUE), err, "job requeue");
+}
+
+static int lite_job_latest(struct store *st, int64_t story_id, const char *lang,
+                           struct job_info *out, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_JOB_LATEST);
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    sqlite3_bind_int64(s, 1, story_id);
+    bind_text(s, 2, lang);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_DONE) {
+        sqlite3_reset(s);
+        return GZ_ENOTFOUND;
+    }
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(s);
+        return db_err(st, err, "job");
+    }
+    out->id = sqlite3_column_int64(s, 0);
+    snprintf(out->state, sizeof out->state, "%s", (const char *)sqlite3_column_text(s, 1));
+    out->progress = sqlite3_column_double(s, 2);
+    snprintf(out->error, sizeof out->error, "%s", (const char *)sqlite3_column_text(s, 3));
+    out->flagged = sqlite3_column_int64(s, 4);
+    out->seconds = sqlite3_column_double(s, 5);
+    snprintf(out->audio, sizeof out->audio, "%s", (const char *)sqlite3_column_text(s, 6));
+    sqlite3_reset(s);
+    return GZ_OK;
+}
+
+static int lite_user_list(struct store *st, int limit, struct user **out, size_t *n,
+                          struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_USER_LIST);
+    size_t cap = 0;
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    sqlite3_bind_int(s, 1, limit);
+    for (;;) {
+        struct user u;
+        /* read_user steps once and resets; walk the rows by hand instead. */
+        rc = sqlite3_step(s);
+        if (rc != SQLITE_ROW)
+            break;
+        memset(&u, 0, sizeof u);
+        u.id = sqlite3_column_int64(s, 0);
+        u.email = col_dup(s, 1);
+        u.username = col_dup(s, 2);
+        u.phone = col_dup(s, 4);
+        u.role = col_dup(s, 5);
+        u.created = sqlite3_column_int64(s, 8);
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *out = xrealloc(*out, cap * sizeof **out);
+        }
+        (*out)[(*n)++] = u;
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        for (size_t i = 0; i < *n; i++)
+            user_release(&(*out)[i]);
+        free(*out);
+        *out = NULL;
+        *n = 0;
+        return db_err(st, err, "users");
+    }
+    return GZ_OK;
+}
+
 static void lite_close(struct store *st)
 {
     struct store_sqlite *l = lite(st);
@@ -1147,6 +1419,17 @@ static const struct store_ops lite_ops = {
     .audit_list = lite_audit_list,
     .outbox_add = lite_outbox_add,
     .outbox_list = lite_outbox_list,
+    .newsroom_list = lite_newsroom_list,
+    .sections_all = lite_sections_all,
+    .story_set_status = lite_story_set_status,
+    .publish_due = lite_publish_due,
+    .job_add = lite_job_add,
+    .job_claim = lite_job_claim,
+    .job_progress = lite_job_progress,
+    .job_finish = lite_job_finish,
+    .job_requeue = lite_job_requeue,
+    .job_latest = lite_job_latest,
+    .user_list = lite_user_list,
     .close = lite_close,
 };
 

@@ -1,0 +1,267 @@
+/*
+ * worker.c: the server's background thread: publishes scheduled stories when their time
+ * comes and runs queued narration jobs (alignment of an uploaded recording, or espeak-ng
+ * synthesis) one at a time, reporting progress in the job row. Jobs live in the database, so
+ * a job interrupted by a stop is queued again at the next start.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "align/align.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "http/http_int.h"
+#include "model/markdown.h"
+#include "speech/speech.h"
+
+struct progress_ctx {
+    struct store *st;
+    int64_t job;
+    struct timespec last;
+};
+
+static int on_progress(void *cls, double f)
+{
+    struct progress_ctx *p = cls;
+    struct timespec now;
+    struct err err = { 0 };
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if ((now.tv_sec - p->last.tv_sec) * 1000 + (now.tv_nsec - p->last.tv_nsec) / 1000000 >= 250 ||
+        f >= 1.0) {
+        p->last = now;
+        p->st->ops->job_progress(p->st, p->job, f < 0.99 ? f : 0.99, clock_now(), &err);
+    }
+    return 0;
+}
+
+/* Which sentences are narrated: from the editor's Markdown when there is one, else every row
+ * of text (an imported story's unspoken rows were never timed, so they stay out). */
+static void spoken_flags(const struct story_lang *sl, int *flags, size_t n)
+{
+    struct transcript md;
+    struct err err = { 0 };
+    size_t k = 0;
+
+    for (size_t i = 0; i < n; i++)
+        flags[i] = 1;
+    if (sl->markdown &&
+        markdown_to_transcript(sl->markdown, strlen(sl->markdown), &md, &err) == GZ_OK) {
+        for (size_t i = 0; i < md.n_para; i++)
+            for (size_t j = 0; j < md.para[i].n_sent && k < n; j++, k++)
+                flags[k] = !isnan(md.para[i].sent[j].start);
+        transcript_release(&md);
+    }
+}
+
+static size_t count_sents(const struct transcript *t)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < t->n_para; i++)
+        n += t->para[i].n_sent;
+    return n;
+}
+
+static int run_align(struct app *app, struct store *st, int64_t jid, struct story *s,
+                     enum lang l, const char *audio, int64_t *flagged, struct err *err)
+{
+    struct story_lang *sl = &s->l[l];
+    size_t n = count_sents(&sl->tr), k = 0;
+    struct align_seg *segs = xcalloc(n ? n : 1, sizeof *segs);
+    int *spoken = xcalloc(n ? n : 1, sizeof *spoken);
+    struct align_audio *aud = NULL;
+    struct align_cfg cfg;
+    struct progress_ctx pc = { st, jid, { 0, 0 } };
+    char path[4096];
+    double speech_end = NAN;
+    int same_audio = sl->audio && strcmp(sl->audio, audio) == 0, rc;
+
+    spoken_flags(sl, spoken, n);
+    for (size_t i = 0; i < sl->tr.n_para; i++)
+        for (size_t j = 0; j < sl->tr.para[i].n_sent; j++, k++) {
+            segs[k].text = sl->tr.para[i].sent[j].text;
+            segs[k].para = (int)i;
+            segs[k].spoken = spoken[k];
+        }
+    snprintf(path, sizeof path, "%s/%s", app->media_dir, audio);
+    rc = align_audio_open(path, &aud, err);
+    if (rc == GZ_OK) {
+        memset(&cfg, 0, sizeof cfg);
+        cfg.lang = lang_code(l);
+        cfg.progress = on_progress;
+        cfg.progress_cls = &pc;
+        rc = align_run(&cfg, aud, segs, n, &speech_end, err);
+    }
+    if (rc == GZ_OK) {
+        /* Keep times an editor already has for unchanged sentences of the same recording
+         * (text edits re-time only what changed); take the aligner's for the rest. */
+        double prev = -1;
+        k = 0;
+        *flagged = 0;
+        for (size_t i = 0; i < sl->tr.n_para; i++)
+            for (size_t j = 0; j < sl->tr.para[i].n_sent; j++, k++) {
+                struct sent *se = &sl->tr.para[i].sent[j];
+                int keep = same_audio && !isnan(se->start);
+                if (!spoken[k]) {
+                    se->start = NAN;
+                    se->low_confidence = 0;
+                    continue;
+                }
+                if (!keep) {
+                    se->start = segs[k].start;
+                    se->low_confidence = (segs[k].flags & ALIGN_LOW_CONFIDENCE) != 0;
+                }
+                if (!isnan(se->start) && se->start <= prev) {
+                    se->start = prev + 0.05; /* never out of order; let the editor look */
+                    se->low_confidence = 1;
+                }
+                if (!isnan(se->start))
+                    prev = se->start;
+                *flagged += se->low_confidence;
+            }
+        sl->tr.end = speech_end > prev ? speech_end : prev + 0.5;
+        free(sl->audio);
+        sl->audio = xstrdup(audio);
+        sl->duration = align_audio_seconds(aud);
+        sl->synthetic = 0;
+    }
+    align_audio_free(aud);
+    align_segs_release(segs, n);
+    free(segs);
+    free(spoken);
+    return rc;
+}
+
+static int run_synth(struct app *app, struct story *s, enum lang l, struct err *err)
+{
+    struct story_lang *sl = &s->l[l];
+    size_t n = count_sents(&sl->tr), k = 0;
+    int *spoken = xcalloc(n ? n : 1, sizeof *spoken);
+    struct pcm pcm;
+    char name[256], path[4096], tok[12];
+    int rc;
+
+    spoken_flags(sl, spoken, n);
+    for (size_t i = 0; i < sl->tr.n_para; i++)
+        for (size_t j = 0; j < sl->tr.para[i].n_sent; j++, k++) {
+            sl->tr.para[i].sent[j].start = spoken[k] ? 0.0 : NAN;
+            sl->tr.para[i].sent[j].low_confidence = 0;
+        }
+    free(spoken);
+    rc = speech_narrate(l, &sl->tr, &pcm, err);
+    if (rc != GZ_OK)
+        return rc;
+    snprintf(tok, sizeof tok, "%08x", (unsigned)(clock_now() ^ (int64_t)rand()));
+    snprintf(name, sizeof name, "%s.%s.synth-%s.mp3", s->slug, lang_code(l), tok);
+    snprintf(path, sizeof path, "%s/%s", app->media_dir, name);
+    rc = speech_write(path, &pcm, err);
+    if (rc == GZ_OK) {
+        free(sl->audio);
+        sl->audio = xstrdup(name);
+        sl->duration = (double)pcm.n / pcm.sr_hz;
+        sl->synthetic = 1;
+    }
+    pcm_release(&pcm);
+    return rc;
+}
+
+static void run_job(struct app *app, struct store *st, int64_t jid, int64_t story_id,
+                    const char *lang, const char *audio)
+{
+    struct story *s = NULL, *fresh = NULL;
+    struct err err = { 0 };
+    struct timespec t0, t1;
+    enum lang l;
+    int64_t flagged = 0, id;
+    int rc;
+
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    rc = lang_parse(lang, 2, &l);
+    if (rc == GZ_OK)
+        rc = st->ops->story_get(st, story_id, &s, &err);
+    if (rc == GZ_OK && !s->l[l].present)
+        rc = err_set(&err, GZ_EINVAL, "the story has no %s text", lang);
+    if (rc == GZ_OK)
+        rc = audio[0] ? run_align(app, st, jid, s, l, audio, &flagged, &err)
+                      : run_synth(app, s, l, &err);
+    /* Write back only if nobody changed the text meanwhile. */
+    if (rc == GZ_OK)
+        rc = st->ops->story_get(st, story_id, &fresh, &err);
+    if (rc == GZ_OK) {
+        const struct transcript *a = &s->l[l].tr, *b = &fresh->l[l].tr;
+        int same = a->n_para == b->n_para;
+        for (size_t i = 0; same && i < a->n_para; i++) {
+            same = a->para[i].n_sent == b->para[i].n_sent;
+            for (size_t j = 0; same && j < a->para[i].n_sent; j++)
+                same = strcmp(a->para[i].sent[j].text, b->para[i].sent[j].text) == 0;
+        }
+        if (!same) {
+            rc = err_set(&err, GZ_ECONFLICT, "the text changed during the job: run it again");
+        } else {
+            s->version = fresh->version;
+            rc = st->ops->story_put(st, s, &id, &err);
+        }
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    st->ops->job_finish(st, jid, rc == GZ_OK ? "done" : "failed", rc == GZ_OK ? NULL : err.msg,
+                        flagged,
+                        (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
+                        clock_now(), &err);
+    if (rc != GZ_OK)
+        log_warn("worker", "job %lld failed: %s", (long long)jid, err.msg);
+    else
+        log_info("worker", "job %lld done: story %lld %s, %lld flagged", (long long)jid,
+                 (long long)story_id, lang, (long long)flagged);
+    story_free(s);
+    story_free(fresh);
+}
+
+static void *loop(void *arg)
+{
+    struct app *app = arg;
+    struct store *st = NULL;
+    struct err err = { 0 };
+
+    if (store_open_sqlite(app->db_path, &st, &err) != GZ_OK) {
+        log_error("worker", "cannot open store: %s", err.msg);
+        return NULL;
+    }
+    st->ops->job_requeue(st, &err);
+    while (!app->worker_stop) {
+        int64_t jid, sid;
+        char lang[3], audio[256];
+        int n = 0;
+
+        if (st->ops->publish_due(st, clock_now(), &n, &err) == GZ_OK && n > 0)
+            log_info("worker", "published %d scheduled stories", n);
+        if (st->ops->job_claim(st, clock_now(), &jid, &sid, lang, audio, sizeof audio, &err) ==
+            GZ_OK) {
+            run_job(app, st, jid, sid, lang, audio);
+            continue;
+        }
+        for (int i = 0; i < 10 && !app->worker_stop; i++)
+            usleep(100000);
+    }
+    store_close(st);
+    return NULL;
+}
+
+int worker_start(struct app *app)
+{
+    app->worker_stop = 0;
+    app->worker_running = pthread_create(&app->worker, NULL, loop, app) == 0;
+    return app->worker_running ? GZ_OK : GZ_EIO;
+}
+
+void worker_stop(struct app *app)
+{
+    if (!app->worker_running)
+        return;
+    app->worker_stop = 1;
+    pthread_join(app->worker, NULL);
+    app->worker_running = 0;
+}
