@@ -602,6 +602,11 @@ enum MHD_Result handle(struct req *r)
 
     if (handled)
         return ret;
+    if (strncmp(path, "/newsroom", 9) == 0) {
+        ret = newsroom_route(r, &handled);
+        if (handled)
+            return ret;
+    }
     if (r->is_post && strncmp(path, "/quiz/", 6) != 0) {
         if (strcmp(path, "/prefs/fs") == 0)
             return prefs(r, 1);

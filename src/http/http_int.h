@@ -31,6 +31,8 @@ struct req {
     char *set_cookie[8]; /* Set-Cookie lines for this response */
     int n_set_cookie;
     int64_t retry_after; /* a Retry-After header, with 429 */
+    int prepared;        /* store, reader, language and token looked up */
+    struct upload *upload; /* a narration upload streaming to disk (newsroom.c) */
 };
 
 /* Responses. Each queues a response and returns the MHD result. */
@@ -69,6 +71,14 @@ void account_identify(struct req *r);
 /* account.c: routes under /login, /register, /phone, /account, /api/v1 …; MHD_NO with
  * *handled 0 when the path is not an account route. */
 enum MHD_Result account_route(struct req *r, int *handled);
+/* newsroom.c: editors' routes; narration uploads stream to disk through these. */
+enum MHD_Result newsroom_route(struct req *r, int *handled);
+int newsroom_is_upload(const char *path);
+enum MHD_Result newsroom_upload_begin(struct req *r);
+enum MHD_Result newsroom_upload_feed(struct req *r, const char *data, size_t n);
+enum MHD_Result newsroom_upload_finish(struct req *r);
+void newsroom_upload_abort(struct req *r); /* frees an unfinished upload, removes its file */
+
 /* quiz.c: GET and POST /quiz/<id>. */
 enum MHD_Result quiz_route(struct req *r, int64_t id);
 /* files.c */

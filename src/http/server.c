@@ -296,6 +296,28 @@ static enum lang pick_ui(struct req *r)
     return LANG_ZH;
 }
 
+/* Everything a handler may ask of the request: the store, the reader, language, font size,
+ * CSRF token. Once per request; uploads need it before their body. */
+static int prepare(struct req *r)
+{
+    const char *fs, *proto;
+
+    if (r->prepared)
+        return r->st != NULL;
+    r->prepared = 1;
+    proto = r->app->trust_proxy ? http_header(r, "X-Forwarded-Proto") : NULL;
+    r->secure = proto && strcmp(proto, "https") == 0;
+    client_ip(r);
+    r->st = thread_store(r->app);
+    r->ui = pick_ui(r);
+    fs = http_cookie(r, "gz_fs");
+    r->fs = fs && fs[0] >= '1' && fs[0] <= '5' && fs[1] == '\0' ? fs[0] - '0' : FS_DEFAULT;
+    pick_csrf(r);
+    if (r->st && strncmp(r->path, "/static/", 8) != 0 && strncmp(r->path, "/media/", 7) != 0)
+        account_identify(r);
+    return r->st != NULL;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
@@ -303,7 +325,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 {
     struct app *app = cls;
     struct req *r = *con_cls;
-    const char *fs, *proto;
 
     (void)version;
     if (!r) {
@@ -328,6 +349,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             MHD_add_response_header(resp, "Allow", "GET, HEAD, POST");
             return queue(r, 405, resp, "text/plain; charset=utf-8", NULL);
         }
+        if (r->is_post && newsroom_is_upload(r->path)) {
+            /* Uploads stream to disk: authorise and set up before the body arrives. */
+            if (!prepare(r)) {
+                r->bad = 1;
+                return http_text(r, 503, "database unavailable\n");
+            }
+            return newsroom_upload_begin(r);
+        }
         {
             const char *cl = http_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
             if (cl && strtoull(cl, NULL, 10) > HTTP_BODY_MAX) {
@@ -336,6 +365,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             }
         }
         return MHD_YES;
+    }
+    if (r->upload) {
+        if (*upload_data_size) {
+            enum MHD_Result ret = newsroom_upload_feed(r, upload_data, *upload_data_size);
+            *upload_data_size = 0;
+            return ret;
+        }
+        return r->bad ? MHD_YES : newsroom_upload_finish(r);
     }
     if (*upload_data_size) {
         if (!r->bad)
@@ -349,19 +386,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (r->bad)
         return MHD_YES; /* already answered */
-
-    proto = app->trust_proxy ? http_header(r, "X-Forwarded-Proto") : NULL;
-    r->secure = proto && strcmp(proto, "https") == 0;
-    client_ip(r);
-    r->st = thread_store(app);
-    r->ui = pick_ui(r);
-    fs = http_cookie(r, "gz_fs");
-    r->fs = fs && fs[0] >= '1' && fs[0] <= '5' && fs[1] == '\0' ? fs[0] - '0' : FS_DEFAULT;
-    pick_csrf(r);
-    if (!r->st)
+    if (!prepare(r))
         return http_text(r, 503, "database unavailable\n");
-    if (strncmp(r->path, "/static/", 8) != 0 && strncmp(r->path, "/media/", 7) != 0)
-        account_identify(r);
     return handle(r);
 }
 
@@ -374,6 +400,7 @@ static void on_done(void *cls, struct MHD_Connection *conn, void **con_cls,
     (void)toe;
     if (!r)
         return;
+    newsroom_upload_abort(r);
     buf_release(&r->body);
     for (int i = 0; i < r->n_set_cookie; i++)
         free(r->set_cookie[i]);

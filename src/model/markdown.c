@@ -187,8 +187,7 @@ size_t transcript_keep_times(struct transcript *t, const struct transcript *old)
             while (si < old->n_para && !found) {
                 for (; sj < old->para[si].n_sent; sj++)
                     if (strcmp(old->para[si].sent[sj].text, s->text) == 0 &&
-                        !isnan(old->para[si].sent[sj].start) &&
-                        old->para[si].sent[sj].start > 0) {
+                        !isnan(old->para[si].sent[sj].start)) {
                         found = 1;
                         break;
                     }

@@ -15,7 +15,7 @@
 #include "model/quiz.h"
 #include "model/user.h"
 
-#define CSRF_SLOTS_MAX 16
+#define CSRF_SLOTS_MAX 128
 
 enum story_mode { MODE_ZH, MODE_EN, MODE_CE };
 enum font_size { FS_MIN = 1, FS_DEFAULT = 3, FS_MAX = 5 };
@@ -100,6 +100,19 @@ void page_legal(struct buf *b, struct page_ctx *c, int privacy);
  * explanations, score and links to the stories (story_ids may hold 0 for none). */
 void page_quiz(struct buf *b, struct page_ctx *c, const struct quiz *q, const int *answers,
                const int64_t *story_ids, enum msg error);
+
+/* ---- newsroom (page_newsroom.c) ---- */
+void page_nr_list(struct buf *b, struct page_ctx *c, const struct brief_list *l,
+                  const struct section_list *all, const char *section, const char *state);
+/* s NULL: a new story. error: a message to show (already in the UI language), or NULL. */
+void page_nr_edit(struct buf *b, struct page_ctx *c, const struct story *s,
+                  const struct section_list *all, const struct job_info jobs[LANG_COUNT],
+                  enum msg notice, const char *error);
+void page_nr_timing(struct buf *b, struct page_ctx *c, const struct story *s, enum lang l,
+                    const char *error, enum msg notice);
+void page_nr_users(struct buf *b, struct page_ctx *c, const struct user *u, size_t n);
+void page_nr_quiz(struct buf *b, struct page_ctx *c, const char *text, const char *error,
+                  enum msg notice);
 
 /* ---- feeds, sitemaps, search (feed.c) ---- */
 enum feed_kind { FEED_ZH, FEED_EN, FEED_BILINGUAL };
