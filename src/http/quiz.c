@@ -149,7 +149,7 @@ enum MHD_Result quiz_route(struct req *r, int64_t id)
         buf_init(&js, 0);
         buf_putc(&js, '[');
         for (size_t i = 0; i < q.n_q; i++) {
-            char name[16];
+            char name[32];
             const char *v;
             snprintf(name, sizeof name, "q%zu", i);
             v = form_get(&f, name);

@@ -166,6 +166,7 @@ static int read_briefs(struct store *st, sqlite3_stmt *s, struct brief_list *out
             out->item = xrealloc(out->item, cap * sizeof *out->item);
         }
         b = &out->item[out->n++];
+        memset(b, 0, sizeof *b);
         b->id = sqlite3_column_int64(s, 0);
         b->section_slug = col_dup(s, 1);
         b->section_zh = col_dup(s, 2);

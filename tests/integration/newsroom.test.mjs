@@ -62,7 +62,7 @@ before(async () => {
   }
   srv = await startServer({ demo: false, dataDir: join(dir, 'data'), env: { GAZETTE_CLOCK_FILE: clockFile } });
 });
-after(async () => { await srv?.stop(); });
+after(async () => { if (process.env.GZ_DEBUG) console.log(srv?.stderr()); await srv?.stop(); });
 
 describe('roles', () => {
   test('signed-out readers are sent to sign in; readers are refused; editors and admins enter', async () => {
