@@ -76,6 +76,7 @@ static void ctx_for(struct req *r, struct page_ctx *c, struct section_list *secs
     c->self_path = r->path;
     c->sections = secs;
     c->signed_in = r->user_id > 0;
+    c->newsroom = 1;
 }
 
 static enum MHD_Result send_page(struct req *r, int status, struct buf *b, struct page_ctx *c)

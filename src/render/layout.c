@@ -79,6 +79,11 @@ void layout_head(struct buf *b, struct page_ctx *c, const char *title, const cha
     HTML_LIT(b, "\"><link rel=\"icon\" href=\"/static/icon.svg?v=");
     html_attr(b, c->asset_ver);
     HTML_LIT(b, "\" type=\"image/svg+xml\">");
+    if (c->newsroom) {
+        HTML_LIT(b, "<link rel=\"stylesheet\" href=\"/static/newsroom.css?v=");
+        html_attr(b, c->asset_ver);
+        HTML_LIT(b, "\">");
+    }
 }
 
 static void ui_switch(struct buf *b, struct page_ctx *c)
@@ -190,7 +195,13 @@ void layout_footer(struct buf *b, struct page_ctx *c)
     layout_t(b, c, MSG_PRIVACY);
     HTML_LIT(b, "</a></p></footer>\n<script src=\"/static/app.js?v=");
     html_attr(b, c->asset_ver);
-    HTML_LIT(b, "\" defer></script></body></html>\n");
+    HTML_LIT(b, "\" defer></script>");
+    if (c->newsroom) {
+        HTML_LIT(b, "<script src=\"/static/newsroom.js?v=");
+        html_attr(b, c->asset_ver);
+        HTML_LIT(b, "\" defer></script>");
+    }
+    HTML_LIT(b, "</body></html>\n");
 }
 
 /* A headline list item: headline in the UI language when present, else the other one. */

@@ -29,6 +29,7 @@ struct page_ctx {
     const char *self_path; /* this page's path, for forms that come back here */
     const struct section_list *sections;
     int signed_in;         /* header shows the account link instead of the sign-in dialog */
+    int newsroom;          /* load the newsroom's script and styles too */
     size_t csrf_at[CSRF_SLOTS_MAX]; /* OUT: where the token goes */
     size_t n_csrf;                  /* OUT */
 };

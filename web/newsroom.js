@@ -1,0 +1,1 @@
+/* newsroom.js: the editors pages (see docs/FRONTEND.md). */
