@@ -550,13 +550,16 @@ static enum MHD_Result search(struct req *r)
 }
 
 /* POST /prefs/fs and /prefs/lang: a reader preference in a cookie, then back to the page. */
-static enum MHD_Result prefs(struct req *r, int is_fs)
+enum pref { PREF_FS, PREF_UI, PREF_RATE };
+
+static enum MHD_Result prefs(struct req *r, enum pref which)
 {
+    int is_fs = which == PREF_FS;
     struct form f = { 0 };
     const char *tok, *v, *back;
     struct MHD_Response *resp;
     enum MHD_Result ret;
-    char val[8];
+    char val[24];
     enum lang l;
 
     if (form_parse(&f, buf_cstr(&r->body), r->body.len) != GZ_OK)
@@ -568,14 +571,31 @@ static enum MHD_Result prefs(struct req *r, int is_fs)
         form_release(&f);
         return http_text(r, 403, "missing or wrong CSRF token: reload the page and try again\n");
     }
-    v = form_get(&f, is_fs ? "fs" : "ui");
+    v = form_get(&f, which == PREF_FS ? "fs" : which == PREF_UI ? "ui" : "rate");
     if (is_fs && v && v[0] >= '1' && v[0] <= '5' && v[1] == '\0') {
         snprintf(val, sizeof val, "%c", v[0]);
-    } else if (!is_fs && v && lang_parse(v, strlen(v), &l) == GZ_OK) {
+    } else if (which == PREF_UI && v && lang_parse(v, strlen(v), &l) == GZ_OK) {
         snprintf(val, sizeof val, "%s", lang_code(l));
+    } else if (which == PREF_RATE && v && strtod(v, NULL) >= 0.5 && strtod(v, NULL) <= 2.0) {
+        snprintf(val, sizeof val, "%g", strtod(v, NULL));
     } else {
         form_release(&f);
-        return http_text(r, 400, is_fs ? "fs must be 1 to 5\n" : "ui must be en or zh\n");
+        return http_text(r, 400, which == PREF_FS   ? "fs must be 1 to 5\n"
+                                 : which == PREF_UI ? "ui must be en or zh\n"
+                                                    : "rate must be 0.5 to 2\n");
+    }
+    if (r->user_id && which != PREF_UI) {
+        /* Signed in: the preference follows the reader to other devices. */
+        struct user u;
+        struct err err = { 0 };
+        if (r->st->ops->user_get(r->st, r->user_id, &u, &err) == GZ_OK) {
+            if (is_fs)
+                u.font_size = val[0] - '0';
+            else
+                u.rate = strtod(val, NULL);
+            r->st->ops->user_update(r->st, &u, &err);
+            user_release(&u);
+        }
     }
     back = form_local_path(form_get(&f, "back"));
     resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
@@ -584,7 +604,8 @@ static enum MHD_Result prefs(struct req *r, int is_fs)
         return MHD_NO;
     }
     MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, back);
-    http_set_cookie(r, resp, is_fs ? "gz_fs" : "gz_ui", val, 31536000, 0);
+    http_set_cookie(r, resp, which == PREF_FS ? "gz_fs" : which == PREF_UI ? "gz_ui" : "gz_rate",
+                    val, 31536000, 0);
     http_common_headers(r, resp);
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
     ret = MHD_queue_response(r->conn, 303, resp);
@@ -609,9 +630,11 @@ enum MHD_Result handle(struct req *r)
     }
     if (r->is_post && strncmp(path, "/quiz/", 6) != 0) {
         if (strcmp(path, "/prefs/fs") == 0)
-            return prefs(r, 1);
+            return prefs(r, PREF_FS);
         if (strcmp(path, "/prefs/lang") == 0)
-            return prefs(r, 0);
+            return prefs(r, PREF_UI);
+        if (strcmp(path, "/prefs/rate") == 0)
+            return prefs(r, PREF_RATE);
         return http_error(r, 404);
     }
     if (strncmp(path, "/static/", 8) == 0)

@@ -345,6 +345,14 @@ describe('account page', () => {
     assert.equal(api.json.font_size, 5);
     assert.equal(api.json.rate, 1.5);
     assert.match((await a.get('/account')).text, /session-revoked/);
+    // The page's own preference forms update the account too when signed in.
+    await c.post('/prefs/fs', { fs: '2', back: '/' });
+    const r2 = await c.post('/prefs/rate', { rate: '1.25', back: '/' });
+    assert.equal(r2.status, 303);
+    assert.match(r2.res.headers.getSetCookie().join('\n'), /gz_rate=1\.25/);
+    const me = await c.api('me');
+    assert.equal(me.json.font_size, 2);
+    assert.equal(me.json.rate, 1.25);
   });
 });
 
