@@ -358,6 +358,40 @@ static enum MHD_Result edit_page(struct req *r, int status, const struct story *
     return ret;
 }
 
+/* Before publishing: a narrated language's timing must be complete and sane (every spoken
+ * row timed, starts strictly increasing and inside the audio, an end of speech after them).
+ * Rows still being timed count as problems: publish once the job is done. */
+static void check_timing(const struct story *s, struct buf *problems)
+{
+    for (int l = 0; l < LANG_COUNT; l++) {
+        const struct story_lang *sl = &s->l[l];
+        double prev = -1;
+        size_t untimed = 0;
+        if (!sl->present || !sl->audio)
+            continue;
+        for (size_t i = 0; i < sl->tr.n_para; i++)
+            for (size_t j = 0; j < sl->tr.para[i].n_sent; j++) {
+                double t = sl->tr.para[i].sent[j].start;
+                if (isnan(t))
+                    continue;
+                if (t <= prev)
+                    buf_printf(problems, "%s timing: starts must increase (%.2f after %.2f)\n",
+                               lang_code((enum lang)l), t, prev);
+                if (sl->duration > 0 && t >= sl->duration)
+                    buf_printf(problems, "%s timing: a start (%.2f s) is after the audio ends\n",
+                               lang_code((enum lang)l), t);
+                prev = t;
+            }
+        untimed = transcript_n_spoken(&sl->tr) == 0;
+        if (untimed)
+            buf_printf(problems, "%s timing: the narration is not timed yet\n",
+                       lang_code((enum lang)l));
+        else if (isnan(sl->tr.end) || sl->tr.end <= prev)
+            buf_printf(problems, "%s timing: the end of speech must come after the last start\n",
+                       lang_code((enum lang)l));
+    }
+}
+
 /* Save (and publish, schedule or unpublish). json: answer as JSON (autosave). */
 static enum MHD_Result save(struct req *r, int64_t id, int json)
 {
@@ -387,6 +421,8 @@ static enum MHD_Result save(struct req *r, int64_t id, int json)
     if (s) {
         if (old)
             s->version = version > 0 ? version : old->version;
+        if (strcmp(action, "publish") == 0 || strcmp(action, "schedule") == 0)
+            check_timing(s, &problems);
         if (strcmp(action, "publish") == 0) {
             free(s->status);
             s->status = xstrdup("published");
