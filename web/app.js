@@ -2,7 +2,7 @@
    no innerHTML, no style attributes (one CSSOM custom property). */
 (() => {
 'use strict';
-const d = document, w = window, root = d.documentElement;
+const d = document, w = window, root = d.documentElement, zh = /^zh/i.test(root.lang);
 const RATES = [1, 1.25, 1.5, 1.75, 2, 0.75];
 const PLAY = 'M8 5.14v13.72a1 1 0 0 0 1.5.86l11-6.86a1 1 0 0 0 0-1.72l-11-6.86A1 1 0 0 0 8 5.14z';
 const PAUSE = 'M6 5h4v14H6zM14 5h4v14h-4z';
@@ -51,13 +51,49 @@ function initFontSize() {
   on(form, 'change', (e) => e.target.name === 'fs' && apply(e.target.value));
 }
 
-/* ---- share dialog ---- */
+/* ---- modal dialogs (share, sign-in): the link opens its <dialog>, else its page. Focus to the first
+   control, Tab kept inside; Esc, .dlg-close or the backdrop close it; focus back to the link. ---- */
+function modal(id, sel, onOpen) {
+  const dlg = d.getElementById(id);
+  if (!dlg || !dlg.showModal) return null;
+  let opener = null;
+  const focusables = () => $$('a[href],button,input,select,textarea,[tabindex="0"]', dlg)
+    .filter((e) => !e.disabled && e.getClientRects().length);
+  on(d, 'click', (e) => {
+    const a = up(e.target, sel);
+    if (!a || e.button || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    opener = a;
+    if (onOpen) onOpen();
+    if (!dlg.open) dlg.showModal();
+    const f = focusables()[0];
+    if (f) f.focus();
+  });
+  on(dlg, 'keydown', (e) => { // keep Tab inside: browsers may tab out of a modal into their own UI
+    const f = focusables(), a = d.activeElement, first = f[0], last = f[f.length - 1];
+    if (e.key === 'Tab' && f.length && (!dlg.contains(a) || a === (e.shiftKey ? first : last))) {
+      e.preventDefault();
+      (e.shiftKey ? last : first).focus();
+    }
+  });
+  on(dlg, 'click', (e) => {
+    const r = dlg.getBoundingClientRect(), x = e.clientX, y = e.clientY;
+    if (e.target === dlg) { if (x < r.left || x > r.right || y < r.top || y > r.bottom) dlg.close(); } // backdrop
+    else if (up(e.target, '.dlg-close')) dlg.close();
+  });
+  on(dlg, 'close', () => {
+    if (opener) opener.focus();
+    opener = null;
+  });
+  return dlg;
+}
+
+/* ---- share dialog: copy the link ---- */
 function initShare() {
-  const dlg = d.getElementById('share-dlg');
-  if (!dlg || !dlg.showModal) return; // the link then opens the share page
+  const dlg = modal('share-dlg', 'a.share-open', () => say(''));
+  if (!dlg) return;
   const status = $('.copy-status', dlg);
-  let opener = null, timer = 0;
-  const focusables = () => $$('a[href],button,input,[tabindex="0"]', dlg).filter((e) => e.getClientRects().length);
+  let timer = 0;
   const say = (text) => {
     if (!status) return;
     status.textContent = text;
@@ -83,40 +119,49 @@ function initShare() {
     if (navigator.clipboard && w.isSecureContext) navigator.clipboard.writeText(url).then(() => say(done), fallback);
     else fallback();
   };
-  on(d, 'click', (e) => {
-    const a = up(e.target, 'a.share-open');
-    if (!a || e.button || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
-    e.preventDefault();
-    opener = a;
-    say('');
-    if (!dlg.open) dlg.showModal();
-    const f = focusables()[0];
-    if (f) f.focus();
-  });
-  on(dlg, 'keydown', (e) => { // keep Tab inside: browsers may tab out of a modal into their own UI
-    const f = focusables(), a = d.activeElement, first = f[0], last = f[f.length - 1];
-    if (e.key === 'Tab' && f.length && (!dlg.contains(a) || a === (e.shiftKey ? first : last))) {
-      e.preventDefault();
-      (e.shiftKey ? last : first).focus();
-    }
-  });
   on(dlg, 'click', (e) => {
-    const b = up(e.target, 'button'), r = dlg.getBoundingClientRect(), x = e.clientX, y = e.clientY;
-    if (e.target === dlg) { if (x < r.left || x > r.right || y < r.top || y > r.bottom) dlg.close(); } // backdrop
-    else if (b && b.matches('.dlg-close')) dlg.close();
-    else if (b && b.matches('.copy-link')) copy(b);
+    const b = up(e.target, 'button.copy-link');
+    if (b) copy(b);
   });
-  on(dlg, 'close', () => {
-    if (opener) opener.focus();
-    opener = null;
-  });
+}
+
+/* ---- SMS: button[data-wait="N"]: N s until a new code may be sent (the server enforces it). A send
+   button counts down itself; on the verify form (验证 stays usable) a resend button is added. ---- */
+function initWait() {
+  const b = $('button[data-wait]'), n = b && +b.getAttribute('data-wait');
+  if (!(n > 0) || !b.form) return;
+  const end = Date.now() + n * 1000;
+  let btn = b;
+  if (!/\/send$/.test(b.getAttribute('formaction') || b.form.action)) {
+    btn = el('button', 'resend', zh ? '重新获取验证码' : 'Send a new code');
+    btn.type = 'submit';
+    btn.formAction = b.form.action.replace(/[^/]*$/, 'send');
+    b.after(btn);
+  }
+  const label = btn.textContent;
+  const tick = () => {
+    const s = Math.ceil((end - Date.now()) / 1000);
+    btn.disabled = s > 0;
+    btn.textContent = s > 0 ? (zh ? s + '秒后重新获取' : `Resend in ${s} s`) : label;
+    if (s > 0) setTimeout(tick, ((end - Date.now()) % 1000) + 20);
+  };
+  tick();
+}
+
+/* ---- the audit table scrolls sideways on phones: reachable from the keyboard ---- */
+function initTables() {
+  for (const t of $$('table.audit')) {
+    const s = up(t, 'section[aria-labelledby]');
+    t.tabIndex = 0;
+    if (s) t.setAttribute('aria-labelledby', s.getAttribute('aria-labelledby'));
+  }
 }
 
 /* ---- player + read-along ---- */
 function initPlayer() {
   const sec = player, audio = sec && $('audio', sec);
   if (!audio) return;
-  const zh = /^zh/i.test(root.lang), body = d.getElementById('transcript');
+  const body = d.getElementById('transcript');
   const ce = !!(body && body.matches('.ce'));
   const dataDur = parseFloat(sec.getAttribute('data-duration')) || 0;
   let endT = parseFloat(sec.getAttribute('data-end')) || Infinity; // end of speech
@@ -352,7 +397,7 @@ function initPlayer() {
     .catch(() => { /* non-fatal: the highlight then lasts until the audio ends */ });
 }
 
-for (const f of [initFontSize, initShare, initPlayer]) {
+for (const f of [initFontSize, initShare, () => modal('signin-dlg', 'a.signin-open'), initWait, initTables, initPlayer]) {
   try { f(); } catch (e) { console.error(e); }
 }
 })();
