@@ -669,7 +669,7 @@ static void ctx_for(struct req *r, struct page_ctx *c, struct section_list *secs
     c->site_name = r->app->site_name;
     c->base_url = r->app->base_url;
     c->asset_ver = r->app->asset_ver;
-    c->self_path = r->path;
+    c->self_path = r->is_post ? "/" : r->path; /* forms come back here: a GET page */
     c->sections = secs;
     c->signed_in = r->user_id > 0;
 }
@@ -736,7 +736,7 @@ static enum MHD_Result login_page(struct req *r, const struct outcome *o, const 
     struct form_page p = { MSG_SIGN_IN, MSG_NONE, MSG_NONE, MSG_NONE, "/login", MSG_SIGN_IN,
                            f, GZ_NELEM(f),
                            FORM_LINK_FORGOT | FORM_LINK_REGISTER | FORM_LINK_PHONE | FORM_AGREE_NOTE,
-                           0 };
+                           0, NULL };
     struct outcome none = ok_outcome();
     if (!o)
         o = &none;
@@ -781,7 +781,7 @@ static enum MHD_Result register_page(struct req *r, const struct outcome *o, str
         FIELD("agree", "checkbox", MSG_NONE, NULL, in ? form_get(in, "agree") : NULL, 1),
     };
     struct form_page p = { MSG_REGISTER, MSG_NONE, MSG_NONE, MSG_NONE, "/register", MSG_REGISTER,
-                           f, GZ_NELEM(f), FORM_LINK_SIGN_IN | FORM_LINK_PHONE, 0 };
+                           f, GZ_NELEM(f), FORM_LINK_SIGN_IN | FORM_LINK_PHONE, 0, NULL };
     struct outcome none = ok_outcome();
     blame(r, f, GZ_NELEM(f), o ? o : &none, &p.error);
     return show_form(r, o ? o->status : 200, &p);
@@ -824,7 +824,7 @@ static enum MHD_Result phone_page(struct req *r, const struct outcome *o, const 
                            sent ? "/phone/verify" : "/phone/send",
                            sent ? MSG_VERIFY : MSG_SEND_CODE, f,
                            r->user_id ? 2 : GZ_NELEM(f),
-                           FORM_PHONE_NOTE | FORM_LINK_SIGN_IN, 0 };
+                           FORM_PHONE_NOTE | FORM_LINK_SIGN_IN, 0, sent ? "/phone/send" : NULL };
     struct outcome none = ok_outcome();
     if (!o)
         o = &none;
@@ -887,7 +887,7 @@ static enum MHD_Result bind_page(struct req *r, const struct outcome *o, const c
         FIELD("password", "password", MSG_PASSWORD_FIELD, "current-password", NULL, 1),
     };
     struct form_page p = { MSG_BIND_TITLE, MSG_BIND_TEXT, MSG_NONE, MSG_NONE, "/bind", MSG_BIND,
-                           f, GZ_NELEM(f), 0, 0 };
+                           f, GZ_NELEM(f), 0, 0, NULL };
     struct outcome none = ok_outcome();
     blame(r, f, GZ_NELEM(f), o ? o : &none, &p.error);
     return show_form(r, o ? o->status : 200, &p);
@@ -924,7 +924,8 @@ static enum MHD_Result unbind_page(struct req *r, const struct outcome *o, int s
     struct ui_field f[] = { FIELD("code", "text", MSG_CODE_FIELD, "one-time-code", NULL, 1) };
     struct form_page p = { MSG_UNBIND_TITLE, MSG_UNBIND_INTRO, sent ? MSG_CODE_SENT : MSG_NONE,
                            MSG_NONE, sent ? "/account/phone/unbind" : "/account/phone/send",
-                           sent ? MSG_UNBIND : MSG_SEND_CODE, f, sent ? 1 : 0, 0, 0 };
+                           sent ? MSG_UNBIND : MSG_SEND_CODE, f, sent ? 1 : 0, 0, 0,
+                           sent ? "/account/phone/send" : NULL };
     struct outcome none = ok_outcome();
     if (!o)
         o = &none;
@@ -999,7 +1000,7 @@ static enum MHD_Result forgot_page(struct req *r, const struct outcome *o, int s
 {
     struct ui_field f[] = { FIELD("email", "email", MSG_EMAIL_FIELD, "email", NULL, 1) };
     struct form_page p = { MSG_RESET_TITLE, MSG_NONE, sent ? MSG_RESET_SENT : MSG_NONE, MSG_NONE,
-                           "/forgot", MSG_RESET_SEND, f, GZ_NELEM(f), FORM_LINK_SIGN_IN, 0 };
+                           "/forgot", MSG_RESET_SEND, f, GZ_NELEM(f), FORM_LINK_SIGN_IN, 0, NULL };
     struct outcome none = ok_outcome();
     blame(r, f, GZ_NELEM(f), o ? o : &none, &p.error);
     return show_form(r, o ? o->status : 200, &p);
@@ -1012,7 +1013,7 @@ static enum MHD_Result reset_page(struct req *r, const struct outcome *o, const 
         FIELD("password", "password", MSG_NEW_PASSWORD_FIELD, "new-password", NULL, 1),
     };
     struct form_page p = { MSG_RESET_TITLE, MSG_NONE, MSG_NONE, MSG_NONE, "/reset", MSG_SAVE, f,
-                           GZ_NELEM(f), FORM_LINK_FORGOT, 0 };
+                           GZ_NELEM(f), FORM_LINK_FORGOT, 0, NULL };
     struct outcome none = ok_outcome();
     blame(r, f, GZ_NELEM(f), o ? o : &none, &p.error);
     return show_form(r, o ? o->status : 200, &p);

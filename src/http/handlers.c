@@ -41,7 +41,7 @@ static void ctx_init(struct req *r, struct page_ctx *c, const struct section_lis
     c->site_name = r->app->site_name;
     c->base_url = r->app->base_url;
     c->asset_ver = r->app->asset_ver;
-    c->self_path = r->path;
+    c->self_path = r->is_post ? "/" : r->path;
     c->sections = secs;
     c->signed_in = r->user_id > 0;
 }

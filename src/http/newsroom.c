@@ -73,7 +73,7 @@ static void ctx_for(struct req *r, struct page_ctx *c, struct section_list *secs
     c->site_name = r->app->site_name;
     c->base_url = r->app->base_url;
     c->asset_ver = r->app->asset_ver;
-    c->self_path = r->path;
+    c->self_path = r->is_post ? "/" : r->path;
     c->sections = secs;
     c->signed_in = r->user_id > 0;
     c->newsroom = 1;

@@ -59,7 +59,7 @@ static enum MHD_Result show(struct req *r, int status, const struct quiz *q, con
     c.site_name = r->app->site_name;
     c.base_url = r->app->base_url;
     c.asset_ver = r->app->asset_ver;
-    c.self_path = r->path;
+    c.self_path = r->is_post ? "/" : r->path;
     c.sections = &secs;
     c.signed_in = r->user_id > 0;
     buf_init(&b, 0);

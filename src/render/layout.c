@@ -174,7 +174,9 @@ static void signin_dialog(struct buf *b, struct page_ctx *c)
     layout_t(b, c, MSG_CONTINUE_AGREE);
     HTML_LIT(b, " <a href=\"/terms\">");
     layout_t(b, c, MSG_TERMS);
-    HTML_LIT(b, "</a> · <a href=\"/privacy\">");
+    HTML_LIT(b, "</a> ");
+    layout_t(b, c, MSG_AGREE_AND);
+    HTML_LIT(b, " <a href=\"/privacy\">");
     layout_t(b, c, MSG_PRIVACY);
     HTML_LIT(b, "</a></p><button type=\"button\" class=\"dlg-close\" aria-label=\"");
     layout_t(b, c, MSG_CLOSE);

@@ -134,14 +134,29 @@ void page_form(struct buf *b, struct page_ctx *c, const struct form_page *f)
         HTML_LIT(b, "</p>");
     }
     HTML_LIT(b, "<div class=\"actions\"><button type=\"submit\" class=\"primary\"");
-    if (f->code_wait > 0) {
+    if (f->code_wait > 0 && !f->resend_action) {
         HTML_LIT(b, " data-wait=\"");
         html_int(b, f->code_wait);
         HTML_LIT(b, "\"");
     }
     HTML_LIT(b, ">");
     layout_t(b, c, f->submit);
-    HTML_LIT(b, "</button></div></form><p class=\"form-links\">");
+    HTML_LIT(b, "</button>");
+    if (f->resend_action) {
+        /* Another code, from the same form: the countdown says when the limit allows it. */
+        HTML_LIT(b, " <button type=\"submit\" class=\"resend\" formnovalidate formaction=\"");
+        html_url(b, f->resend_action);
+        HTML_LIT(b, "\"");
+        if (f->code_wait > 0) {
+            HTML_LIT(b, " data-wait=\"");
+            html_int(b, f->code_wait);
+            HTML_LIT(b, "\"");
+        }
+        HTML_LIT(b, ">");
+        layout_t(b, c, MSG_RESEND_CODE);
+        HTML_LIT(b, "</button>");
+    }
+    HTML_LIT(b, "</div></form><p class=\"form-links\">");
     if (f->links & FORM_LINK_FORGOT)
         link(b, c, "/forgot", MSG_FORGOT);
     if (f->links & FORM_LINK_REGISTER)
@@ -156,7 +171,9 @@ void page_form(struct buf *b, struct page_ctx *c, const struct form_page *f)
         layout_t(b, c, MSG_CONTINUE_AGREE);
         HTML_LIT(b, " <a href=\"/terms\">");
         layout_t(b, c, MSG_TERMS);
-        HTML_LIT(b, "</a> · <a href=\"/privacy\">");
+        HTML_LIT(b, "</a> ");
+        layout_t(b, c, MSG_AGREE_AND);
+        HTML_LIT(b, " <a href=\"/privacy\">");
         layout_t(b, c, MSG_PRIVACY);
         HTML_LIT(b, "</a></p>");
     }
@@ -306,7 +323,16 @@ void page_account(struct buf *b, struct page_ctx *c, const struct user *u,
     button_form(b, c, "/logout", NULL, MSG_SIGN_OUT);
     HTML_LIT(b, "</section><section aria-labelledby=\"h-audit\"><h2 id=\"h-audit\">");
     layout_t(b, c, MSG_ACTIVITY);
-    HTML_LIT(b, "</h2><table class=\"audit\"><tbody>");
+    HTML_LIT(b, "</h2><table class=\"audit\" tabindex=\"0\" aria-labelledby=\"h-audit\"><thead>"
+                "<tr><th scope=\"col\">");
+    layout_t(b, c, MSG_AUDIT_TIME);
+    HTML_LIT(b, "</th><th scope=\"col\">");
+    layout_t(b, c, MSG_AUDIT_EVENT);
+    HTML_LIT(b, "</th><th scope=\"col\">");
+    layout_t(b, c, MSG_AUDIT_ADDRESS);
+    HTML_LIT(b, "</th><th scope=\"col\">");
+    layout_t(b, c, MSG_AUDIT_DETAIL);
+    HTML_LIT(b, "</th></tr></thead><tbody>");
     for (size_t i = 0; audit && i < audit->n; i++) {
         const struct audit_row *a = &audit->item[i];
         HTML_LIT(b, "<tr><td>");

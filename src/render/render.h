@@ -89,6 +89,7 @@ struct form_page {
     size_t n_fields;
     int links;        /* enum form_links */
     int code_wait;    /* seconds until another SMS code may be requested (0: none) */
+    const char *resend_action; /* a second button posting the form here (e.g. /phone/send) */
 };
 
 void page_form(struct buf *b, struct page_ctx *c, const struct form_page *f);
