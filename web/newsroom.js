@@ -1,5 +1,4 @@
-/* newsroom.js: the editors' pages, enhanced (every form works without it): autosave, job
- * progress, uploads with progress, the timing review's waveform. See docs/FRONTEND.md. */
+/* newsroom.js: the editors' pages (they work without it): autosave, job progress, uploads, timing waveform. */
 (function () {
   'use strict';
   const $ = (s, r) => (r || document).querySelector(s);
@@ -36,7 +35,7 @@
   let dirty = false; /* unsaved changes: ask before leaving */
   addEventListener('beforeunload', (e) => { if (dirty) { e.preventDefault(); e.returnValue = ''; } });
 
-  /* ---- editor autosave: 2 s after typing stops (10 s at most while typing), one request per 10 s ---- */
+  /* autosave: 2 s after typing stops (10 s at most while typing), one request per 10 s */
   const form = $('form.nr-story'), ver = form && form.elements.namedItem('version');
   const save = { busy: null, flush: () => Promise.resolve() }, jobs = [];
   if (form) {
@@ -87,7 +86,7 @@
     });
     form.addEventListener('submit', (e) => {
       clearTimeout(timer);
-      if (save.busy) { /* let the autosave land (it moves the version), then submit */
+      if (save.busy) { /* let the autosave land (new version), then submit */
         e.preventDefault();
         const by = e.submitter;
         save.busy.then(() => (form.requestSubmit ? form.requestSubmit(by) : (by || form).click()));
@@ -98,7 +97,7 @@
     });
   }
 
-  /* ---- job progress: poll every second while queued or running ---- */
+  /* job progress: poll every second while queued or running */
   $$('p.job[data-job]').forEach((p) => {
     const url = p.getAttribute('data-job');
     let known = null, active = /queued|running/.test(p.textContent), polling = false;
@@ -112,8 +111,8 @@
       else if (j.state === 'done') p.append(T.took((j.seconds || 0).toFixed(2), j.flagged || 0) + ' ', el('a', { href: url.replace('/job/', '/timing/') }, T.review));
       else if (j.error) p.append(': ' + j.error);
     };
-    /* The job wrote the story: refresh this narration box, and take the new version only when
-     * exactly one write happened since ours (the job's), so another editor's save still conflicts. */
+    /* The job wrote the story: refresh the narration box; take the new version only when exactly
+     * one write (the job's) happened since ours, so another editor's save still conflicts. */
     const finished = (j) => fetch(location.pathname, same).then((r) => r.text()).then((html) => {
       const doc = new DOMParser().parseFromString(html, 'text/html');
       const v = $('form.nr-story input[name="version"]', doc);
@@ -121,7 +120,7 @@
       const sec = p.closest('section'), fresh = sec && $('section[aria-labelledby="' + sec.getAttribute('aria-labelledby') + '"]', doc);
       if (!fresh) return;
       const ns = document.importNode(fresh, true), up = $('form.nr-upload', ns), old = $('form.nr-upload', sec);
-      $('p.job', ns).replaceWith(p); /* keep the live elements and their listeners */
+      $('p.job', ns).replaceWith(p); /* keep the live elements */
       if (up && old) up.replaceWith(old);
       sec.replaceWith(ns);
     }).catch(() => {});
@@ -139,7 +138,7 @@
     if (p.textContent.trim()) { polling = true; poll(); }
   });
 
-  /* ---- uploads with a progress bar, then the editor page (where the job shows) ---- */
+  /* uploads with a progress bar, then the editor page (where the job shows) */
   $$('form.nr-upload').forEach((f) => {
     const input = $('input[type=file]', f), btn = $('button', f);
     let msg = null;
@@ -174,10 +173,10 @@
     });
   });
 
-  /* ---- timing review ---- */
+  /* timing review */
   const wave = $('div.nr-wave[data-peaks]'), tf = $('form.nr-timing');
   if (tf) {
-    tf.noValidate = true; /* the server checks the times (and step=0.01 would refuse x.xxx) */
+    tf.noValidate = true; /* the server checks; step=0.01 would refuse x.xxx */
     tf.addEventListener('input', () => { dirty = true; });
     tf.addEventListener('submit', () => { dirty = false; });
   }
@@ -233,7 +232,7 @@
     if (stopAt >= 0 && audio.currentTime >= stopAt) { audio.pause(); stopAt = -1; }
     draw();
     let k = -1; /* the row being heard (the end marker's i is -1) */
-    marks().forEach((m) => { if (m.t <= audio.currentTime) k = m.i; });
+    if (audio.currentTime || !audio.paused) marks().forEach((m) => { if (m.t <= audio.currentTime) k = m.i; });
     if (k !== now) {
       if (now >= 0) rows[now].classList.remove('now');
       if (k >= 0) rows[k].classList.add('now');
