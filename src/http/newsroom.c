@@ -462,8 +462,9 @@ static enum MHD_Result save(struct req *r, int64_t id, int json)
         ret = json ? send_json(r, 500, json_pack("{s:s}", "error", err.msg)) : http_error(r, 500);
         goto out;
     }
-    /* Changed text over an existing recording: time the new sentences. */
-    for (int l = 0; l < LANG_COUNT; l++)
+    /* Changed text over an existing recording: time the new sentences (on an explicit save;
+     * autosaves while typing would queue a job per pause). */
+    for (int l = 0; l < LANG_COUNT && !json; l++)
         if (needs[l] && s->l[l].audio) {
             int64_t jid;
             r->st->ops->job_add(r->st, new_id, lang_code((enum lang)l), s->l[l].audio,

@@ -177,7 +177,10 @@ enum MHD_Result quiz_route(struct req *r, int64_t id)
             } else if (rc != GZ_OK) {
                 ret = http_error(r, 500);
             } else {
-                ret = show(r, 200, &q, answers, MSG_NONE);
+                /* Post/redirect/get: a reload shows the result, it does not post again. */
+                char to[48];
+                snprintf(to, sizeof to, "/quiz/%lld", (long long)id);
+                ret = http_redirect(r, 303, to);
             }
         }
         buf_release(&js);

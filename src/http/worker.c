@@ -202,8 +202,22 @@ static void run_job(struct app *app, struct store *st, int64_t jid, int64_t stor
         if (!same) {
             rc = err_set(&err, GZ_ECONFLICT, "the text changed during the job: run it again");
         } else {
-            s->version = fresh->version;
-            rc = st->ops->story_put(st, s, &id, &err);
+            /* Only the timing and narration of this language move into the fresh copy, so
+             * other edits made while the job ran stay. */
+            struct story_lang *to = &fresh->l[l], *from = &s->l[l];
+            for (size_t i = 0; i < to->tr.n_para; i++)
+                for (size_t j = 0; j < to->tr.para[i].n_sent; j++) {
+                    to->tr.para[i].sent[j].start = from->tr.para[i].sent[j].start;
+                    to->tr.para[i].sent[j].low_confidence = from->tr.para[i].sent[j].low_confidence;
+                }
+            to->tr.end = from->tr.end;
+            free(to->audio);
+            to->audio = from->audio ? xstrdup(from->audio) : NULL;
+            to->duration = from->duration;
+            to->synthetic = from->synthetic;
+            rc = st->ops->story_put(st, fresh, &id, &err);
+            if (rc == GZ_ECONFLICT) /* saved in between: the next run picks it up */
+                rc = err_set(&err, GZ_ECONFLICT, "the story was saved during the job: run it again");
         }
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);

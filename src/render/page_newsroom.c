@@ -128,7 +128,16 @@ void page_nr_list(struct buf *b, struct page_ctx *c, const struct brief_list *l,
     }
     HTML_LIT(b, "</select> <button type=\"submit\">");
     layout_t(b, c, MSG_NR_FILTER);
-    HTML_LIT(b, "</button></form><table class=\"nr-list\"><tbody>");
+    HTML_LIT(b, "</button></form><table class=\"nr-list\"><thead><tr><th scope=\"col\">#</th><th "
+                "scope=\"col\">");
+    layout_t(b, c, MSG_NR_HEADLINE);
+    HTML_LIT(b, "</th><th scope=\"col\">");
+    layout_t(b, c, MSG_NR_SECTION);
+    HTML_LIT(b, "</th><th scope=\"col\">");
+    layout_t(b, c, MSG_NR_STATE);
+    HTML_LIT(b, "</th><th scope=\"col\">");
+    layout_t(b, c, MSG_NR_PUBLISH_AT);
+    HTML_LIT(b, "</th></tr></thead><tbody>");
     for (size_t i = 0; i < l->n; i++) {
         const struct story_brief *s = &l->item[i];
         enum lang hl = s->headline[c->ui] ? c->ui : (c->ui == LANG_ZH ? LANG_EN : LANG_ZH);
@@ -174,7 +183,30 @@ static void lang_column(struct buf *b, struct page_ctx *c, const struct story *s
     snprintf(name, sizeof name, "%s_byline", code);
     input(b, c, name, "text", MSG_NR_BYLINE, sl && sl->present ? sl->byline : NULL, htmllang);
     snprintf(name, sizeof name, "%s_body", code);
-    textarea(b, c, name, MSG_NR_BODY, sl && sl->present ? sl->markdown : NULL, htmllang, 18);
+    if (sl && sl->present && !sl->markdown) {
+        /* An imported story has no Markdown: offer its text, a paragraph a block, the
+         * unspoken ones as quotes (the Markdown way to say "not narrated"). */
+        struct buf md;
+        int timed = transcript_n_spoken(&sl->tr) > 0;
+        buf_init(&md, 0);
+        for (size_t i = 0; i < sl->tr.n_para; i++) {
+            const struct para *p = &sl->tr.para[i];
+            int quote = timed && p->n_sent && isnan(p->sent[0].start);
+            if (i)
+                buf_puts(&md, "\n\n");
+            if (quote)
+                buf_puts(&md, "> ");
+            for (size_t j = 0; j < p->n_sent; j++) {
+                if (j)
+                    buf_putc(&md, ' ');
+                buf_puts(&md, p->sent[j].text);
+            }
+        }
+        textarea(b, c, name, MSG_NR_BODY, buf_cstr(&md), htmllang, 18);
+        buf_release(&md);
+    } else {
+        textarea(b, c, name, MSG_NR_BODY, sl && sl->present ? sl->markdown : NULL, htmllang, 18);
+    }
     HTML_LIT(b, "</fieldset>");
 }
 
@@ -428,7 +460,13 @@ void page_nr_timing(struct buf *b, struct page_ctx *c, const struct story *s, en
     hidden(b, "version", v);
     HTML_LIT(b, "<table><caption>");
     layout_t(b, c, MSG_NR_STARTS);
-    HTML_LIT(b, "</caption><tbody>");
+    HTML_LIT(b, "</caption><thead><tr><th scope=\"col\">#</th><th scope=\"col\">");
+    layout_t(b, c, MSG_NR_STARTS);
+    HTML_LIT(b, "</th><th scope=\"col\">");
+    layout_t(b, c, MSG_NR_NOT_SPOKEN);
+    HTML_LIT(b, "</th><th scope=\"col\">");
+    layout_t(b, c, MSG_TRANSCRIPT);
+    HTML_LIT(b, "</th></tr></thead><tbody>");
     for (size_t i = 0; i < sl->tr.n_para; i++)
         for (size_t j = 0; j < sl->tr.para[i].n_sent; j++, k++) {
             const struct sent *se = &sl->tr.para[i].sent[j];
@@ -464,7 +502,7 @@ void page_nr_timing(struct buf *b, struct page_ctx *c, const struct story *s, en
             html_cstr(b, se->text);
             HTML_LIT(b, "</td></tr>");
         }
-    HTML_LIT(b, "<tr><td></td><td><input type=\"number\" step=\"0.01\" min=\"0\" name=\"end\" "
+    HTML_LIT(b, "<tr><td></td><td><input type=\"number\" step=\"any\" min=\"0\" name=\"end\" "
                 "value=\"");
     if (!isnan(sl->tr.end))
         html_seconds(b, sl->tr.end);

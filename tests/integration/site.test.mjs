@@ -205,10 +205,11 @@ describe('weekly quiz', () => {
     assert.equal(r.status, 403);
     await r.text();
     r = await post(`csrf=${csrf}&q0=${right0}&q1=0&q2=0&q3=0`);
-    assert.equal(r.status, 200);
+    assert.equal(r.status, 303, 'post/redirect/get');
+    assert.equal(r.headers.get('location'), '/quiz/1');
     const setq = r.headers.getSetCookie().find((c) => c.startsWith('gz_quiz='));
     assert.match(setq, /HttpOnly/);
-    const res = await r.text();
+    const res = await (await fetch(srv.url + '/quiz/1', { headers: { cookie: cookie + '; ' + setq.split(';')[0] } })).text();
     assert.equal((res.match(/class="verdict right">回答正确/g) || []).length >= 1, true);
     const wrong = res.match(/class="verdict wrong">回答错误，正确答案应为([^<]*)/g) || [];
     const score = Number(res.match(/得分：(\d) \/ 4/)[1]);
