@@ -664,14 +664,7 @@ static void ctx_for(struct req *r, struct page_ctx *c, struct section_list *secs
     memset(c, 0, sizeof *c);
     memset(secs, 0, sizeof *secs);
     r->st->ops->sections(r->st, secs, &err);
-    c->ui = r->ui;
-    c->fs = r->fs;
-    c->site_name = r->app->site_name;
-    c->base_url = r->app->base_url;
-    c->asset_ver = r->app->asset_ver;
-    c->self_path = r->is_post ? "/" : r->path; /* forms come back here: a GET page */
-    c->sections = secs;
-    c->signed_in = r->user_id > 0;
+    http_page_ctx(r, c, secs);
 }
 
 static enum MHD_Result show_form(struct req *r, int status, const struct form_page *f)
@@ -711,17 +704,6 @@ static enum MHD_Result redirect_after(struct req *r, const char *to)
     return http_redirect(r, 303, form_local_path(to));
 }
 
-static int form_in(struct req *r, struct form *f)
-{
-    memset(f, 0, sizeof *f);
-    return form_parse(f, buf_cstr(&r->body), r->body.len) == GZ_OK;
-}
-
-static enum MHD_Result bad_csrf(struct req *r)
-{
-    return http_text(r, 403, "missing or wrong CSRF token: reload the page and try again\n");
-}
-
 #define FIELD(n, t, l, ac, v, req) { n, t, l, ac, v, MSG_NONE, req }
 
 static enum MHD_Result login_page(struct req *r, const struct outcome *o, const char *login,
@@ -754,12 +736,8 @@ static enum MHD_Result post_login(struct req *r)
     struct outcome o;
     enum MHD_Result ret;
 
-    if (!form_in(r, &f))
-        return http_text(r, 400, "malformed form body\n");
-    if (!http_csrf_ok(r, form_get(&f, "csrf"))) {
-        form_release(&f);
-        return bad_csrf(r);
-    }
+    if (!http_form(r, &f, &ret))
+        return ret;
     o = do_login(r, form_get(&f, "login"), form_get(&f, "password"));
     if (o.status == 200) {
         sign_in(r, o.user_id, form_get(&f, "remember") != NULL, "password");
@@ -793,12 +771,8 @@ static enum MHD_Result post_register(struct req *r)
     struct outcome o;
     enum MHD_Result ret;
 
-    if (!form_in(r, &f))
-        return http_text(r, 400, "malformed form body\n");
-    if (!http_csrf_ok(r, form_get(&f, "csrf"))) {
-        form_release(&f);
-        return bad_csrf(r);
-    }
+    if (!http_form(r, &f, &ret))
+        return ret;
     o = do_register(r, form_get(&f, "email"), form_get(&f, "username"), form_get(&f, "password"),
                     form_get(&f, "agree") != NULL);
     if (o.status == 200) {
@@ -842,12 +816,8 @@ static enum MHD_Result post_phone_send(struct req *r)
     struct outcome o;
     enum MHD_Result ret;
 
-    if (!form_in(r, &f))
-        return http_text(r, 400, "malformed form body\n");
-    if (!http_csrf_ok(r, form_get(&f, "csrf"))) {
-        form_release(&f);
-        return bad_csrf(r);
-    }
+    if (!http_form(r, &f, &ret))
+        return ret;
     o = do_phone_send(r, form_get(&f, "phone"));
     ret = phone_page(r, &o, form_get(&f, "phone"), o.status == 200);
     form_release(&f);
@@ -861,12 +831,8 @@ static enum MHD_Result post_phone_verify(struct req *r)
     enum MHD_Result ret;
     int was_signed_in = r->user_id > 0;
 
-    if (!form_in(r, &f))
-        return http_text(r, 400, "malformed form body\n");
-    if (!http_csrf_ok(r, form_get(&f, "csrf"))) {
-        form_release(&f);
-        return bad_csrf(r);
-    }
+    if (!http_form(r, &f, &ret))
+        return ret;
     o = do_phone_verify(r, form_get(&f, "phone"), form_get(&f, "code"),
                         form_get(&f, "agree") != NULL);
     if (o.status == 200) {
@@ -901,12 +867,8 @@ static enum MHD_Result post_bind(struct req *r)
 
     if (!r->user_id)
         return redirect_after(r, "/login");
-    if (!form_in(r, &f))
-        return http_text(r, 400, "malformed form body\n");
-    if (!http_csrf_ok(r, form_get(&f, "csrf"))) {
-        form_release(&f);
-        return bad_csrf(r);
-    }
+    if (!http_form(r, &f, &ret))
+        return ret;
     o = do_bind(r, form_get(&f, "email"), form_get(&f, "password"));
     if (o.status == 200) {
         if (o.user_id != r->user_id)
@@ -963,12 +925,8 @@ static enum MHD_Result post_unbind(struct req *r, int send)
 
     if (!r->user_id)
         return redirect_after(r, "/login");
-    if (!form_in(r, &f))
-        return http_text(r, 400, "malformed form body\n");
-    if (!http_csrf_ok(r, form_get(&f, "csrf"))) {
-        form_release(&f);
-        return bad_csrf(r);
-    }
+    if (!http_form(r, &f, &ret))
+        return ret;
     o = bound_phone(r, phone);
     if (o.status == 200 && send) {
         o = do_phone_send(r, phone);
@@ -1053,12 +1011,8 @@ static enum MHD_Result post_simple(struct req *r, const char *what)
     struct err err = { 0 };
     enum MHD_Result ret;
 
-    if (!form_in(r, &f))
-        return http_text(r, 400, "malformed form body\n");
-    if (!http_csrf_ok(r, form_get(&f, "csrf"))) {
-        form_release(&f);
-        return bad_csrf(r);
-    }
+    if (!http_form(r, &f, &ret))
+        return ret;
     if (strcmp(what, "logout") == 0 || strcmp(what, "logout-all") == 0) {
         sign_out(r, what[6] == '-');
         ret = redirect_after(r, "/");
@@ -1297,12 +1251,8 @@ enum MHD_Result account_route(struct req *r, int *handled)
         enum MHD_Result ret;
         if (!post)
             return forgot_page(r, NULL, 0);
-        if (!form_in(r, &f))
-            return http_text(r, 400, "malformed form body\n");
-        if (!http_csrf_ok(r, form_get(&f, "csrf"))) {
-            form_release(&f);
-            return bad_csrf(r);
-        }
+        if (!http_form(r, &f, &ret))
+            return ret;
         o = do_forgot(r, form_get(&f, "email"));
         ret = forgot_page(r, &o, o.status == 200);
         form_release(&f);
@@ -1314,12 +1264,8 @@ enum MHD_Result account_route(struct req *r, int *handled)
         enum MHD_Result ret;
         if (!post)
             return reset_page(r, NULL, http_query(r, "token"));
-        if (!form_in(r, &f))
-            return http_text(r, 400, "malformed form body\n");
-        if (!http_csrf_ok(r, form_get(&f, "csrf"))) {
-            form_release(&f);
-            return bad_csrf(r);
-        }
+        if (!http_form(r, &f, &ret))
+            return ret;
         o = do_reset(r, form_get(&f, "token"), form_get(&f, "password"));
         ret = o.status == 200 ? redirect_after(r, "/login?reset=1")
                               : reset_page(r, &o, form_get(&f, "token"));

@@ -33,18 +33,6 @@ struct page_req {
     char slug[40];
 };
 
-static void ctx_init(struct req *r, struct page_ctx *c, const struct section_list *secs)
-{
-    memset(c, 0, sizeof *c);
-    c->ui = r->ui;
-    c->fs = r->fs;
-    c->site_name = r->app->site_name;
-    c->base_url = r->app->base_url;
-    c->asset_ver = r->app->asset_ver;
-    c->self_path = r->is_post ? "/" : r->path;
-    c->sections = secs;
-    c->signed_in = r->user_id > 0;
-}
 
 static enum MHD_Result server_error(struct req *r, const struct err *err)
 {
@@ -63,7 +51,7 @@ enum MHD_Result http_error(struct req *r, int status)
 
     if (r->st)
         r->st->ops->sections(r->st, &secs, &err);
-    ctx_init(r, &c, &secs);
+    http_page_ctx(r, &c, &secs);
     buf_init(&b, 0);
     page_error(&b, &c, status);
     section_list_release(&secs);
@@ -317,7 +305,7 @@ static int render(struct req *r, const struct page_req *pr, struct buf *b, struc
     rc = st->ops->sections(st, &secs, err);
     if (rc != GZ_OK)
         goto out;
-    ctx_init(r, c, &secs);
+    http_page_ctx(r, c, &secs);
     if (pr->kind == PK_HOME || pr->kind == PK_STORY) {
         rc = st->ops->quiz_latest(st, &quiz, err);
         if (rc == GZ_OK)
@@ -537,7 +525,7 @@ static enum MHD_Result search(struct req *r)
         buf_release(&qs);
         return server_error(r, &err);
     }
-    ctx_init(r, &c, &secs);
+    http_page_ctx(r, &c, &secs);
     buf_init(&b, 0);
     page_search(&b, &c, buf_cstr(&qs), &l);
     html = http_splice(r, buf_cstr(&b), b.len, c.csrf_at, c.n_csrf, &len);
@@ -556,21 +544,14 @@ static enum MHD_Result prefs(struct req *r, enum pref which)
 {
     int is_fs = which == PREF_FS;
     struct form f = { 0 };
-    const char *tok, *v, *back;
+    const char *v, *back;
     struct MHD_Response *resp;
     enum MHD_Result ret;
     char val[24];
     enum lang l;
 
-    if (form_parse(&f, buf_cstr(&r->body), r->body.len) != GZ_OK)
-        return http_text(r, 400, "malformed form body\n");
-    tok = form_get(&f, "csrf");
-    /* Double-submit: the field must equal the reader's HttpOnly cookie, compared in constant
-     * time; a cross-site Origin is refused outright. */
-    if (!http_csrf_ok(r, tok)) {
-        form_release(&f);
-        return http_text(r, 403, "missing or wrong CSRF token: reload the page and try again\n");
-    }
+    if (!http_form(r, &f, &ret))
+        return ret;
     v = form_get(&f, which == PREF_FS ? "fs" : which == PREF_UI ? "ui" : "rate");
     if (is_fs && v && v[0] >= '1' && v[0] <= '5' && v[1] == '\0') {
         snprintf(val, sizeof val, "%c", v[0]);

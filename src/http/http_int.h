@@ -6,6 +6,7 @@
 
 #include "core/buf.h"
 #include "http/cache.h"
+#include "http/form.h"
 #include "http/http.h"
 #include "model/story.h"
 #include "store/store.h"
@@ -56,6 +57,11 @@ void http_cookie_later(struct req *r, const char *name, const char *value, long 
 /* The reader's CSRF token given as tok (form field or header): double-submit match, and an
  * Origin header (if any) of this site. */
 int http_csrf_ok(struct req *r, const char *tok);
+/* Parse the urlencoded body into f (form_release it) and check its CSRF field. 1: go on;
+ * 0: *ret holds the answer already queued (400 malformed, 403 bad token). */
+int http_form(struct req *r, struct form *f, enum MHD_Result *ret);
+/* A page context for this reader: language, font size, site, this path, signed in. */
+void http_page_ctx(struct req *r, struct page_ctx *c, const struct section_list *secs);
 /* Request values. */
 const char *http_header(struct req *r, const char *name);
 const char *http_query(struct req *r, const char *name);

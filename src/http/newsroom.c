@@ -68,14 +68,7 @@ static void ctx_for(struct req *r, struct page_ctx *c, struct section_list *secs
     memset(c, 0, sizeof *c);
     memset(secs, 0, sizeof *secs);
     r->st->ops->sections(r->st, secs, &err);
-    c->ui = r->ui;
-    c->fs = r->fs;
-    c->site_name = r->app->site_name;
-    c->base_url = r->app->base_url;
-    c->asset_ver = r->app->asset_ver;
-    c->self_path = r->is_post ? "/" : r->path;
-    c->sections = secs;
-    c->signed_in = r->user_id > 0;
+    http_page_ctx(r, c, secs);
     c->newsroom = 1;
 }
 
@@ -404,12 +397,8 @@ static enum MHD_Result save(struct req *r, int64_t id, int json)
     const char *action;
     enum MHD_Result ret;
 
-    if (form_parse(&f, buf_cstr(&r->body), r->body.len) != GZ_OK)
-        return http_text(r, 400, "malformed form body\n");
-    if (!http_csrf_ok(r, form_get(&f, "csrf"))) {
-        form_release(&f);
-        return http_text(r, 403, "missing or wrong CSRF token: reload the page and try again\n");
-    }
+    if (!http_form(r, &f, &ret))
+        return ret;
     if (id && r->st->ops->story_get(r->st, id, &old, &err) != GZ_OK) {
         form_release(&f);
         return http_error(r, 404);
@@ -920,11 +909,7 @@ static enum MHD_Result timing(struct req *r, int64_t id, enum lang l, const char
     } else if (!r->is_post && !*rest) {
         ret = timing_page(r, 200, s, l, NULL, MSG_NONE);
     } else if (r->is_post && (!*rest || strcmp(rest, "/import") == 0)) {
-        if (form_parse(&f, buf_cstr(&r->body), r->body.len) != GZ_OK) {
-            ret = http_text(r, 400, "malformed form body\n");
-        } else if (!http_csrf_ok(r, form_get(&f, "csrf"))) {
-            ret = http_text(r, 403, "missing or wrong CSRF token: reload the page and try again\n");
-        } else {
+        if (http_form(r, &f, &ret)) {
             int ok;
             if (*rest) { /* import: apply the file's starts to the spoken rows in order */
                 double starts[4096];
@@ -1050,12 +1035,8 @@ static enum MHD_Result users(struct req *r)
     if (r->is_post) {
         struct form f;
         const char *role, *id;
-        if (form_parse(&f, buf_cstr(&r->body), r->body.len) != GZ_OK)
-            return http_text(r, 400, "malformed form body\n");
-        if (!http_csrf_ok(r, form_get(&f, "csrf"))) {
-            form_release(&f);
-            return http_text(r, 403, "missing or wrong CSRF token: reload the page and try again\n");
-        }
+        if (!http_form(r, &f, &ret))
+            return ret;
         role = form_get(&f, "role");
         id = form_get(&f, "id");
         if (role && id && (strcmp(role, "reader") == 0 || strcmp(role, "editor") == 0 ||
@@ -1095,11 +1076,10 @@ static enum MHD_Result quiz_new(struct req *r)
     buf_init(&problems, 0);
     buf_init(&body, 0);
     if (r->is_post) {
-        if (form_parse(&f, buf_cstr(&r->body), r->body.len) != GZ_OK)
-            return http_text(r, 400, "malformed form body\n");
-        if (!http_csrf_ok(r, form_get(&f, "csrf"))) {
-            form_release(&f);
-            return http_text(r, 403, "missing or wrong CSRF token: reload the page and try again\n");
+        if (!http_form(r, &f, &ret)) {
+            buf_release(&problems);
+            buf_release(&body);
+            return ret;
         }
         text = form_get(&f, "quiz");
         if (!text || quiz_parse(text, strlen(text), &q, &problems) != GZ_OK) {
@@ -1182,12 +1162,8 @@ enum MHD_Result newsroom_route(struct req *r, int *handled)
             struct form f;
             int64_t jid;
             char to[64];
-            if (form_parse(&f, buf_cstr(&r->body), r->body.len) != GZ_OK)
-                return http_text(r, 400, "malformed form body\n");
-            if (!http_csrf_ok(r, form_get(&f, "csrf"))) {
-                form_release(&f);
-                return http_text(r, 403, "missing or wrong CSRF token\n");
-            }
+            if (!http_form(r, &f, &ret))
+                return ret;
             form_release(&f);
             r->st->ops->job_add(r->st, id, lang_code(l), "", clock_now(), &jid, &err);
             snprintf(to, sizeof to, "/newsroom/story/%lld?job=%lld", id, (long long)jid);

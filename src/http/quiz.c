@@ -53,15 +53,7 @@ static enum MHD_Result show(struct req *r, int status, const struct quiz *q, con
         if (q->q[i].story_slug)
             r->st->ops->story_by_slug(r->st, q->q[i].story_slug, &ids[i], &err);
     r->st->ops->sections(r->st, &secs, &err);
-    memset(&c, 0, sizeof c);
-    c.ui = r->ui;
-    c.fs = r->fs;
-    c.site_name = r->app->site_name;
-    c.base_url = r->app->base_url;
-    c.asset_ver = r->app->asset_ver;
-    c.self_path = r->is_post ? "/" : r->path;
-    c.sections = &secs;
-    c.signed_in = r->user_id > 0;
+    http_page_ctx(r, &c, &secs);
     buf_init(&b, 0);
     page_quiz(&b, &c, q, answers, ids, error);
     html = http_splice(r, buf_cstr(&b), b.len, c.csrf_at, c.n_csrf, &len);
@@ -137,14 +129,9 @@ enum MHD_Result quiz_route(struct req *r, int64_t id)
         struct form f;
         struct buf js;
         int complete = 1, score = 0;
-        if (form_parse(&f, buf_cstr(&r->body), r->body.len) != GZ_OK) {
+        if (!http_form(r, &f, &ret)) {
             quiz_release(&q);
-            return http_text(r, 400, "malformed form body\n");
-        }
-        if (!http_csrf_ok(r, form_get(&f, "csrf"))) {
-            form_release(&f);
-            quiz_release(&q);
-            return http_text(r, 403, "missing or wrong CSRF token: reload the page and try again\n");
+            return ret;
         }
         buf_init(&js, 0);
         buf_putc(&js, '[');

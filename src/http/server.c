@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "core/log.h"
+#include "http/form.h"
 #include "http/http_int.h"
 
 static const char csp[] = "default-src 'self'; img-src 'self' data:; media-src 'self'; "
@@ -87,6 +88,34 @@ int http_csrf_ok(struct req *r, const char *tok)
     return !r->csrf_new && tok && strlen(tok) == strlen(r->csrf) &&
            sodium_memcmp(tok, r->csrf, strlen(r->csrf)) == 0 &&
            (!origin || http_same_origin(r, origin));
+}
+
+int http_form(struct req *r, struct form *f, enum MHD_Result *ret)
+{
+    memset(f, 0, sizeof *f);
+    if (form_parse(f, buf_cstr(&r->body), r->body.len) != GZ_OK) {
+        *ret = http_text(r, 400, "malformed form body\n");
+        return 0;
+    }
+    if (!http_csrf_ok(r, form_get(f, "csrf"))) {
+        form_release(f);
+        *ret = http_text(r, 403, "missing or wrong CSRF token: reload the page and try again\n");
+        return 0;
+    }
+    return 1;
+}
+
+void http_page_ctx(struct req *r, struct page_ctx *c, const struct section_list *secs)
+{
+    memset(c, 0, sizeof *c);
+    c->ui = r->ui;
+    c->fs = r->fs;
+    c->site_name = r->app->site_name;
+    c->base_url = r->app->base_url;
+    c->asset_ver = r->app->asset_ver;
+    c->self_path = r->is_post ? "/" : r->path; /* forms come back here: a GET page */
+    c->sections = secs;
+    c->signed_in = r->user_id > 0;
 }
 
 void http_common_headers(struct req *r, struct MHD_Response *resp)
