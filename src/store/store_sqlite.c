@@ -125,9 +125,10 @@ static int lite_generation(struct store *st, int64_t *out, struct err *err)
     return GZ_OK;
 }
 
-static int lite_sections(struct store *st, struct section_list *out, struct err *err)
+/* Rows of (slug, name_zh, name_en) from s into out. */
+static int read_sections(struct store *st, sqlite3_stmt *s, struct section_list *out,
+                         struct err *err)
 {
-    sqlite3_stmt *s = q_get(st, Q_SECTIONS);
     size_t cap = 0;
     int rc;
 
@@ -149,6 +150,11 @@ static int lite_sections(struct store *st, struct section_list *out, struct err 
         return db_err(st, err, "sections");
     }
     return GZ_OK;
+}
+
+static int lite_sections(struct store *st, struct section_list *out, struct err *err)
+{
+    return read_sections(st, q_get(st, Q_SECTIONS), out, err);
 }
 
 static int read_briefs(struct store *st, sqlite3_stmt *s, struct brief_list *out,
@@ -1153,28 +1159,7 @@ static int lite_newsroom_list(struct store *st, const char *section, const char 
 
 static int lite_sections_all(struct store *st, struct section_list *out, struct err *err)
 {
-    sqlite3_stmt *s = q_get(st, Q_SECTIONS_ALL);
-    size_t cap = 0;
-    int rc;
-
-    out->item = NULL;
-    out->n = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (out->n == cap) {
-            cap = cap ? cap * 2 : 8;
-            out->item = xrealloc(out->item, cap * sizeof *out->item);
-        }
-        out->item[out->n].slug = col_dup(s, 0);
-        out->item[out->n].name_zh = col_dup(s, 1);
-        out->item[out->n].name_en = col_dup(s, 2);
-        out->n++;
-    }
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE) {
-        section_list_release(out);
-        return db_err(st, err, "sections");
-    }
-    return GZ_OK;
+    return read_sections(st, q_get(st, Q_SECTIONS_ALL), out, err);
 }
 
 /* Run one statement and bump the content generation, in one transaction. */
