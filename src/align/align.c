@@ -21,7 +21,7 @@
 #define VAD_HOP 80            /* 5 ms at 16 kHz */
 #define VAD_WIN 160           /* 10 ms */
 #define PAUSE_MIN_FRAMES 16   /* 80 ms */
-#define SNAP_WINDOW_S 0.5
+#define SNAP_WINDOW_S 0.3 /* DTW alone: p90 0.06 s, max 0.17 s on dev + long */
 #define DEFAULT_RATE_WPM 260
 
 struct align_audio {
