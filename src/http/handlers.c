@@ -585,8 +585,9 @@ static enum MHD_Result prefs(struct req *r, enum pref which)
         return MHD_NO;
     }
     MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, back);
+    /* gz_fs and gz_rate are also written by the page's script; gz_ui only by the server. */
     http_set_cookie(r, resp, which == PREF_FS ? "gz_fs" : which == PREF_UI ? "gz_ui" : "gz_rate",
-                    val, 31536000, 0);
+                    val, 31536000, which == PREF_UI);
     http_common_headers(r, resp);
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
     ret = MHD_queue_response(r->conn, 303, resp);
