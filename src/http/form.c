@@ -54,7 +54,8 @@ int form_parse(struct form *f, const char *s, size_t n)
 {
     size_t i = 0;
 
-    f->n = 0;
+    f->f = NULL;
+    f->n = f->cap = 0;
     while (i < n) {
         size_t end = i, eq;
         char *name, *value;
@@ -67,6 +68,10 @@ int form_parse(struct form *f, const char *s, size_t n)
                 eq++;
             if (f->n == FORM_FIELDS_MAX || memchr(s + i, '\0', end - i))
                 goto fail;
+            if (f->n == f->cap) {
+                f->cap = f->cap ? f->cap * 2 : 16;
+                f->f = xrealloc(f->f, f->cap * sizeof *f->f);
+            }
             name = decode(s + i, eq - i);
             value = eq < end ? decode(s + eq + 1, end - eq - 1) : xstrdup("");
             if (!name || !value) {
@@ -100,7 +105,9 @@ void form_release(struct form *f)
         free(f->f[i].name);
         free(f->f[i].value);
     }
-    f->n = 0;
+    free(f->f);
+    f->f = NULL;
+    f->n = f->cap = 0;
 }
 
 /* Parse decimal digits at *p; 0 on no digits or overflow past 2^62. */

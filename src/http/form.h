@@ -10,15 +10,15 @@
 
 #include "core/buf.h"
 
-#define FORM_FIELDS_MAX 32
+#define FORM_FIELDS_MAX 8192
 
 struct form_field {
     char *name, *value; /* decoded, NUL-terminated; owned by the form */
 };
 
 struct form {
-    struct form_field f[FORM_FIELDS_MAX];
-    size_t n;
+    struct form_field *f; /* malloc'd; a zeroed struct form is empty */
+    size_t n, cap;
 };
 
 /* Decode s[0..n); '+' is a space, %XX a byte. Fails (GZ_EINVAL) on a bad escape, a NUL byte,

@@ -15,6 +15,7 @@
 #include "core/gz.h"
 
 #define HTTP_BODY_MAX (64 * 1024)       /* form posts */
+#define HTTP_BODY_MAX_NEWSROOM (4 << 20) /* editors' forms: whole articles in two languages */
 #define HTTP_HEADER_MEM (16 * 1024)     /* per-connection memory: bounds header size */
 #define HTTP_IDLE_TIMEOUT_S 30
 #define HTTP_CONN_MAX 1024

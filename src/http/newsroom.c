@@ -1060,6 +1060,84 @@ static enum MHD_Result users(struct req *r)
     return ret;
 }
 
+static const char *form_value(void *cls, const char *name)
+{
+    return form_get(cls, name);
+}
+
+/* {"zh": …, "en": …} from base_zh / base_en, or NULL when both are empty. */
+static json_t *pair_json(const struct form *f, const char *base)
+{
+    char zh[48], en[48];
+    const char *z, *e;
+    json_t *o;
+
+    snprintf(zh, sizeof zh, "%s_zh", base);
+    snprintf(en, sizeof en, "%s_en", base);
+    z = field(f, zh);
+    e = field(f, en);
+    if (!z && !e)
+        return NULL;
+    o = json_object();
+    if (z)
+        json_object_set_new(o, "zh", json_string(z));
+    if (e)
+        json_object_set_new(o, "en", json_string(e));
+    return o;
+}
+
+/* The quiz bundle the form describes (questions with no text are skipped). Caller frees. */
+static char *quiz_from_form(const struct form *f)
+{
+    json_t *root = json_object(), *qs = json_array(), *v;
+    const char *when = field(f, "publish_at");
+    char *text;
+
+    json_object_set_new(root, "gazette_quiz", json_integer(1));
+    if (field(f, "slug"))
+        json_object_set_new(root, "slug", json_string(field(f, "slug")));
+    if (when) {
+        char iso[32];
+        snprintf(iso, sizeof iso, "%.16s:00Z", when);
+        json_object_set_new(root, "published", json_string(iso));
+    }
+    v = pair_json(f, "title");
+    if (v)
+        json_object_set_new(root, "title", v);
+    for (int i = 0; i < QUIZ_FORM_QUESTIONS; i++) {
+        char base[32];
+        json_t *q, *wrong = json_array();
+        snprintf(base, sizeof base, "q%d_question", i);
+        v = pair_json(f, base);
+        if (!v) {
+            json_decref(wrong);
+            continue;
+        }
+        q = json_object();
+        json_object_set_new(q, "question", v);
+        snprintf(base, sizeof base, "q%d_answer", i);
+        if ((v = pair_json(f, base)))
+            json_object_set_new(q, "answer", v);
+        for (int k = 1; k <= 3; k++) {
+            snprintf(base, sizeof base, "q%d_wrong%d", i, k);
+            if ((v = pair_json(f, base)))
+                json_array_append_new(wrong, v);
+        }
+        json_object_set_new(q, "wrong", wrong);
+        snprintf(base, sizeof base, "q%d_explain", i);
+        if ((v = pair_json(f, base)))
+            json_object_set_new(q, "explain", v);
+        snprintf(base, sizeof base, "q%d_story", i);
+        if (field(f, base))
+            json_object_set_new(q, "story", json_string(field(f, base)));
+        json_array_append_new(qs, q);
+    }
+    json_object_set_new(root, "questions", qs);
+    text = json_dumps(root, JSON_COMPACT);
+    json_decref(root);
+    return text;
+}
+
 static enum MHD_Result quiz_new(struct req *r)
 {
     struct page_ctx c;
@@ -1068,6 +1146,7 @@ static enum MHD_Result quiz_new(struct req *r)
     struct form f = { 0 };
     struct quiz q;
     struct err err = { 0 };
+    char *built = NULL;
     const char *text = NULL;
     enum msg notice = MSG_NONE;
     int status = 200;
@@ -1081,7 +1160,10 @@ static enum MHD_Result quiz_new(struct req *r)
             buf_release(&body);
             return ret;
         }
-        text = form_get(&f, "quiz");
+        /* A pasted bundle wins; else the form's fields. */
+        text = field(&f, "quiz");
+        if (!text)
+            text = built = quiz_from_form(&f);
         if (!text || quiz_parse(text, strlen(text), &q, &problems) != GZ_OK) {
             status = 400;
         } else if (!q.slug || !q.title[LANG_ZH]) {
@@ -1102,10 +1184,12 @@ static enum MHD_Result quiz_new(struct req *r)
     }
     ctx_for(r, &c, &secs);
     buf_init(&b, 0);
-    page_nr_quiz(&b, &c, text, problems.len ? buf_cstr(&problems) : NULL, notice);
+    page_nr_quiz(&b, &c, r->is_post ? form_value : NULL, &f,
+                 problems.len ? buf_cstr(&problems) : NULL, notice);
     ret = send_page(r, status, &b, &c);
     section_list_release(&secs);
     form_release(&f);
+    free(built);
     buf_release(&problems);
     buf_release(&body);
     return ret;

@@ -325,6 +325,11 @@ static enum lang pick_ui(struct req *r)
     return LANG_ZH;
 }
 
+static size_t body_max(const char *path)
+{
+    return strncmp(path, "/newsroom/", 10) == 0 ? HTTP_BODY_MAX_NEWSROOM : HTTP_BODY_MAX;
+}
+
 /* Everything a handler may ask of the request: the store, the reader, language, font size,
  * CSRF token. Once per request; uploads need it before their body. */
 static int prepare(struct req *r)
@@ -363,7 +368,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->conn = conn;
         r->method = method;
         r->path = url;
-        buf_init(&r->body, HTTP_BODY_MAX);
+        buf_init(&r->body, body_max(url));
         r->is_post = strcmp(method, "POST") == 0;
         if (ambiguous_framing(conn)) {
             r->bad = 1;
@@ -388,7 +393,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         }
         {
             const char *cl = http_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
-            if (cl && strtoull(cl, NULL, 10) > HTTP_BODY_MAX) {
+            if (cl && strtoull(cl, NULL, 10) > body_max(url)) {
                 r->bad = 1;
                 return http_text(r, 413, "request body too large\n");
             }

@@ -585,8 +585,21 @@ void page_nr_users(struct buf *b, struct page_ctx *c, const struct user *u, size
     layout_footer(b, c);
 }
 
-void page_nr_quiz(struct buf *b, struct page_ctx *c, const char *text, const char *error,
-                  enum msg notice)
+/* One bilingual pair of inputs for name_zh / name_en. */
+static void pair_inputs(struct buf *b, struct page_ctx *c, const char *base, enum msg label,
+                        quiz_field_fn *get, void *cls)
+{
+    char zh[48], en[48];
+    snprintf(zh, sizeof zh, "%s_zh", base);
+    snprintf(en, sizeof en, "%s_en", base);
+    HTML_LIT(b, "<div class=\"qz-pair\">");
+    input(b, c, zh, "text", label, get ? get(cls, zh) : NULL, "zh-CN");
+    input(b, c, en, "text", label, get ? get(cls, en) : NULL, "en");
+    HTML_LIT(b, "</div>");
+}
+
+void page_nr_quiz(struct buf *b, struct page_ctx *c, quiz_field_fn *get, void *cls,
+                  const char *error, enum msg notice)
 {
     layout_head(b, c, msg(c->ui, MSG_NR_QUIZ_NEW), NULL);
     layout_header(b, c);
@@ -603,11 +616,43 @@ void page_nr_quiz(struct buf *b, struct page_ctx *c, const char *text, const cha
         html_cstr(b, error);
         HTML_LIT(b, "</pre>");
     }
-    HTML_LIT(b, "<form method=\"post\" action=\"/newsroom/quiz\">");
+    HTML_LIT(b, "<form class=\"nr-quiz\" method=\"post\" action=\"/newsroom/quiz\">");
     csrf(b, c);
-    textarea(b, c, "quiz", MSG_NR_QUIZ_NEW, text, NULL, 24);
-    HTML_LIT(b, "<div class=\"actions\"><button type=\"submit\" class=\"primary\">");
+    HTML_LIT(b, "<p class=\"note\">");
+    layout_t(b, c, MSG_QZ_HINT);
+    HTML_LIT(b, "</p><div class=\"nr-meta\">");
+    input(b, c, "slug", "text", MSG_NR_SLUG, get ? get(cls, "slug") : NULL, NULL);
+    input(b, c, "publish_at", "datetime-local", MSG_NR_PUBLISH_AT,
+          get ? get(cls, "publish_at") : NULL, NULL);
+    HTML_LIT(b, "</div>");
+    pair_inputs(b, c, "title", MSG_QZ_TITLE, get, cls);
+    for (int i = 0; i < QUIZ_FORM_QUESTIONS; i++) {
+        char base[32], story[32];
+        HTML_LIT(b, "<fieldset class=\"qz-q\"><legend>");
+        layout_t(b, c, MSG_QZ_QUESTION);
+        HTML_LIT(b, " ");
+        html_int(b, i + 1);
+        HTML_LIT(b, "</legend>");
+        snprintf(base, sizeof base, "q%d_question", i);
+        pair_inputs(b, c, base, MSG_QZ_QUESTION, get, cls);
+        snprintf(base, sizeof base, "q%d_answer", i);
+        pair_inputs(b, c, base, MSG_QZ_ANSWER, get, cls);
+        for (int k = 1; k <= 3; k++) {
+            snprintf(base, sizeof base, "q%d_wrong%d", i, k);
+            pair_inputs(b, c, base, MSG_QZ_WRONG, get, cls);
+        }
+        snprintf(base, sizeof base, "q%d_explain", i);
+        pair_inputs(b, c, base, MSG_QZ_EXPLAIN, get, cls);
+        snprintf(story, sizeof story, "q%d_story", i);
+        input(b, c, story, "text", MSG_QZ_STORY, get ? get(cls, story) : NULL, NULL);
+        HTML_LIT(b, "</fieldset>");
+    }
+    HTML_LIT(b, "<details><summary>");
+    layout_t(b, c, MSG_QZ_PASTE);
+    HTML_LIT(b, "</summary>");
+    textarea(b, c, "quiz", MSG_QZ_PASTE, get ? get(cls, "quiz") : NULL, NULL, 12);
+    HTML_LIT(b, "</details><div class=\"actions\"><button type=\"submit\" class=\"primary\">");
     layout_t(b, c, MSG_NR_PUBLISH);
-    HTML_LIT(b, "</button></div></form><p><a href=\"/quiz/1\">/quiz/…</a> · docs/BUNDLE.md</p></div>");
+    HTML_LIT(b, "</button></div></form></div>");
     layout_footer(b, c);
 }

@@ -113,8 +113,12 @@ void page_nr_edit(struct buf *b, struct page_ctx *c, const struct story *s,
 void page_nr_timing(struct buf *b, struct page_ctx *c, const struct story *s, enum lang l,
                     const char *error, enum msg notice);
 void page_nr_users(struct buf *b, struct page_ctx *c, const struct user *u, size_t n);
-void page_nr_quiz(struct buf *b, struct page_ctx *c, const char *text, const char *error,
-                  enum msg notice);
+/* The quiz editor: a form of QUIZ_FORM_QUESTIONS question blocks (fields q<i>_question_zh …),
+ * or a pasted bundle. get(cls, name) gives a submitted value to show again (get may be NULL). */
+#define QUIZ_FORM_QUESTIONS 5
+typedef const char *quiz_field_fn(void *cls, const char *name);
+void page_nr_quiz(struct buf *b, struct page_ctx *c, quiz_field_fn *get, void *cls,
+                  const char *error, enum msg notice);
 
 /* ---- feeds, sitemaps, search (feed.c) ---- */
 enum feed_kind { FEED_ZH, FEED_EN, FEED_BILINGUAL };

@@ -277,7 +277,20 @@ describe('newsroom', () => {
     await withPage({}, async (page) => {
       await signIn(page);
       await page.goto(srv.url + '/newsroom/quiz');
-      await page.getByLabel('新建小测（粘贴小测 JSON）').fill(JSON.stringify(QUIZ, null, 2));
+      // The quiz editor's form: slug, titles, then each question's texts.
+      await page.locator('#nr-slug').fill(QUIZ.slug);
+      await page.locator('#nr-publish_at').fill(QUIZ.published.slice(0, 16));
+      await page.locator('#nr-title_zh').fill(QUIZ.title.zh);
+      await page.locator('#nr-title_en').fill(QUIZ.title.en);
+      for (const [i, q] of QUIZ.questions.entries()) {
+        for (const lang of ['zh', 'en']) {
+          await page.locator(`#nr-q${i}_question_${lang}`).fill(q.question[lang]);
+          await page.locator(`#nr-q${i}_answer_${lang}`).fill(q.answer[lang]);
+          for (const [k, w] of q.wrong.entries()) await page.locator(`#nr-q${i}_wrong${k + 1}_${lang}`).fill(w[lang]);
+          await page.locator(`#nr-q${i}_explain_${lang}`).fill(q.explain[lang]);
+        }
+        if (q.story) await page.locator(`#nr-q${i}_story`).fill(q.story);
+      }
       await submit(page, page.getByRole('button', { name: '立即发布' }));
       assert.equal(await text(page, '.form-status'), '已保存。', await page.locator('.form-error').allTextContents());
       await assertClean(assert, page, '/newsroom/quiz');

@@ -268,5 +268,36 @@ describe('quiz authoring', () => {
     await new Promise((res) => setTimeout(res, 60));
     const home = await new Client(srv.url).get('/');
     assert.match(home.text, /编辑部小测/);
+    // The same through the editor's form fields (one language filled: it stands in for both).
+    const fields = { slug: 'form-quiz', publish_at: '2026-11-28T01:00', title_zh: '表单小测',
+      q0_question_zh: '二加二？', q0_answer_zh: '四', q0_wrong1_zh: '三', q0_wrong2_zh: '五',
+      q0_wrong3_zh: '六', q0_explain_zh: '算术。' };
+    r = await ed.post('/newsroom/quiz', { ...fields, q0_wrong3_zh: '' });
+    assert.equal(r.status, 400);
+    assert.match(r.text, /questions\[0\]\.wrong: must list 3 wrong answers/);
+    assert.ok(r.text.includes('value="表单小测"'), 'the form keeps what was typed');
+    r = await ed.post('/newsroom/quiz', fields);
+    assert.equal(r.status, 200);
+    assert.match(r.text, /已保存|Saved/);
+  });
+
+  test('long forms: a timing review of 60 sentences saves (more fields than a reader form)', async () => {
+    const ed = await signIn('ed@example.com');
+    const sentences = Array.from({ length: 60 }, (_, i) => `Sentence number ${i + 1} is here.`);
+    await ed.get('/newsroom/new');
+    let r = await ed.post('/newsroom/new', { version: '0', slug: 'sixty', new_section: 'ports, 港口, Ports',
+      en_headline: 'Sixty sentences', en_body: sentences.join(' '), action: 'save' });
+    const id = r.location.match(/story\/(\d+)/)[1];
+    const wav = join(dir, 'sixty.wav');
+    execFileSync('sox', ['-n', '-r', '16000', '-c', '1', wav, 'synth', '70', 'sine', '300', 'vol', '0.2']);
+    assert.equal((await upload(ed, id, 'en', readFileSync(wav), 'sixty.wav')).status, 303);
+    assert.equal((await waitJob(ed, id, 'en')).state, 'done');
+    const page = await ed.get(`/newsroom/story/${id}/timing/en`);
+    const v = page.text.match(/name="version" value="(\d+)"/)[1];
+    const form = { version: v, end: '65' };
+    sentences.forEach((_, i) => { form[`t${i}`] = String(i + 0.5); });
+    r = await ed.post(`/newsroom/story/${id}/timing/en`, form);
+    assert.equal(r.status, 200, r.text.match(/role="alert">[^<]*/)?.[0]);
+    assert.match(r.text, /已保存|Saved/);
   });
 });
