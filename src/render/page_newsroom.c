@@ -22,13 +22,18 @@ static void csrf(struct buf *b, struct page_ctx *c)
     HTML_LIT(b, "\">");
 }
 
-static void input(struct buf *b, struct page_ctx *c, const char *name, const char *type,
-                  enum msg label, const char *value, const char *lang)
+/* A labelled input; suffix (plain text, may be NULL) follows the label, e.g. "· 中文". */
+static void input_s(struct buf *b, struct page_ctx *c, const char *name, const char *type,
+                    enum msg label, const char *suffix, const char *value, const char *lang)
 {
     HTML_LIT(b, "<div class=\"field\"><label for=\"nr-");
     html_attr(b, name);
     HTML_LIT(b, "\">");
     layout_t(b, c, label);
+    if (suffix) {
+        HTML_LIT(b, " ");
+        html_cstr(b, suffix);
+    }
     HTML_LIT(b, "</label><input id=\"nr-");
     html_attr(b, name);
     HTML_LIT(b, "\" name=\"");
@@ -44,6 +49,12 @@ static void input(struct buf *b, struct page_ctx *c, const char *name, const cha
         HTML_LIT(b, "\"");
     }
     HTML_LIT(b, "></div>");
+}
+
+static void input(struct buf *b, struct page_ctx *c, const char *name, const char *type,
+                  enum msg label, const char *value, const char *lang)
+{
+    input_s(b, c, name, type, label, NULL, value, lang);
 }
 
 static void textarea(struct buf *b, struct page_ctx *c, const char *name, enum msg label,
@@ -593,8 +604,8 @@ static void pair_inputs(struct buf *b, struct page_ctx *c, const char *base, enu
     snprintf(zh, sizeof zh, "%s_zh", base);
     snprintf(en, sizeof en, "%s_en", base);
     HTML_LIT(b, "<div class=\"qz-pair\">");
-    input(b, c, zh, "text", label, get ? get(cls, zh) : NULL, "zh-CN");
-    input(b, c, en, "text", label, get ? get(cls, en) : NULL, "en");
+    input_s(b, c, zh, "text", label, "· 中文", get ? get(cls, zh) : NULL, "zh-CN");
+    input_s(b, c, en, "text", label, "· English", get ? get(cls, en) : NULL, "en");
     HTML_LIT(b, "</div>");
 }
 
