@@ -478,6 +478,44 @@ static void vad_release(struct vad *v)
     free(v->on);
 }
 
+/* A lead-in of music, noise or an unscripted intro that the DTW did not skip ends up inside
+ * the first segment, stretching it. When the first segment is far longer than its synthetic
+ * duration (scaled by the median speaking-rate ratio) predicts, move its start to the speech
+ * onset inside it that gives the expected length, preferring onsets after longer pauses.
+ * segs[k].end holds the segment's real duration at this point. */
+static void lead_in(struct align_seg *segs, size_t n_seg, const size_t *syn_start,
+                    const size_t *syn_end, int sr, double med, const struct vad *vad)
+{
+    size_t k = 0;
+    double expect, start, end, best = INFINITY, pick = NAN;
+
+    while (k < n_seg && !segs[k].spoken)
+        k++;
+    if (k == n_seg)
+        return;
+    expect = (double)(syn_end[k] - syn_start[k]) / sr * med;
+    start = segs[k].start;
+    end = start + segs[k].end;
+    if (!(segs[k].end > 1.5 * expect && segs[k].end - expect > 1.0))
+        return;
+    for (size_t q = 0; q < vad->n_on; q++) {
+        const struct onset *o = &vad->on[q];
+        double score;
+        if (o->t <= start + 0.5 || o->t >= end - 0.3 * expect)
+            continue;
+        score = fabs((end - o->t) - expect) - 0.5 * fmin(o->pause_len, 1.0);
+        if (score < best) {
+            best = score;
+            pick = o->t;
+        }
+    }
+    if (!isnan(pick) && fabs((end - pick) - expect) < 0.5 * expect) {
+        segs[k].start = pick;
+        segs[k].end = end - pick;
+        segs[k].flags |= ALIGN_SNAPPED;
+    }
+}
+
 /* ---- the pipeline ---- */
 
 static int progress(const struct align_cfg *cfg, double f)
@@ -667,6 +705,7 @@ int align_run(const struct align_cfg *cfg, const struct align_audio *audio,
             free(r);
             if (med <= 0)
                 med = 1.0;
+            lead_in(segs, n_seg, syn_start, syn_end, syn.sr_hz, med, &vad);
             for (size_t k = 0; k < n_seg; k++) {
                 double dur_syn, q;
                 if (!segs[k].spoken)

@@ -38,10 +38,17 @@ function onset(samples, rate) {
 
 // Narrate sentences with espeak-ng (a voice and speed the aligner does not use), join them
 // with pauses, then add noise and reverb with sox. Returns the true starts.
-function narrate(sentences, { voice, speed, lead = 1.3, effects = true, dir }) {
+function narrate(sentences, { voice, speed, lead = 1.3, effects = true, dir, music = 0 }) {
   const parts = [];
   const starts = [];
   let t = 0;
+  if (music) { // a music intro: a chord with tremolo, then the lead-in
+    const m = join(dir, 'music.wav');
+    execFileSync('sox', ['-n', '-r', '22050', '-b', '16', '-c', '1', m, 'synth', String(music),
+      'sine', '220', 'sine', '277', 'sine', '330', 'tremolo', '3', '60', 'vol', '0.3']);
+    parts.push(m);
+    t += music;
+  }
   const sil = (secs, name) => {
     const p = join(dir, name);
     execFileSync('sox', ['-n', '-r', '22050', '-b', '16', '-c', '1', p, 'trim', '0', String(secs)]);
@@ -95,6 +102,19 @@ describe('synthetic narration with known timing', () => {
     assert.equal(r.status, 0, r.stderr);
     const got = alignedStarts(out);
     assert.equal(got.length, EN.length);
+    got.forEach((g, i) => assert.ok(Math.abs(g - starts[i]) <= 0.1,
+      `sentence ${i}: ${g.toFixed(3)} s, truth ${starts[i].toFixed(3)} s`));
+  });
+
+  test('a music intro of 8 s before the first sentence is skipped, not stretched', () => {
+    const dir = mkdtempSync(join(work, 'intro-'));
+    const { audio, starts } = narrate(EN.slice(0, 4), { voice: 'en-us+f3', speed: 150, dir, music: 8, lead: 0.7 });
+    writeFileSync(join(dir, 'text.txt'), EN.slice(0, 4).join('\n') + '\n');
+    const out = join(dir, 'out.json');
+    const r = gazette(['align', audio, join(dir, 'text.txt'), '--lines', '-q', '-o', out]);
+    assert.equal(r.status, 0, r.stderr);
+    const got = alignedStarts(out);
+    assert.ok(starts[0] > 8.5);
     got.forEach((g, i) => assert.ok(Math.abs(g - starts[i]) <= 0.1,
       `sentence ${i}: ${g.toFixed(3)} s, truth ${starts[i].toFixed(3)} s`));
   });
