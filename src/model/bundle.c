@@ -77,17 +77,6 @@ static int slug_ok(const char *s, size_t max)
     return n >= 1 && n <= max && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
 }
 
-static void add_sentence(struct para *p, const char *s, size_t n, double start)
-{
-    p->sent = xrealloc(p->sent, (p->n_sent + 1) * sizeof *p->sent);
-    memset(&p->sent[p->n_sent], 0, sizeof *p->sent);
-    p->sent[p->n_sent].text = xstrndup(s, n);
-    p->sent[p->n_sent].start = start;
-    p->sent[p->n_sent].end = NAN;
-    p->sent[p->n_sent].confidence = 1.0f;
-    p->n_sent++;
-}
-
 /* One sentence string: checked, then added (already split by the author). */
 static void sentence_item(struct ctx *c, json_t *v, struct para *p, const char *field,
                           double start)
@@ -108,7 +97,7 @@ static void sentence_item(struct ctx *c, json_t *v, struct para *p, const char *
     else if (n == 0 || strspn(s, " \t\r\n") == n)
         problem(c, field, "has an empty sentence");
     else
-        add_sentence(p, s, n, start);
+        para_add(p, s, n, start);
 }
 
 static void body_para(struct ctx *c, json_t *v, struct para *p, const char *field)
@@ -133,7 +122,7 @@ static void body_para(struct ctx *c, json_t *v, struct para *p, const char *fiel
             if (parts[i].len > 4000)
                 problem(c, field, "a sentence is longer than 4000 bytes");
             else
-                add_sentence(p, parts[i].p, parts[i].len, 0.0);
+                para_add(p, parts[i].p, parts[i].len, 0.0);
         }
         free(parts);
     } else if (json_is_array(v)) {

@@ -29,14 +29,9 @@ static void flush(struct md_ctx *c)
         text_split(buf_cstr(&c->text), c->text.len, parts, n);
         c->t->para = xrealloc(c->t->para, (c->t->n_para + 1) * sizeof *c->t->para);
         p = &c->t->para[c->t->n_para++];
-        p->sent = xcalloc(n, sizeof *p->sent);
-        p->n_sent = n;
-        for (k = 0; k < n; k++) {
-            p->sent[k].text = xstrndup(parts[k].p, parts[k].len);
-            p->sent[k].start = c->skip_depth ? NAN : 0.0;
-            p->sent[k].end = NAN;
-            p->sent[k].confidence = 1.0f;
-        }
+        memset(p, 0, sizeof *p);
+        for (k = 0; k < n; k++)
+            para_add(p, parts[k].p, parts[k].len, c->skip_depth ? NAN : 0.0);
         free(parts);
     }
     buf_truncate(&c->text, 0);

@@ -384,7 +384,7 @@ void quiz_brief_release(struct quiz_brief *q)
     q->title_zh = q->title_en = NULL;
 }
 
-static void add_sent(struct para *p, const char *s, size_t n, double start)
+void para_add(struct para *p, const char *s, size_t n, double start)
 {
     p->sent = xrealloc(p->sent, (p->n_sent + 1) * sizeof *p->sent);
     memset(&p->sent[p->n_sent], 0, sizeof *p->sent);
@@ -427,13 +427,13 @@ void transcript_from_text(const char *s, size_t n, int lines, struct transcript 
             if (!p)
                 p = new_para(t);
             if (lines) {
-                add_sent(p, s + a, z - a, 0.0);
+                para_add(p, s + a, z - a, 0.0);
             } else {
                 size_t k = text_split(s + a, z - a, NULL, 0);
                 struct str *parts = xcalloc(k ? k : 1, sizeof *parts);
                 text_split(s + a, z - a, parts, k);
                 for (size_t q = 0; q < k; q++)
-                    add_sent(p, parts[q].p, parts[q].len, 0.0);
+                    para_add(p, parts[q].p, parts[q].len, 0.0);
                 free(parts);
             }
         }

@@ -110,6 +110,8 @@ const char *lang_code(enum lang l); /* "en" / "zh" */
 int lang_parse(const char *s, size_t n, enum lang *out);
 
 void transcript_release(struct transcript *t);
+/* Append a sentence (a copy of s[0..n)) to p: start seconds or NAN, end unknown. */
+void para_add(struct para *p, const char *s, size_t n, double start);
 /* Parse the page's transcript JSON ({"text":[[...]...]} or the bare [[...]] list). The final
  * empty segment becomes t->end. Returns GZ_OK or GZ_EINVAL with a message naming the problem. */
 int transcript_parse(const char *json, size_t len, struct transcript *t, struct err *err);

@@ -182,6 +182,10 @@ static int read_briefs(struct store *st, sqlite3_stmt *s, struct brief_list *out
         b->summary[LANG_EN] = col_dup(s, 6);
         b->headline[LANG_ZH] = col_dup(s, 7);
         b->summary[LANG_ZH] = col_dup(s, 8);
+        if (sqlite3_column_count(s) > 10) { /* newsroom lists add status and version */
+            b->status = col_dup(s, 9);
+            b->version = sqlite3_column_int64(s, 10);
+        }
     }
     sqlite3_reset(s);
     if (rc != SQLITE_DONE) {
@@ -1121,40 +1125,10 @@ static int lite_newsroom_list(struct store *st, const char *section, const char 
                               int limit, struct brief_list *out, struct err *err)
 {
     sqlite3_stmt *s = q_get(st, Q_NEWSROOM_LIST);
-    size_t cap = 0;
-    int rc;
-
-    out->item = NULL;
-    out->n = 0;
     bind_text(s, 1, section);
     bind_text(s, 2, status);
     sqlite3_bind_int(s, 3, limit);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        struct story_brief *b;
-        if (out->n == cap) {
-            cap = cap ? cap * 2 : 16;
-            out->item = xrealloc(out->item, cap * sizeof *out->item);
-        }
-        b = &out->item[out->n++];
-        memset(b, 0, sizeof *b);
-        b->id = sqlite3_column_int64(s, 0);
-        b->section_slug = col_dup(s, 1);
-        b->section_zh = col_dup(s, 2);
-        b->section_en = col_dup(s, 3);
-        b->published = sqlite3_column_int64(s, 4);
-        b->headline[LANG_EN] = col_dup(s, 5);
-        b->summary[LANG_EN] = col_dup(s, 6);
-        b->headline[LANG_ZH] = col_dup(s, 7);
-        b->summary[LANG_ZH] = col_dup(s, 8);
-        b->status = col_dup(s, 9);
-        b->version = sqlite3_column_int64(s, 10);
-    }
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE) {
-        brief_list_release(out);
-        return db_err(st, err, "newsroom list");
-    }
-    return GZ_OK;
+    return read_briefs(st, s, out, err);
 }
 
 static int lite_sections_all(struct store *st, struct section_list *out, struct err *err)
