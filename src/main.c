@@ -161,22 +161,6 @@ out:
     return rc;
 }
 
-static int read_file(const char *path, struct buf *out, struct err *err)
-{
-    FILE *f = fopen(path, "rb");
-    char chunk[65536];
-    size_t n;
-
-    if (!f)
-        return err_set(err, GZ_EIO, "cannot open '%s': %s", path, strerror(errno));
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_append(out, chunk, n);
-    fclose(f);
-    if (out->err)
-        return err_set(err, GZ_ETOOBIG, "'%s' is larger than %zu bytes", path, out->max);
-    return GZ_OK;
-}
-
 static int seed_demo(struct store *st, const char *media, struct err *err)
 {
     struct buf seeded;
@@ -313,7 +297,7 @@ static int cmd_import(int argc, char **argv)
             *slash = '\0';
         else
             dir[0] = '.', dir[1] = '\0'; /* fits: dir holds at least the file name */
-        if (read_file(argv[i], &text, &err) != GZ_OK) {
+        if (buf_read_file(&text, argv[i], &err) != GZ_OK) {
             fprintf(stderr, "%s: %s\n", argv[i], err.msg);
             failed++;
         } else if (import_one(st, argv[i], buf_cstr(&text), text.len, dir, p.media, check) !=

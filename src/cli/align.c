@@ -26,23 +26,6 @@ static const char usage[] =
         "  TEXT: plain UTF-8 (paragraphs separated by blank lines; --lines: one segment per\n"
         "        line) or the page's transcript JSON, whose paragraphs and sentences are kept\n";
 
-static int read_all(const char *path, struct buf *out, struct err *err)
-{
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    char chunk[65536];
-    size_t n;
-
-    if (!f)
-        return err_set(err, GZ_EIO, "cannot open '%s': %s", path, strerror(errno));
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_append(out, chunk, n);
-    if (f != stdin)
-        fclose(f);
-    if (out->err)
-        return err_set(err, GZ_ETOOBIG, "'%s' is larger than %d MB", path, TEXT_MAX >> 20);
-    return GZ_OK;
-}
-
 /* Chinese when CJK characters are at least a fifth of the letters. */
 static const char *guess_lang(const char *s, size_t n)
 {
@@ -162,7 +145,7 @@ int cmd_align(int argc, char **argv)
     }
 
     /* The text. */
-    if (read_all(textp, &text, &err) != GZ_OK)
+    if (buf_read_file(&text, textp, &err) != GZ_OK)
         goto fail;
     if (!utf8_valid(buf_cstr(&text), text.len) || memchr(buf_cstr(&text), '\0', text.len)) {
         err_set(&err, GZ_EINVAL, "'%s' is not UTF-8 text", textp);

@@ -1,5 +1,6 @@
 #include "core/buf.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,4 +148,21 @@ int str_has_prefix(struct str a, const char *lit)
 {
     size_t n = strlen(lit);
     return a.len >= n && memcmp(a.p, lit, n) == 0;
+}
+
+int buf_read_file(struct buf *b, const char *path, struct err *err)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    char chunk[65536];
+    size_t n;
+
+    if (!f)
+        return err_set(err, GZ_EIO, "cannot open '%s': %s", path, strerror(errno));
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && !b->err)
+        buf_append(b, chunk, n);
+    if (f != stdin)
+        fclose(f);
+    if (b->err)
+        return err_set(err, GZ_ETOOBIG, "'%s' is larger than %zu MB", path, b->max >> 20);
+    return GZ_OK;
 }

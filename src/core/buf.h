@@ -38,6 +38,9 @@ void buf_vprintf(struct buf *b, const char *fmt, va_list ap) GZ_PRINTF(2, 0);
 /* Shortest decimal for a time in seconds, at most 3 decimals ("10.4", "276.75", "0"). */
 void buf_seconds(struct buf *b, double s);
 void buf_truncate(struct buf *b, size_t len);
+/* Append the whole file at path ("-": standard input). GZ_EIO when it cannot be opened,
+ * GZ_ETOOBIG when it would pass b->max; err says which file. */
+int buf_read_file(struct buf *b, const char *path, struct err *err);
 const char *buf_cstr(const struct buf *b);  /* "" when empty; valid until next append */
 char *buf_take(struct buf *b, size_t *len); /* caller owns result (free()); b is reset */
 void buf_release(struct buf *b);            /* free; b is as after buf_init(b, b->max) */
