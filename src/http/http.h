@@ -20,6 +20,10 @@
 #define HTTP_IDLE_TIMEOUT_S 30
 #define HTTP_CONN_MAX 1024
 #define HTTP_CONN_PER_CLIENT 256
+#define HTTP_PW_QUEUE_MAX 64   /* sign-ins waiting for a password hash; then 503 */
+#define HTTP_SEND_QUEUE_MAX 64 /* requests waiting to send mail or SMS; then 503 */
+
+struct auth_pool;
 
 struct app {
     char *data_dir, *db_path, *media_dir;
@@ -33,6 +37,8 @@ struct app {
     int worker_running;
     char asset_ver[17];  /* hash of the embedded web assets */
     struct cache *cache; /* rendered pages */
+    struct auth_pool *pw_pool;   /* password hashing off the HTTP threads (auth/pool.h) */
+    struct auth_pool *send_pool; /* mail and SMS sends off the HTTP threads */
     pthread_mutex_t stores_lock;
     struct store *stores[256]; /* one per server thread, closed at stop */
     size_t n_stores;

@@ -33,6 +33,8 @@ struct req {
     int n_set_cookie;
     int64_t retry_after; /* a Retry-After header, with 429 */
     int prepared;        /* store, reader, language and token looked up */
+    int offloaded;         /* handled on a pool thread (server.c) */
+    enum MHD_Result offload_ret;
     struct upload *upload; /* a narration upload streaming to disk (newsroom.c) */
 };
 

@@ -11,6 +11,7 @@
 
 #include <sodium.h>
 
+#include "auth/pool.h"
 #include "core/log.h"
 #include "http/form.h"
 #include "http/http_int.h"
@@ -352,6 +353,57 @@ static int prepare(struct req *r)
     return r->st != NULL;
 }
 
+/* Requests whose handler hashes a password (Argon2, tens of ms and 19 MiB) or may send mail or
+ * an SMS (up to 15 s): each runs whole on a pool thread (auth/pool.h) while its connection is
+ * suspended, so the other readers served by this event-loop thread are not kept waiting.
+ * The lists mirror the POST routes in account.c. */
+static const char *const pw_paths[] = { "/login",          "/register",        "/bind",
+                                        "/reset",          "/api/v1/login",    "/api/v1/register",
+                                        "/api/v1/bind",    "/api/v1/password/reset" };
+static const char *const send_paths[] = { "/forgot", "/phone/send", "/account/phone/send",
+                                          "/api/v1/password/forgot", "/api/v1/phone/send" };
+
+static struct auth_pool *slow_pool(struct req *r)
+{
+    if (!r->is_post)
+        return NULL;
+    for (size_t i = 0; i < GZ_NELEM(pw_paths); i++)
+        if (strcmp(r->path, pw_paths[i]) == 0)
+            return r->app->pw_pool;
+    for (size_t i = 0; i < GZ_NELEM(send_paths); i++)
+        if (strcmp(r->path, send_paths[i]) == 0)
+            return r->app->send_pool;
+    return NULL;
+}
+
+/* On a pool thread, with the connection suspended: MHD allows queueing the response from any
+ * thread then, and resuming sends it. */
+static void run_offloaded(void *cls)
+{
+    struct req *r = cls;
+
+    r->st = thread_store(r->app);
+    if (r->st)
+        r->offload_ret = handle(r);
+    else
+        r->offload_ret = http_text(r, 503, "database unavailable\n");
+    MHD_resume_connection(r->conn);
+}
+
+static enum MHD_Result offload(struct req *r, struct auth_pool *pool)
+{
+    if (r->offloaded) /* resumed without a response queued: the handler failed */
+        return r->offload_ret == MHD_YES ? MHD_YES : MHD_NO;
+    r->offloaded = 1;
+    r->offload_ret = MHD_NO;
+    MHD_suspend_connection(r->conn);
+    if (auth_pool_submit(pool, run_offloaded, r))
+        return MHD_YES;
+    MHD_resume_connection(r->conn);
+    r->retry_after = 2;
+    return http_text(r, 503, "busy: too many sign-ins at once; retry in a moment\n");
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
@@ -422,6 +474,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES; /* already answered */
     if (!prepare(r))
         return http_text(r, 503, "database unavailable\n");
+    if (slow_pool(r))
+        return offload(r, slow_pool(r));
     return handle(r);
 }
 
@@ -503,7 +557,10 @@ int server_run(struct app *app, const char *listen, struct err *err)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+    app->pw_pool = auth_pool_new("password", 0, HTTP_PW_QUEUE_MAX);
+    app->send_pool = auth_pool_new("send", 4, HTTP_SEND_QUEUE_MAX);
+    d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
+                                 MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL,
                          on_request, app, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
                          MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
                          MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONN_MAX,
@@ -513,8 +570,12 @@ int server_run(struct app *app, const char *listen, struct err *err)
                          MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED,
                          on_done, app, MHD_OPTION_NOTIFY_CONNECTION, on_connection, app,
                          MHD_OPTION_END);
-    if (!d)
+    if (!d) {
+        auth_pool_free(app->pw_pool);
+        auth_pool_free(app->send_pool);
+        app->pw_pool = app->send_pool = NULL;
         return err_set(err, GZ_EIO, "cannot listen on '%s' (address in use?)", listen);
+    }
     info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     inet_ntop(AF_INET, &sa.sin_addr, host, sizeof host);
     if (!app->base_url || !*app->base_url) {
@@ -532,6 +593,10 @@ int server_run(struct app *app, const char *listen, struct err *err)
         log_error("http", "cannot start the background worker");
     sigwait(&set, &sig);
     log_info("http", "stopping on signal %d", sig);
+    /* Suspended connections must be resumed before MHD stops: finish the pools' jobs first. */
+    auth_pool_free(app->pw_pool);
+    auth_pool_free(app->send_pool);
+    app->pw_pool = app->send_pool = NULL;
     MHD_stop_daemon(d);
     worker_stop(app);
     for (size_t i = 0; i < app->n_stores; i++)

@@ -1,0 +1,118 @@
+#include "auth/pool.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "core/log.h"
+
+struct job {
+    auth_pool_fn *fn;
+    void *arg;
+};
+
+struct auth_pool {
+    const char *name;
+    pthread_mutex_t lock;
+    pthread_cond_t more;
+    struct job *ring; /* queue_max slots */
+    int queue_max, head, n_queued, n_running, stop;
+    int n_threads;
+    pthread_t *threads;
+};
+
+static void *run(void *cls)
+{
+    struct auth_pool *p = cls;
+
+    /* Linux: nice applies per thread (a thread is a task with its own id). */
+    if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10) != 0)
+        log_warn("pool", "%s: cannot lower the thread's priority", p->name);
+    pthread_mutex_lock(&p->lock);
+    for (;;) {
+        struct job j;
+        while (!p->n_queued && !p->stop)
+            pthread_cond_wait(&p->more, &p->lock);
+        if (!p->n_queued)
+            break; /* stopping and drained */
+        j = p->ring[p->head];
+        p->head = (p->head + 1) % p->queue_max;
+        p->n_queued--;
+        p->n_running++;
+        pthread_mutex_unlock(&p->lock);
+        j.fn(j.arg);
+        pthread_mutex_lock(&p->lock);
+        p->n_running--;
+    }
+    pthread_mutex_unlock(&p->lock);
+    return NULL;
+}
+
+struct auth_pool *auth_pool_new(const char *name, int n_threads, int queue_max)
+{
+    struct auth_pool *p = xcalloc(1, sizeof *p);
+
+    if (n_threads <= 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        n_threads = n > 0 && n < 64 ? (int)n : 2;
+    }
+    p->name = name;
+    p->queue_max = queue_max > 0 ? queue_max : 1;
+    p->ring = xcalloc((size_t)p->queue_max, sizeof *p->ring);
+    p->threads = xcalloc((size_t)n_threads, sizeof *p->threads);
+    pthread_mutex_init(&p->lock, NULL);
+    pthread_cond_init(&p->more, NULL);
+    for (int i = 0; i < n_threads; i++) {
+        if (pthread_create(&p->threads[p->n_threads], NULL, run, p) != 0) {
+            log_error("pool", "%s: cannot start thread %d", p->name, i);
+            continue;
+        }
+        p->n_threads++;
+    }
+    return p;
+}
+
+int auth_pool_submit(struct auth_pool *p, auth_pool_fn *fn, void *arg)
+{
+    int ok;
+
+    pthread_mutex_lock(&p->lock);
+    ok = !p->stop && p->n_threads > 0 && p->n_queued < p->queue_max;
+    if (ok) {
+        p->ring[(p->head + p->n_queued) % p->queue_max] = (struct job){ fn, arg };
+        p->n_queued++;
+        pthread_cond_signal(&p->more);
+    }
+    pthread_mutex_unlock(&p->lock);
+    return ok;
+}
+
+int auth_pool_pending(struct auth_pool *p)
+{
+    int n;
+
+    pthread_mutex_lock(&p->lock);
+    n = p->n_queued + p->n_running;
+    pthread_mutex_unlock(&p->lock);
+    return n;
+}
+
+void auth_pool_free(struct auth_pool *p)
+{
+    if (!p)
+        return;
+    pthread_mutex_lock(&p->lock);
+    p->stop = 1;
+    pthread_cond_broadcast(&p->more);
+    pthread_mutex_unlock(&p->lock);
+    for (int i = 0; i < p->n_threads; i++)
+        pthread_join(p->threads[i], NULL);
+    pthread_cond_destroy(&p->more);
+    pthread_mutex_destroy(&p->lock);
+    free(p->threads);
+    free(p->ring);
+    free(p);
+}

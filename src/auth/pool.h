@@ -1,0 +1,29 @@
+/*
+ * pool.h: a small bounded pool of worker threads for slow work the HTTP threads must not do
+ * themselves: Argon2 password hashing (tens of milliseconds and 19 MiB each) and mail/SMS
+ * sends (up to 15 s). Each HTTP thread serves many connections from one event loop, so a
+ * hash run there stalls every reader on that thread.
+ * Invariants: at most n_threads jobs run at once; at most queue_max wait. A full queue is
+ * refused at once (the caller answers 503 with Retry-After) instead of growing memory.
+ * Pool threads run at a lower CPU priority (nice +10) so pages keep winning the CPU.
+ * Ownership: the pool never owns arg; fn must free what it needs to.
+ */
+#ifndef GZ_AUTH_POOL_H
+#define GZ_AUTH_POOL_H
+
+#include "core/gz.h"
+
+struct auth_pool;
+typedef void auth_pool_fn(void *arg);
+
+/* A pool of n_threads (<= 0: one per core) with room for queue_max waiting jobs. name (a
+ * literal) appears in log lines. Never NULL. */
+struct auth_pool *auth_pool_new(const char *name, int n_threads, int queue_max);
+/* Queue fn(arg). 1 when accepted, 0 when the queue is full (fn will not run). */
+int auth_pool_submit(struct auth_pool *p, auth_pool_fn *fn, void *arg);
+/* Jobs waiting or running. */
+int auth_pool_pending(struct auth_pool *p);
+/* Run every job already queued, then join the threads and free. NULL is a no-op. */
+void auth_pool_free(struct auth_pool *p);
+
+#endif
