@@ -16,7 +16,8 @@
 
 #define HTTP_BODY_MAX (64 * 1024)       /* form posts */
 #define HTTP_BODY_MAX_NEWSROOM (4 << 20) /* editors' forms: whole articles in two languages */
-#define HTTP_HEADER_MEM (16 * 1024)     /* per-connection memory: bounds header size */
+#define HTTP_HEADER_MEM (32 * 1024)     /* per-connection memory: bounds header size */
+#define HTTP_URL_MAX 8192               /* path and query: 414 past this */
 #define HTTP_IDLE_TIMEOUT_S 30
 #define HTTP_CONN_MAX 1024
 #define HTTP_CONN_PER_CLIENT 256

@@ -18,6 +18,7 @@ struct req {
     int is_post;
     int bad;          /* refused before the body: respond and close */
     struct buf body;  /* POST body */
+    size_t dropped;   /* body bytes past the limit, read and thrown away */
     struct store *st; /* this thread's connection */
     enum lang ui;
     int fs;

@@ -245,6 +245,23 @@ static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const ch
     return MHD_YES;
 }
 
+static enum MHD_Result add_arg_len(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+    size_t *n = cls;
+    (void)kind;
+    *n += strlen(key) + (value ? strlen(value) : 0) + 2;
+    return MHD_YES;
+}
+
+/* Path plus query, decoded: what a URL limit measures. */
+static size_t url_len(struct MHD_Connection *conn, const char *url)
+{
+    size_t n = strlen(url);
+    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, add_arg_len, &n);
+    return n;
+}
+
 /* Request smuggling guard: duplicate Content-Length, or Content-Length with
  * Transfer-Encoding, means two parsers could disagree about where the body ends. */
 static int ambiguous_framing(struct MHD_Connection *conn)
@@ -326,10 +343,6 @@ static enum lang pick_ui(struct req *r)
     return LANG_ZH;
 }
 
-static size_t body_max(const char *path)
-{
-    return strncmp(path, "/newsroom/", 10) == 0 ? HTTP_BODY_MAX_NEWSROOM : HTTP_BODY_MAX;
-}
 
 /* Everything a handler may ask of the request: the store, the reader, language, font size,
  * CSRF token. Once per request; uploads need it before their body. */
@@ -404,6 +417,24 @@ static enum MHD_Result offload(struct req *r, struct auth_pool *pool)
     return http_text(r, 503, "busy: too many sign-ins at once; retry in a moment\n");
 }
 
+/* The body limit for this request. Editors' forms may be 4 MB; everyone else's are held to the
+ * 64 KB form limit, decided from the session before any byte of the body is buffered, so
+ * that anonymous POSTs to /newsroom/ cannot make the server hold 4 MB each (finding 3). */
+static size_t body_max(struct req *r)
+{
+    struct user u;
+    struct err err = { 0 };
+    int editor = 0;
+
+    if (!r->is_post || strncmp(r->path, "/newsroom/", 10) != 0 || !prepare(r) || !r->user_id)
+        return HTTP_BODY_MAX;
+    if (r->st->ops->user_get(r->st, r->user_id, &u, &err) == GZ_OK) {
+        editor = u.role && (strcmp(u.role, "editor") == 0 || strcmp(u.role, "admin") == 0);
+        user_release(&u);
+    }
+    return editor ? HTTP_BODY_MAX_NEWSROOM : HTTP_BODY_MAX;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
@@ -420,8 +451,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->conn = conn;
         r->method = method;
         r->path = url;
-        buf_init(&r->body, body_max(url));
         r->is_post = strcmp(method, "POST") == 0;
+        buf_init(&r->body, HTTP_BODY_MAX);
+        if (url_len(conn, url) > HTTP_URL_MAX) {
+            r->bad = 1;
+            return http_text(r, 414, "URL too long\n");
+        }
         if (ambiguous_framing(conn)) {
             r->bad = 1;
             return http_text(r, 400, "ambiguous request framing: conflicting Content-Length or "
@@ -445,7 +480,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         }
         {
             const char *cl = http_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
-            if (cl && strtoull(cl, NULL, 10) > body_max(url)) {
+            r->body.max = body_max(r);
+            if (cl && strtoull(cl, NULL, 10) > r->body.max) {
                 r->bad = 1;
                 return http_text(r, 413, "request body too large\n");
             }
@@ -461,17 +497,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return r->bad ? MHD_YES : newsroom_upload_finish(r);
     }
     if (*upload_data_size) {
-        if (!r->bad)
+        /* MHD 0.9.75 cannot queue a response while body data is being delivered: past the
+         * limit (a chunked body has no Content-Length to refuse up front), count and drop the
+         * rest, answer 413 at its end, and close a body that goes on and on. */
+        if (!r->body.err && !r->bad)
             buf_append(&r->body, upload_data, *upload_data_size);
+        if (r->body.err)
+            r->dropped += *upload_data_size;
         *upload_data_size = 0;
-        if (r->body.err && !r->bad) {
-            r->bad = 1;
-            return http_text(r, 413, "request body too large\n");
-        }
-        return MHD_YES;
+        return r->dropped > 16 * HTTP_BODY_MAX_NEWSROOM ? MHD_NO : MHD_YES;
     }
     if (r->bad)
         return MHD_YES; /* already answered */
+    if (r->body.err) {
+        r->bad = 1;
+        return http_text(r, 413, "request body too large\n");
+    }
     if (!prepare(r))
         return http_text(r, 503, "database unavailable\n");
     if (slow_pool(r))

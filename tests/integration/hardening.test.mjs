@@ -5,7 +5,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer } from './server.mjs';
+import net from 'node:net';
+import { startServer, raw } from './server.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -63,6 +64,74 @@ describe('password hashing does not stall readers (finding 5)', () => {
       console.log(`reader p99 ${q.toFixed(1)} ms over ${lat.length} pages; ${guesses} guesses checked, ${busy} told busy`);
       assert.ok(guesses > 20, `the guesses were really checked (${guesses})`);
       assert.ok(q < 50, `reader p99 ${q.toFixed(1)} ms`);
+    } finally {
+      await srv.stop();
+    }
+  });
+});
+
+// Send a request head and up to bodyBytes of body as fast as the server takes them; resolve
+// with whatever came back (status line) once the server closes or the time is up.
+function post(url, head, bodyBytes, { timeoutMs = 20000, chunked = false } = {}) {
+  const u = new URL(url);
+  return new Promise((resolveP) => {
+    const sock = net.connect(Number(u.port), u.hostname);
+    let data = '', sent = 0, done = false;
+    const piece = Buffer.alloc(64 * 1024, 0x61);
+    const finish = () => { if (!done) { done = true; clearTimeout(timer); sock.destroy(); resolveP(data); } };
+    const timer = setTimeout(finish, timeoutMs);
+    sock.on('data', (d) => { data += d.toString('latin1'); });
+    sock.on('close', finish);
+    sock.on('error', finish);
+    const pump = () => {
+      while (sent < bodyBytes && !done) {
+        const n = Math.min(piece.length, bodyBytes - sent);
+        sent += n;
+        const chunk = chunked ? Buffer.concat([Buffer.from(n.toString(16) + '\r\n'), piece.subarray(0, n), Buffer.from('\r\n')]) : piece.subarray(0, n);
+        if (!sock.write(chunk)) { sock.once('drain', pump); return; }
+      }
+      if (chunked && !done) sock.write('0\r\n\r\n');
+    };
+    sock.on('connect', () => { sock.write(head); pump(); });
+  });
+}
+
+describe('request bodies are limited before they are buffered (finding 3, lows)', () => {
+  test('500 anonymous 4 MB POSTs to /newsroom/ keep the server under 100 MB', async () => {
+    const srv = await startServer({ demo: false });
+    try {
+      const head = (n) => `POST /newsroom/story/1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${n}\r\n\r\n`;
+      const first = await post(srv.url, head(4 << 20), 0, { timeoutMs: 5000 });
+      assert.match(first, /^HTTP\/1\.1 413/, 'refused at the head, not after 4 MB');
+      let peak = rssMB(srv.proc.pid), left = 500;
+      const sampler = setInterval(() => { peak = Math.max(peak, rssMB(srv.proc.pid)); }, 20);
+      const until = Date.now() + 60000;
+      const one = async () => { while (left-- > 0 && Date.now() < until) await post(srv.url, head(4 << 20), 4 << 20, { timeoutMs: 5000 }); };
+      await Promise.all(Array.from({ length: 50 }, one));
+      // The same bodies sent chunked (no Content-Length to refuse up front).
+      left = 100;
+      const chunkedHead = 'POST /newsroom/story/1 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n';
+      const onec = async () => { while (left-- > 0 && Date.now() < until) await post(srv.url, chunkedHead, 4 << 20, { chunked: true, timeoutMs: 5000 }); };
+      await Promise.all(Array.from({ length: 20 }, onec));
+      clearInterval(sampler);
+      peak = Math.max(peak, rssMB(srv.proc.pid));
+      console.log(`peak RSS ${peak.toFixed(1)} MB`);
+      assert.ok(peak < 100, `peak RSS ${peak.toFixed(1)} MB`);
+      assert.equal((await fetch(srv.url + '/healthz')).status, 200);
+    } finally {
+      await srv.stop();
+    }
+  });
+
+  test('an over-limit chunked POST gets 413; an over-long URL gets 414', async () => {
+    const srv = await startServer({ demo: false });
+    try {
+      const r1 = await post(srv.url, 'POST /prefs/fs HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n', 200 * 1024, { chunked: true, timeoutMs: 5000 });
+      assert.match(r1, /^HTTP\/1\.1 413/);
+      const r2 = await post(srv.url, 'POST /prefs/fs HTTP/1.1\r\nHost: x\r\nContent-Length: 70000\r\n\r\n', 0, { timeoutMs: 5000 });
+      assert.match(r2, /^HTTP\/1\.1 413/);
+      const r3 = await raw(srv.url, `GET /search?q=${'a'.repeat(15 * 1024)} HTTP/1.1\r\nHost: x\r\n\r\n`, 5000);
+      assert.match(r3.data, /^HTTP\/1\.1 414/);
     } finally {
       await srv.stop();
     }
