@@ -16,6 +16,7 @@
 
 #include "cli/cli.h"
 #include "core/buf.h"
+#include "core/dirlock.h"
 #include "core/embed.h"
 #include "core/log.h"
 #include "http/cache.h"
@@ -190,7 +191,7 @@ static int cmd_serve(int argc, char **argv)
     struct paths p = { 0 };
     struct store *st = NULL;
     struct err err = { 0 };
-    int demo = 1, rc;
+    int demo = 1, rc, lock = -1;
     int64_t count = 0;
 
     memset(&app, 0, sizeof app);
@@ -221,6 +222,11 @@ static int cmd_serve(int argc, char **argv)
             app.base_url[--n] = '\0';
     }
     rc = paths_init(&p, data, &err);
+    if (rc == GZ_OK) {
+        /* One server per data folder: a second one would run the first one's jobs again. */
+        lock = dirlock_take(p.data, "serve", &err);
+        rc = lock >= 0 ? GZ_OK : lock;
+    }
     if (rc == GZ_OK)
         rc = store_open_sqlite(p.db, &st, &err);
     if (rc == GZ_OK)
@@ -244,6 +250,7 @@ static int cmd_serve(int argc, char **argv)
     cache_free(app.cache);
     pthread_mutex_destroy(&app.stores_lock);
 out:
+    dirlock_release(lock);
     paths_release(&p);
     free(app.site_name);
     free(app.base_url);

@@ -144,7 +144,8 @@ struct store_ops {
                         struct err *err);
     int (*job_finish)(struct store *st, int64_t id, const char *state, const char *error,
                       int64_t flagged, double seconds, int64_t now, struct err *err);
-    /* Jobs left running by a stopped server go back to the queue. */
+    /* Jobs left running by a crashed server go back to the queue, or are marked failed after
+     * their third start. Call only while holding the data-folder lock (core/dirlock.h). */
     int (*job_requeue)(struct store *st, struct err *err);
     int (*job_latest)(struct store *st, int64_t story_id, const char *lang,
                       struct job_info *out, struct err *err);

@@ -6,7 +6,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import { startServer, raw } from './server.mjs';
+import { startServer, raw, gazette } from './server.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -132,6 +132,21 @@ describe('request bodies are limited before they are buffered (finding 3, lows)'
       assert.match(r2, /^HTTP\/1\.1 413/);
       const r3 = await raw(srv.url, `GET /search?q=${'a'.repeat(15 * 1024)} HTTP/1.1\r\nHost: x\r\n\r\n`, 5000);
       assert.match(r3.data, /^HTTP\/1\.1 414/);
+    } finally {
+      await srv.stop();
+    }
+  });
+});
+
+describe('the data folder (finding 9, start-up)', () => {
+  test('a second server on the same folder refuses to start, naming the folder and the PID', async () => {
+    const srv = await startServer({ demo: false });
+    try {
+      const r = gazette(['serve', '--listen', '127.0.0.1:0', '--data', srv.dir, '--no-demo'], { timeout: 10000 });
+      assert.equal(r.status, 1);
+      assert.ok(r.stderr.includes(srv.dir), r.stderr);
+      assert.ok(r.stderr.includes(`pid ${srv.proc.pid}`), r.stderr);
+      assert.equal((await fetch(srv.url + '/healthz')).status, 200);
     } finally {
       await srv.stop();
     }

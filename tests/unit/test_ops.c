@@ -1,0 +1,119 @@
+/* Operations (issue 9): the data-folder lock, the job retry cap, the bounded pool. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "auth/pool.h"
+#include "core/dirlock.h"
+#include "model/bundle.h"
+#include "store/store.h"
+#include "suites.h"
+
+static char dir[64];
+
+static void setup(void)
+{
+    memcpy(dir, "/tmp/gz-ops-XXXXXX", sizeof "/tmp/gz-ops-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void teardown(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+START_TEST(lock_is_exclusive_and_names_the_holder)
+{
+    struct err err = { 0 };
+    long pid = 0;
+    int a = dirlock_take(dir, "serve", &err), b;
+
+    ck_assert_msg(a >= 0, "%s", err.msg);
+    ck_assert_int_eq(dirlock_held(dir, &pid), 1);
+    ck_assert_int_eq(pid, (long)getpid());
+    b = dirlock_take(dir, "restore", &err);
+    ck_assert_int_eq(b, GZ_ECONFLICT);
+    ck_assert_ptr_nonnull(strstr(err.msg, dir));
+    ck_assert_ptr_nonnull(strstr(err.msg, "serve"));
+    ck_assert_ptr_nonnull(strstr(err.msg, "pid"));
+    dirlock_release(a);
+    ck_assert_int_eq(dirlock_held(dir, &pid), 0);
+    b = dirlock_take(dir, "restore", &err);
+    ck_assert_msg(b >= 0, "%s", err.msg);
+    dirlock_release(b);
+}
+END_TEST
+
+START_TEST(job_that_keeps_crashing_is_failed_after_three_starts)
+{
+    struct err err = { 0 };
+    struct store *st = NULL;
+    struct story *s = NULL;
+    struct bundle_opts o = { NULL, "/nonexistent", 1 };
+    struct buf p;
+    struct job_info ji;
+    char path[96], lang[3], audio[64];
+    const char *j = "{\"gazette_bundle\":1,\"slug\":\"a\",\"section\":{\"slug\":\"s\",\"zh\":\"栏\","
+                    "\"en\":\"S\"},\"published\":\"2026-11-01T00:00:00Z\",\"en\":{\"headline\":"
+                    "\"H\",\"body\":[\"One.\"]},\"zh\":{\"headline\":\"标题\",\"body\":[\"一。\"]}}";
+    int64_t sid = 0, jid = 0, got, gsid;
+
+    snprintf(path, sizeof path, "%s/t.db", dir);
+    ck_assert_msg(store_open_sqlite(path, &st, &err) == GZ_OK, "%s", err.msg);
+    buf_init(&p, 0);
+    ck_assert_msg(bundle_load(j, strlen(j), &o, &s, &p) == GZ_OK, "%s", buf_cstr(&p));
+    ck_assert_msg(st->ops->story_put(st, s, &sid, &err) == GZ_OK, "%s", err.msg);
+    ck_assert_int_eq(st->ops->job_add(st, sid, "en", "x.wav", 1, &jid, &err), GZ_OK);
+    for (int start = 1; start <= 3; start++) {
+        /* the server claims the job, then dies; the next server finds it running */
+        ck_assert_int_eq(st->ops->job_claim(st, 2, &got, &gsid, lang, audio, sizeof audio, &err),
+                         GZ_OK);
+        ck_assert_int_eq(got, jid);
+        ck_assert_int_eq(st->ops->job_requeue(st, &err), GZ_OK);
+        ck_assert_int_eq(st->ops->job_latest(st, sid, "en", &ji, &err), GZ_OK);
+        ck_assert_str_eq(ji.state, start < 3 ? "queued" : "failed");
+    }
+    ck_assert_msg(strstr(ji.error, "3 times") != NULL, "%s", ji.error);
+    ck_assert_int_eq(st->ops->job_claim(st, 3, &got, &gsid, lang, audio, sizeof audio, &err),
+                     GZ_ENOTFOUND);
+    story_free(s);
+    buf_release(&p);
+    store_close(st);
+}
+END_TEST
+
+static void slow(void *arg)
+{
+    usleep(200000);
+    __atomic_add_fetch((int *)arg, 1, __ATOMIC_SEQ_CST);
+}
+
+START_TEST(pool_refuses_when_full_and_drains_on_free)
+{
+    struct auth_pool *p = auth_pool_new("test", 1, 2);
+    int done = 0, accepted = 0;
+
+    for (int i = 0; i < 6; i++)
+        accepted += auth_pool_submit(p, slow, &done);
+    /* one running, two waiting; the rest refused at once */
+    ck_assert_int_ge(accepted, 2);
+    ck_assert_int_le(accepted, 3);
+    auth_pool_free(p);
+    ck_assert_int_eq(done, accepted);
+}
+END_TEST
+
+Suite *suite_ops(void)
+{
+    Suite *s = suite_create("ops");
+    TCase *tc = tcase_create("ops");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, lock_is_exclusive_and_names_the_holder);
+    tcase_add_test(tc, job_that_keeps_crashing_is_failed_after_three_starts);
+    tcase_add_test(tc, pool_refuses_when_full_and_drains_on_free);
+    suite_add_tcase(s, tc);
+    return s;
+}
