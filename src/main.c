@@ -3,6 +3,7 @@
  * that knows every module.
  *   gazette serve [--listen HOST:PORT] [--data DIR] [--no-demo] [--base-url URL] [--threads N]
  *   gazette import [--data DIR] FILE...
+ *   gazette backup [--data DIR] DEST | gazette restore [--data DIR] SRC
  */
 #include <errno.h>
 #include <stdio.h>
@@ -40,6 +41,10 @@ static const char usage[] =
         "  user   add [--data DIR] [--role reader|editor|admin] [--password-stdin] EMAIL\n"
         "         role [--data DIR] EMAIL ROLE\n"
         "         create an account or change its role\n"
+        "  backup [--data DIR] DEST\n"
+        "         a verified copy of a live site: database snapshot, media, MANIFEST\n"
+        "  restore [--data DIR] SRC\n"
+        "         check a backup, then put it in place (refused while a server runs)\n"
         "  help   this text\n";
 
 struct paths {
@@ -337,6 +342,10 @@ int main(int argc, char **argv)
         return cmd_align(argc - 2, argv + 2);
     if (strcmp(argv[1], "user") == 0)
         return cmd_user(argc - 2, argv + 2);
+    if (strcmp(argv[1], "backup") == 0)
+        return cmd_backup(argc - 2, argv + 2);
+    if (strcmp(argv[1], "restore") == 0)
+        return cmd_restore(argc - 2, argv + 2);
     fprintf(stderr, "gazette: unknown command '%s'\n%s", argv[1], usage);
     return 2;
 }

@@ -4,5 +4,8 @@
 
 int cmd_align(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+/* backup.c: gazette backup DEST, gazette restore SRC (verified copies of a data folder). */
+int cmd_backup(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
 
 #endif

@@ -151,6 +151,16 @@ struct store_ops {
                       struct job_info *out, struct err *err);
     int (*user_list)(struct store *st, int limit, struct user **out, size_t *n,
                      struct err *err);
+    /* ---- operations ---- */
+    /* Call fn for every media file name the database refers to (story and job narration),
+     * each once. fn returning non-zero stops the walk; that value is returned. */
+    int (*media_names)(struct store *st, int (*fn)(void *cls, const char *name), void *cls,
+                       struct err *err);
+    /* Delete rows past their use, in one transaction: sessions, remember-me series, reset
+     * tokens and SMS codes past expiry; rate events older than 2 days; outbox messages
+     * (codes, reset links) older than 1 day; audit rows older than 365 days.
+     * OUT: *n rows deleted. */
+    int (*purge)(struct store *st, int64_t now, int64_t *n, struct err *err);
 
     void (*close)(struct store *st);
 };

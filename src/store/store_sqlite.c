@@ -1329,6 +1329,47 @@ static void lite_close(struct store *st)
     free(l);
 }
 
+static int lite_media_names(struct store *st, int (*fn)(void *cls, const char *name), void *cls,
+                            struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_MEDIA_NAMES);
+    int rc, stop = 0;
+
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(s, 0);
+        if (name && *name) {
+            stop = fn(cls, name);
+            if (stop)
+                break;
+        }
+    }
+    sqlite3_reset(s);
+    if (stop)
+        return stop;
+    return rc == SQLITE_DONE ? GZ_OK : db_err(st, err, "media names");
+}
+
+static int lite_purge(struct store *st, int64_t now, int64_t *n, struct err *err)
+{
+    static const enum q_id q[] = { Q_PURGE_RATE,     Q_PURGE_AUDIT, Q_PURGE_OUTBOX, Q_PURGE_SESSION,
+                                   Q_PURGE_REMEMBER, Q_PURGE_RESET, Q_PURGE_SMS };
+    sqlite3 *db = lite(st)->db;
+    int rc = exec_plain(db, "BEGIN IMMEDIATE", err);
+
+    *n = 0;
+    for (size_t i = 0; rc == GZ_OK && i < GZ_NELEM(q); i++) {
+        sqlite3_stmt *s = q_get(st, q[i]);
+        sqlite3_bind_int64(s, 1, now);
+        rc = step_done(st, s, err, "purge");
+        *n += sqlite3_changes(db);
+    }
+    if (rc == GZ_OK)
+        rc = exec_plain(db, "COMMIT", err);
+    if (rc != GZ_OK)
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
 static const struct store_ops lite_ops = {
     .generation = lite_generation,
     .sections = lite_sections,
@@ -1390,6 +1431,8 @@ static const struct store_ops lite_ops = {
     .job_requeue = lite_job_requeue,
     .job_latest = lite_job_latest,
     .user_list = lite_user_list,
+    .media_names = lite_media_names,
+    .purge = lite_purge,
     .close = lite_close,
 };
 

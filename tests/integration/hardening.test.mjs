@@ -4,7 +4,11 @@
 // Every load here is bounded in time.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync, existsSync, appendFileSync, statSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { BIN } from './server.mjs';
 import net from 'node:net';
 import { startServer, raw, gazette } from './server.mjs';
 
@@ -149,6 +153,97 @@ describe('the data folder (finding 9, start-up)', () => {
       assert.equal((await fetch(srv.url + '/healthz')).status, 200);
     } finally {
       await srv.stop();
+    }
+  });
+});
+
+function run(args) {
+  return new Promise((res) => {
+    const p = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '', err = '';
+    p.stdout.on('data', (d) => { out += d; });
+    p.stderr.on('data', (d) => { err += d; });
+    p.on('exit', (status) => res({ status, stdout: out, stderr: err }));
+  });
+}
+
+async function registerApi(base, i) {
+  const tok = 'y'.repeat(43);
+  const res = await fetch(base + '/api/v1/register', { method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-csrf-token': tok, cookie: 'gz_csrf=' + tok },
+    body: JSON.stringify({ email: `u${i}@example.com`, username: `user${i}`, password: 'correct horse battery', agree: true }) });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+describe('backup and restore (issue 9)', () => {
+  test('a backup taken under write load restores and serves; a damaged one is refused', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'gz-bk-'));
+    const srv = await startServer({ demo: true });
+    let restored;
+    try {
+      const bundle = (k) => JSON.stringify({ gazette_bundle: 1, slug: `load-${k}`, section: { slug: 'tech', zh: '科技', en: 'Technology' },
+        published: '2026-11-20T10:00:00Z', en: { headline: `Load ${k}`, body: ['One. Two.'] }, zh: { headline: `负载 ${k}`, body: ['一。'] } });
+      let stop = false, registered = 0, imported = 0;
+      const regLoop = (async () => { for (let i = 0; !stop; i++) if (await registerApi(srv.url, i) === 200) registered++; })();
+      const impLoop = (async () => {
+        for (let k = 0; !stop; k++) {
+          const f = join(work, `b${k}.json`);
+          writeFileSync(f, bundle(k));
+          if ((await run(['import', '--data', srv.dir, f])).status === 0) imported++;
+        }
+      })();
+      await sleep(1500);
+      const before = registered;
+      const bk = join(work, 'bk');
+      const b = await run(['backup', '--data', srv.dir, bk]);
+      assert.equal(b.status, 0, b.stderr);
+      assert.match(b.stdout, /verified/);
+      await sleep(500);
+      stop = true;
+      await Promise.all([regLoop, impLoop]);
+      assert.ok(before > 0 && imported > 0, `load ran (${before} registered before the backup, ${imported} imports)`);
+      // The live folder is held by the server: restore refuses to overwrite it.
+      const busy = await run(['restore', '--data', srv.dir, bk]);
+      assert.equal(busy.status, 1);
+      assert.match(busy.stderr, /in use by another gazette serve/);
+      // Restore into a new folder and serve it.
+      const target = join(work, 'site');
+      const r = await run(['restore', '--data', target, bk]);
+      assert.equal(r.status, 0, r.stderr);
+      restored = await startServer({ demo: false, dataDir: target });
+      const home = await fetch(restored.url + '/');
+      assert.equal(home.status, 200);
+      const html = await home.text();
+      const m = html.match(/href="\/story\/(\d+)"/);
+      assert.ok(m, 'stories survive');
+      const story = await (await fetch(restored.url + '/story/' + m[1])).text();
+      const media = story.match(/\/media\/([\w.-]+\.(?:mp3|wav|ogg|opus))/);
+      assert.ok(media, 'the story has narration');
+      const mres = await fetch(restored.url + '/media/' + media[1]);
+      assert.equal(mres.status, 200);
+      assert.equal((await mres.arrayBuffer()).byteLength, statSync(join(srv.dir, 'media', media[1])).size);
+      // an account made before the backup started can sign in on the restored site
+      const tok = 'z'.repeat(43);
+      const login = await fetch(restored.url + '/api/v1/login', { method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': tok, cookie: 'gz_csrf=' + tok },
+        body: JSON.stringify({ login: 'u0@example.com', password: 'correct horse battery' }) });
+      assert.equal(login.status, 200);
+      await restored.stop();
+      restored = null;
+      // A damaged backup is refused, and the folder it would have replaced is untouched.
+      const victim = readdirSync(join(bk, 'media'))[0];
+      appendFileSync(join(bk, 'media', victim), 'x');
+      const bad = await run(['restore', '--data', target, bk]);
+      assert.equal(bad.status, 1);
+      assert.match(bad.stderr, /refusing to restore.*does not match the manifest/);
+      const gone = await run(['restore', '--data', join(work, 'other'), join(work, 'nothing-here')]);
+      assert.equal(gone.status, 1);
+      assert.ok(!existsSync(join(work, 'other', 'gazette.db')));
+    } finally {
+      await restored?.stop();
+      await srv.stop();
+      rmSync(work, { recursive: true, force: true });
     }
   });
 });
