@@ -21,6 +21,8 @@
 #define HTTP_IDLE_TIMEOUT_S 30
 #define HTTP_CONN_MAX 1024
 #define HTTP_CONN_PER_CLIENT 256
+#define HTTP_CONN_PER_RANGE 256 /* all addresses of one IPv4 /24 or IPv6 /64 together */
+#define HTTP_HEAD_DEADLINE_S 10 /* a whole request head within this, however it trickles */
 #define HTTP_PW_QUEUE_MAX 64   /* sign-ins waiting for a password hash; then 503 */
 #define HTTP_SEND_QUEUE_MAX 64 /* requests waiting to send mail or SMS; then 503 */
 

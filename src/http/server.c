@@ -14,6 +14,7 @@
 #include "auth/pool.h"
 #include "core/log.h"
 #include "http/form.h"
+#include "http/guard.h"
 #include "http/http_int.h"
 
 static const char csp[] = "default-src 'self'; img-src 'self' data:; media-src 'self'; "
@@ -445,6 +446,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
     (void)version;
     if (!r) {
+        guard_head_done(conn);
         r = xcalloc(1, sizeof *r);
         *con_cls = r;
         r->app = app;
@@ -525,8 +527,8 @@ static void on_done(void *cls, struct MHD_Connection *conn, void **con_cls,
 {
     struct req *r = *con_cls;
     (void)cls;
-    (void)conn;
     (void)toe;
+    guard_request_done(conn);
     if (!r)
         return;
     newsroom_upload_abort(r);
@@ -546,7 +548,7 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
     int one = 1;
 
     (void)cls;
-    (void)socket_context;
+    guard_notify(conn, socket_context, code);
     if (code != MHD_CONNECTION_NOTIFY_STARTED)
         return;
     ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
@@ -600,8 +602,10 @@ int server_run(struct app *app, const char *listen, struct err *err)
 
     app->pw_pool = auth_pool_new("password", 0, HTTP_PW_QUEUE_MAX);
     app->send_pool = auth_pool_new("send", 4, HTTP_SEND_QUEUE_MAX);
+    guard_init(app->trust_proxy ? 0 : HTTP_CONN_PER_RANGE);
     d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
-                                 MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL,
+                                 MHD_ALLOW_SUSPEND_RESUME,
+                         0, guard_accept, NULL,
                          on_request, app, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
                          MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
                          MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONN_MAX,
@@ -632,7 +636,14 @@ int server_run(struct app *app, const char *listen, struct err *err)
     log_info("http", "serving '%s' with %d threads", app->data_dir, threads);
     if (worker_start(app) != GZ_OK)
         log_error("http", "cannot start the background worker");
-    sigwait(&set, &sig);
+    /* Wait for a stop signal; meanwhile, once a second, end slow request heads. */
+    for (;;) {
+        struct timespec one = { 1, 0 };
+        sig = sigtimedwait(&set, NULL, &one);
+        if (sig > 0)
+            break;
+        guard_sweep();
+    }
     log_info("http", "stopping on signal %d", sig);
     /* Suspended connections must be resumed before MHD stops: finish the pools' jobs first. */
     auth_pool_free(app->pw_pool);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { BIN } from './server.mjs';
 import net from 'node:net';
+import http from 'node:http';
 import { startServer, raw, gazette } from './server.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -244,6 +245,67 @@ describe('backup and restore (issue 9)', () => {
       await restored?.stop();
       await srv.stop();
       rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
+
+function readerGet(url, localAddress, timeoutMs = 3000) {
+  const u = new URL(url);
+  return new Promise((res) => {
+    const t0 = performance.now();
+    const req = http.get({ host: u.hostname, port: u.port, path: '/', localAddress, agent: false, timeout: timeoutMs }, (r) => {
+      r.resume();
+      r.on('end', () => res({ status: r.statusCode, ms: performance.now() - t0 }));
+    });
+    req.on('timeout', () => { req.destroy(); res({ status: 0, ms: timeoutMs }); });
+    req.on('error', () => res({ status: -1, ms: performance.now() - t0 }));
+  });
+}
+
+describe('slow clients (finding 4)', () => {
+  test('2000 byte-by-byte connections from 10 addresses do not crowd out a reader; heads have a deadline', async () => {
+    const srv = await startServer({ demo: false });
+    const u = new URL(srv.url);
+    let stop = false, opened = 0, lifetimes = [];
+    const socks = new Set();
+    const slow = (addr) => {
+      if (stop) return;
+      const t0 = Date.now();
+      const s = net.connect({ host: u.hostname, port: Number(u.port), localAddress: addr });
+      let timer;
+      socks.add(s);
+      s.on('connect', () => {
+        opened++;
+        s.write('GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ');
+        timer = setInterval(() => s.write('a'), 1000);
+      });
+      s.on('error', () => {});
+      s.on('close', () => {
+        clearInterval(timer);
+        socks.delete(s);
+        if (Date.now() - t0 > 2000) lifetimes.push(Date.now() - t0);
+        setTimeout(() => slow(addr), 200); // come back, as an attacker would
+      });
+    };
+    try {
+      for (let i = 0; i < 2000; i++) slow(`127.0.0.${2 + (i % 10)}`);
+      await sleep(2000);
+      const lat = [];
+      for (let i = 0; i < 20; i++) {
+        lat.push(await readerGet(srv.url, '127.1.0.1'));
+        await sleep(500);
+      }
+      const failed = lat.filter((r) => r.status !== 200);
+      const slowest = Math.max(...lat.map((r) => r.ms));
+      console.log(`${opened} slow connections opened; reader: ${failed.length} of 20 failed, slowest ${slowest.toFixed(0)} ms; slow heads closed after ${lifetimes.length ? (Math.min(...lifetimes) / 1000).toFixed(1) : '-'}..${lifetimes.length ? (Math.max(...lifetimes) / 1000).toFixed(1) : '-'} s`);
+      assert.equal(failed.length, 0, 'every reader request answered');
+      assert.ok(slowest < 1000, `slowest reader request ${slowest.toFixed(0)} ms`);
+      assert.ok(lifetimes.length > 0, 'trickled heads are cut off');
+      assert.ok(Math.max(...lifetimes) < 14000, `a trickled head lived ${Math.max(...lifetimes)} ms`);
+    } finally {
+      stop = true;
+      for (const s of socks) s.destroy();
+      await srv.stop();
     }
   });
 });

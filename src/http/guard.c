@@ -1,0 +1,182 @@
+#include "http/guard.h"
+
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/gz.h"
+#include "http/http.h"
+
+struct track {
+    struct track *prev, *next;
+    int fd;
+    unsigned char range[17]; /* family byte + /24 or /64 prefix */
+    _Atomic long deadline;   /* monotonic seconds; 0 while a request is being handled */
+    int shut;
+};
+
+struct range_count {
+    unsigned char key[17];
+    int n;
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct track *head;
+static struct range_count ranges[HTTP_CONN_MAX + 64];
+static size_t n_ranges;
+static int cap;
+
+static long now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long)ts.tv_sec;
+}
+
+static int range_key(const struct sockaddr *sa, unsigned char key[17])
+{
+    memset(key, 0, 17);
+    if (sa && sa->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
+        key[0] = 4;
+        memcpy(key + 1, &in->sin_addr, 3); /* /24 */
+        return 1;
+    }
+    if (sa && sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
+        key[0] = 6;
+        memcpy(key + 1, &in6->sin6_addr, 8); /* /64 */
+        return 1;
+    }
+    return 0;
+}
+
+/* Under lock. */
+static struct range_count *range_find(const unsigned char key[17])
+{
+    for (size_t i = 0; i < n_ranges; i++)
+        if (memcmp(ranges[i].key, key, 17) == 0)
+            return &ranges[i];
+    return NULL;
+}
+
+void guard_init(int range_cap)
+{
+    pthread_mutex_lock(&lock);
+    cap = range_cap;
+    n_ranges = 0;
+    head = NULL;
+    pthread_mutex_unlock(&lock);
+}
+
+enum MHD_Result guard_accept(void *cls, const struct sockaddr *addr, socklen_t len)
+{
+    unsigned char key[17];
+    struct range_count *rc;
+    int ok = 1;
+
+    (void)cls;
+    (void)len;
+    if (cap <= 0 || !range_key(addr, key))
+        return MHD_YES;
+    pthread_mutex_lock(&lock);
+    rc = range_find(key);
+    ok = !rc || rc->n < cap;
+    pthread_mutex_unlock(&lock);
+    return ok ? MHD_YES : MHD_NO;
+}
+
+void guard_notify(struct MHD_Connection *conn, void **socket_context,
+                  enum MHD_ConnectionNotificationCode code)
+{
+    struct track *t = *socket_context;
+
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *fd =
+                MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        const union MHD_ConnectionInfo *ca =
+                MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        t = xcalloc(1, sizeof *t);
+        t->fd = fd ? fd->connect_fd : -1;
+        atomic_store(&t->deadline, now_s() + HTTP_HEAD_DEADLINE_S);
+        pthread_mutex_lock(&lock);
+        if (ca && range_key(ca->client_addr, t->range)) {
+            struct range_count *rc = range_find(t->range);
+            if (!rc && n_ranges < GZ_NELEM(ranges)) {
+                rc = &ranges[n_ranges++];
+                memcpy(rc->key, t->range, sizeof rc->key);
+                rc->n = 0;
+            }
+            if (rc)
+                rc->n++;
+        }
+        t->next = head;
+        if (head)
+            head->prev = t;
+        head = t;
+        pthread_mutex_unlock(&lock);
+        *socket_context = t;
+        return;
+    }
+    if (code != MHD_CONNECTION_NOTIFY_CLOSED || !t)
+        return;
+    /* MHD tells CLOSED before it closes the socket: once t is off the list under the lock,
+     * guard_sweep() can no longer touch a file descriptor that is being reused. */
+    pthread_mutex_lock(&lock);
+    if (t->range[0]) {
+        struct range_count *rc = range_find(t->range);
+        if (rc && --rc->n <= 0)
+            *rc = ranges[--n_ranges];
+    }
+    if (t->prev)
+        t->prev->next = t->next;
+    else
+        head = t->next;
+    if (t->next)
+        t->next->prev = t->prev;
+    pthread_mutex_unlock(&lock);
+    free(t);
+    *socket_context = NULL;
+}
+
+static struct track *of(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
+void guard_head_done(struct MHD_Connection *conn)
+{
+    struct track *t = of(conn);
+    if (t)
+        atomic_store(&t->deadline, 0);
+}
+
+void guard_request_done(struct MHD_Connection *conn)
+{
+    struct track *t = of(conn);
+    if (t)
+        atomic_store(&t->deadline, now_s() + HTTP_HEAD_DEADLINE_S);
+}
+
+int guard_sweep(void)
+{
+    long now = now_s();
+    int n = 0;
+
+    pthread_mutex_lock(&lock);
+    for (struct track *t = head; t; t = t->next) {
+        long d = atomic_load(&t->deadline);
+        if (d && now >= d && !t->shut && t->fd >= 0) {
+            shutdown(t->fd, SHUT_RDWR);
+            t->shut = 1;
+            n++;
+        }
+    }
+    pthread_mutex_unlock(&lock);
+    return n;
+}

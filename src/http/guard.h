@@ -1,0 +1,32 @@
+/*
+ * guard.h: slow-client defences libmicrohttpd 0.9.75 does not have (finding 4).
+ *  - A header deadline: a request's head (request line and headers) must arrive whole within
+ *    HTTP_HEAD_DEADLINE_S of the connection opening or of the previous response ending,
+ *    however slowly the bytes trickle in (MHD's idle timeout restarts with every byte).
+ *    guard_sweep() shuts such sockets down; MHD then closes them.
+ *  - A cap per address range (IPv4 /24, IPv6 /64) on open connections, on top of MHD's cap
+ *    per address, so many addresses of one network cannot take every connection slot.
+ *    Behind a trusted proxy every connection comes from the proxy, so the range cap is off.
+ * Thread-safe: the MHD threads call the hooks; the main thread calls guard_sweep().
+ */
+#ifndef GZ_HTTP_GUARD_H
+#define GZ_HTTP_GUARD_H
+
+#include <sys/socket.h>
+
+#include <microhttpd.h>
+
+void guard_init(int range_cap); /* range_cap <= 0: no cap per range */
+/* MHD accept policy: MHD_NO when the client's range holds range_cap connections already. */
+enum MHD_Result guard_accept(void *cls, const struct sockaddr *addr, socklen_t len);
+/* MHD_NOTIFY_CONNECTION: track a connection from start to close (socket_context). */
+void guard_notify(struct MHD_Connection *conn, void **socket_context,
+                  enum MHD_ConnectionNotificationCode code);
+/* The request head of conn arrived (the access handler's first call). */
+void guard_head_done(struct MHD_Connection *conn);
+/* A request on conn ended: the next head's deadline starts now. */
+void guard_request_done(struct MHD_Connection *conn);
+/* Shut down connections past their head deadline. Returns how many. */
+int guard_sweep(void);
+
+#endif
