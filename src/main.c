@@ -12,10 +12,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
 #include <jansson.h>
 #include <sodium.h>
 
 #include "cli/cli.h"
+#include "cli/datadir.h"
 #include "core/buf.h"
 #include "core/dirlock.h"
 #include "core/embed.h"
@@ -233,7 +235,11 @@ static int cmd_serve(int argc, char **argv)
         rc = lock >= 0 ? GZ_OK : lock;
     }
     if (rc == GZ_OK)
+        rc = datadir_check_db(p.data, p.db, &err);
+    if (rc == GZ_OK) {
+        datadir_clean(p.media);
         rc = store_open_sqlite(p.db, &st, &err);
+    }
     if (rc == GZ_OK)
         rc = st->ops->story_count(st, &count, &err);
     if (rc == GZ_OK && demo && count == 0)
@@ -328,6 +334,11 @@ int main(int argc, char **argv)
 {
     if (sodium_init() < 0) {
         fprintf(stderr, "gazette: libsodium failed to initialise\n");
+        return 1;
+    }
+    /* Once, before any thread exists: curl_easy_init would otherwise do it lazily, racily. */
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        fprintf(stderr, "gazette: libcurl failed to initialise\n");
         return 1;
     }
     if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0) {

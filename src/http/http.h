@@ -10,6 +10,7 @@
 #define GZ_HTTP_HTTP_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "core/gz.h"
@@ -36,7 +37,7 @@ struct app {
     int trust_proxy;     /* X-Forwarded-Proto: https makes cookies Secure */
     int dev;             /* --dev: /dev/outbox page */
     pthread_t worker;    /* scheduled publishing and narration jobs (worker.c) */
-    volatile int worker_stop;
+    atomic_int worker_stop; /* set by the main thread, read by the worker */
     int worker_running;
     char asset_ver[17];  /* hash of the embedded web assets */
     struct cache *cache; /* rendered pages */

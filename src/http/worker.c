@@ -239,6 +239,7 @@ static void *loop(void *arg)
     struct app *app = arg;
     struct store *st = NULL;
     struct err err = { 0 };
+    int64_t next_purge = 0;
 
     if (store_open_sqlite(app->db_path, &st, &err) != GZ_OK) {
         log_error("worker", "cannot open store: %s", err.msg);
@@ -246,9 +247,18 @@ static void *loop(void *arg)
     }
     st->ops->job_requeue(st, &err);
     while (!app->worker_stop) {
-        int64_t jid, sid;
+        int64_t jid, sid, purged = 0;
         char lang[3], audio[256];
         int n = 0;
+
+        /* Expired sessions, codes, reset links, rate events and old audit rows: hourly. */
+        if (clock_now() >= next_purge) {
+            if (st->ops->purge(st, clock_now(), &purged, &err) != GZ_OK)
+                log_warn("worker", "cannot purge expired rows: %s", err.msg);
+            else if (purged > 0)
+                log_info("worker", "purged %lld expired rows", (long long)purged);
+            next_purge = clock_now() + 3600;
+        }
 
         if (st->ops->publish_due(st, clock_now(), &n, &err) == GZ_OK && n > 0)
             log_info("worker", "published %d scheduled stories", n);

@@ -309,3 +309,83 @@ describe('slow clients (finding 4)', () => {
     }
   });
 });
+
+describe('start-up checks and housekeeping (issue 9, lows)', () => {
+  test('a damaged, a foreign or an empty database is refused, naming the file', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'gz-bad-'));
+    try {
+      // a real site, then one of its pages overwritten
+      const dir = join(work, 'site');
+      const srv = await startServer({ demo: true, dataDir: dir });
+      await srv.stop();
+      const db = join(dir, 'gazette.db');
+      const bytes = readFileSync(db);
+      for (let i = 4096 * 3; i < 4096 * 3 + 64; i++) bytes[i] = 0xee;
+      writeFileSync(db, bytes);
+      let r = gazette(['serve', '--listen', '127.0.0.1:0', '--data', dir], { timeout: 20000 });
+      assert.equal(r.status, 1);
+      assert.ok(r.stderr.includes(db), r.stderr);
+      assert.match(r.stderr, /damaged|not a database/);
+      // not a database at all
+      writeFileSync(db, Buffer.alloc(8192, 0x41));
+      r = gazette(['serve', '--listen', '127.0.0.1:0', '--data', dir], { timeout: 20000 });
+      assert.equal(r.status, 1);
+      assert.ok(r.stderr.includes(db), r.stderr);
+      // zero bytes: refused, not reseeded
+      writeFileSync(db, '');
+      r = gazette(['serve', '--listen', '127.0.0.1:0', '--data', dir], { timeout: 20000 });
+      assert.equal(r.status, 1);
+      assert.match(r.stderr, /is empty \(0 bytes\)/);
+      assert.equal(statSync(db).size, 0, 'left as it was');
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  test('orphaned upload files are removed at start-up', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'gz-orph-'));
+    const dir = join(work, 'site');
+    let srv = await startServer({ demo: false, dataDir: dir });
+    await srv.stop();
+    writeFileSync(join(dir, 'media', '.upload-AbC123'), 'half an upload');
+    writeFileSync(join(dir, 'media', 'x.mp3.tmp999999999'), 'half a copy');
+    writeFileSync(join(dir, 'media', 'kept.mp3'), 'narration');
+    srv = await startServer({ demo: false, dataDir: dir });
+    try {
+      assert.ok(!existsSync(join(dir, 'media', '.upload-AbC123')));
+      assert.ok(!existsSync(join(dir, 'media', 'x.mp3.tmp999999999')));
+      assert.ok(existsSync(join(dir, 'media', 'kept.mp3')));
+    } finally {
+      await srv.stop();
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  test('SMS codes never reach the log; expired outbox rows are purged by the worker', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'gz-purge-'));
+    const clock = join(work, 'clock');
+    writeFileSync(clock, '0');
+    const srv = await startServer({ demo: false, args: ['--dev'], env: { GAZETTE_CLOCK_FILE: clock } });
+    try {
+      const tok = 'q'.repeat(43);
+      const res = await fetch(srv.url + '/api/v1/phone/send', { method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': tok, cookie: 'gz_csrf=' + tok },
+        body: JSON.stringify({ phone: '13812345678' }) });
+      assert.equal(res.status, 200, await res.text());
+      const box = await (await fetch(srv.url + '/dev/outbox')).text();
+      const code = box.match(/\b(\d{6})\b/);
+      assert.ok(code, 'a code in the outbox');
+      await sleep(300);
+      assert.ok(!srv.stderr().includes(code[1]), 'the code is not logged');
+      assert.match(srv.stderr(), /sms to '\+8613812345678'/);
+      writeFileSync(clock, String(2 * 86400));
+      await sleep(2500);
+      const after = await (await fetch(srv.url + '/dev/outbox')).text();
+      assert.ok(!after.includes(code[1]), 'purged after a day');
+      assert.match(srv.stderr(), /purged \d+ expired rows/);
+    } finally {
+      await srv.stop();
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
