@@ -74,7 +74,13 @@ struct cache_entry *cache_get(struct cache *c, const char *key, int64_t gen)
     struct cache_entry *e = NULL;
 
     pthread_mutex_lock(&c->lock);
-    if (gen != c->gen) {
+    if (gen < c->gen) {
+        /* This thread read the generation before another thread saw a newer one: its view
+         * is stale. A miss, without clearing what newer readers cached or moving back. */
+        pthread_mutex_unlock(&c->lock);
+        return NULL;
+    }
+    if (gen > c->gen) {
         clear(c); /* content changed: every page may show it */
         c->gen = gen;
     }

@@ -503,9 +503,10 @@ static enum MHD_Result search(struct req *r)
     buf_init(&qs, 0);
     /* Trim, cap at 100 bytes on a character boundary, refuse control characters. */
     if (q) {
-        size_t n = strnlen(q, 101);
+        size_t n;
         while (*q == ' ')
-            q++, n--;
+            q++;
+        n = strnlen(q, 101); /* after the spaces: counting them off could wrap below zero */
         if (n > 100) { /* cut at 100 bytes, on a character boundary */
             n = 100;
             while (n && ((unsigned char)q[n] & 0xc0) == 0x80)

@@ -135,6 +135,9 @@ describe('request bodies are limited before they are buffered (finding 3, lows)'
       assert.match(r1, /^HTTP\/1\.1 413/);
       const r2 = await post(srv.url, 'POST /prefs/fs HTTP/1.1\r\nHost: x\r\nContent-Length: 70000\r\n\r\n', 0, { timeoutMs: 5000 });
       assert.match(r2, /^HTTP\/1\.1 413/);
+      const sp = await fetch(srv.url + '/search?q=' + '%20'.repeat(150) + 'kestrel%20');
+      assert.equal(sp.status, 200, 'leading spaces are trimmed, not counted below zero');
+      assert.match(await sp.text(), /name="q" type="search" maxlength="100" value="kestrel"/);
       const r3 = await raw(srv.url, `GET /search?q=${'a'.repeat(15 * 1024)} HTTP/1.1\r\nHost: x\r\n\r\n`, 5000);
       assert.match(r3.data, /^HTTP\/1\.1 414/);
     } finally {

@@ -6,6 +6,7 @@
 
 #include "auth/pool.h"
 #include "core/dirlock.h"
+#include "http/cache.h"
 #include "model/bundle.h"
 #include "store/store.h"
 #include "suites.h"
@@ -106,6 +107,30 @@ START_TEST(pool_refuses_when_full_and_drains_on_free)
 }
 END_TEST
 
+START_TEST(cache_stale_generation_neither_clears_nor_goes_back)
+{
+    struct cache *c = cache_new(16);
+    size_t at = 0;
+    struct cache_entry *e;
+
+    ck_assert_ptr_null(cache_get(c, "/", 2));
+    cache_unref(c, cache_put(c, "/", 2, xstrdup("page"), 4, &at, 0, 200, "text/html"));
+    e = cache_get(c, "/", 2);
+    ck_assert_ptr_nonnull(e);
+    cache_unref(c, e);
+    /* a thread that read generation 1 before the change */
+    ck_assert_ptr_null(cache_get(c, "/", 1));
+    cache_unref(c, cache_put(c, "/", 1, xstrdup("old"), 3, &at, 0, 200, "text/html"));
+    e = cache_get(c, "/", 2);
+    ck_assert_ptr_nonnull(e);
+    ck_assert_int_eq(e->len, 4);
+    cache_unref(c, e);
+    /* a newer generation still clears */
+    ck_assert_ptr_null(cache_get(c, "/", 3));
+    cache_free(c);
+}
+END_TEST
+
 Suite *suite_ops(void)
 {
     Suite *s = suite_create("ops");
@@ -114,6 +139,7 @@ Suite *suite_ops(void)
     tcase_add_test(tc, lock_is_exclusive_and_names_the_holder);
     tcase_add_test(tc, job_that_keeps_crashing_is_failed_after_three_starts);
     tcase_add_test(tc, pool_refuses_when_full_and_drains_on_free);
+    tcase_add_test(tc, cache_stale_generation_neither_clears_nor_goes_back);
     suite_add_tcase(s, tc);
     return s;
 }
