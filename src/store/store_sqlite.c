@@ -1460,8 +1460,12 @@ int store_open_sqlite(const char *path, struct store **out, struct err *err)
                     err);
     if (rc == GZ_OK)
         rc = migrate(l->db, err);
-    if (rc != GZ_OK)
+    if (rc != GZ_OK) {
+        struct err why = *err; /* name the file; err_set must not format err->msg into itself */
+        rc = err_set(err, rc, "database '%s': %s%s", path, why.msg,
+                     sqlite3_db_readonly(l->db, "main") == 1 ? " (the file or its folder is read-only)" : "");
         goto fail;
+    }
     for (int i = 0; i < Q_COUNT; i++) {
         if (sqlite3_prepare_v3(l->db, q_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &l->q[i], NULL) !=
             SQLITE_OK) {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdtempSync, rmSync, existsSync, appendFileSync, statSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { BIN } from './server.mjs';
 import net from 'node:net';
 import http from 'node:http';
@@ -342,6 +342,35 @@ describe('start-up checks and housekeeping (issue 9, lows)', () => {
       assert.equal(statSync(db).size, 0, 'left as it was');
     } finally {
       rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  test('a read-only data folder: serve and import name the file and the cause', async (t) => {
+    const mnt = mkdtempSync(join(tmpdir(), 'gz-ro-'));
+    if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', mnt]).status !== 0) {
+      rmSync(mnt, { recursive: true, force: true });
+      t.skip('cannot mount a tmpfs here (needs root): read-only folder not tested');
+      return;
+    }
+    try {
+      const dir = join(mnt, 'site');
+      const srv = await startServer({ demo: false, dataDir: dir });
+      await srv.stop();
+      assert.equal(spawnSync('mount', ['-o', 'remount,ro', mnt]).status, 0);
+      const r = gazette(['serve', '--listen', '127.0.0.1:0', '--data', dir], { timeout: 20000 });
+      assert.equal(r.status, 1);
+      assert.ok(r.stderr.includes(dir), r.stderr);
+      assert.match(r.stderr, /Read-only file system/);
+      const f = join(tmpdir(), `gz-ro-${process.pid}.json`);
+      writeFileSync(f, '{}');
+      const i = gazette(['import', '--data', dir, f], { timeout: 20000 });
+      rmSync(f, { force: true });
+      assert.notEqual(i.status, 0);
+      assert.ok(i.stderr.includes(join(dir, 'gazette.db')), i.stderr);
+      assert.match(i.stderr, /read-only|Read-only/);
+    } finally {
+      spawnSync('umount', [mnt]);
+      rmSync(mnt, { recursive: true, force: true });
     }
   });
 
