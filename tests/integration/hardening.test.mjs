@@ -101,6 +101,35 @@ function post(url, head, bodyBytes, { timeoutMs = 20000, chunked = false } = {})
   });
 }
 
+describe('mail and SMS sends do not stall readers (review item)', () => {
+  test('while 12 SMS sends wait 2 s each on a slow gateway, reader pages stay fast', async () => {
+    let got = 0;
+    const gw = http.createServer((req, res) => { req.resume(); got++; setTimeout(() => { res.writeHead(200); res.end('{}'); }, 2000); });
+    await new Promise((r) => gw.listen(0, '127.0.0.1', r));
+    const srv = await startServer({ demo: false, args: ['--trust-proxy'],
+      env: { GAZETTE_SMS: 'http', GAZETTE_SMS_URL: `http://127.0.0.1:${gw.address().port}/send`, GAZETTE_SMS_TOKEN: 't' } });
+    try {
+      const tok = 'w'.repeat(43);
+      for (let i = 0; i < 3; i++) await timed(srv.url + '/');
+      const sends = Array.from({ length: 12 }, (_, i) => fetch(srv.url + '/api/v1/phone/send', { method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': tok, cookie: 'gz_csrf=' + tok, 'x-forwarded-for': `10.7.0.${i + 1}` },
+        body: JSON.stringify({ phone: `1381234${String(1000 + i)}` }) }).then(async (r) => { await r.arrayBuffer(); return r.status; }));
+      await sleep(300);
+      const lat = [];
+      for (let i = 0; i < 20; i++) { lat.push((await timed(srv.url + '/', { 'x-forwarded-for': '192.0.2.9' })).ms); await sleep(50); }
+      const statuses = await Promise.all(sends);
+      const worst = Math.max(...lat);
+      console.log(`gateway saw ${got} sends; reader worst ${worst.toFixed(1)} ms; send statuses ${[...new Set(statuses)]}`);
+      assert.ok(got >= 4, 'the sends really waited on the gateway');
+      assert.ok(statuses.every((s) => s === 200), String(statuses));
+      assert.ok(worst < 500, `reader worst ${worst.toFixed(1)} ms`);
+    } finally {
+      await srv.stop();
+      gw.close();
+    }
+  });
+});
+
 describe('request bodies are limited before they are buffered (finding 3, lows)', () => {
   test('500 anonymous 4 MB POSTs to /newsroom/ keep the server under 100 MB', async () => {
     const srv = await startServer({ demo: false });
