@@ -7,21 +7,21 @@
  * database with PRAGMA integrity_check. restore refuses a backup that fails its check and a
  * data folder a running server holds (core/dirlock.h).
  */
+#include "store/backup.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <sodium.h>
-
 #include "cli/cli.h"
 #include "core/buf.h"
 #include "core/dirlock.h"
-#include "store/backup.h"
 #include "store/store.h"
 
 #define HASH_LEN 32
@@ -209,8 +209,8 @@ static int parse(int argc, char **argv, const char *cmd, const char **data, cons
         if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
             *data = argv[++i];
         else if (argv[i][0] == '-' || *arg) {
-            fprintf(stderr, "gazette %s: unexpected '%s'\nusage: gazette %s [--data DIR] %s\n",
-                    cmd, argv[i], cmd, strcmp(cmd, "backup") == 0 ? "DEST" : "SRC");
+            fprintf(stderr, "gazette %s: unexpected '%s'\nusage: gazette %s [--data DIR] %s\n", cmd,
+                    argv[i], cmd, strcmp(cmd, "backup") == 0 ? "DEST" : "SRC");
             return 0;
         } else
             *arg = argv[i];
@@ -246,8 +246,7 @@ int cmd_backup(int argc, char **argv)
         goto out;
     if (mkdir(dest, 0755) != 0) {
         rc = err_set(&err, GZ_EIO, "cannot create backup folder '%s': %s", dest,
-                     errno == EEXIST ? "it exists already (choose a new folder)"
-                                     : strerror(errno));
+                     errno == EEXIST ? "it exists already (choose a new folder)" : strerror(errno));
         goto out;
     }
     if (mkdir(out_media, 0755) != 0) {
@@ -353,7 +352,8 @@ int cmd_restore(int argc, char **argv)
         err_set(&err, rc, "refusing to restore from '%s': %s", src, why.msg);
         goto out;
     }
-    if ((mkdir(data, 0755) != 0 && errno != EEXIST) || (mkdir(media, 0755) != 0 && errno != EEXIST)) {
+    if ((mkdir(data, 0755) != 0 && errno != EEXIST) ||
+        (mkdir(media, 0755) != 0 && errno != EEXIST)) {
         rc = err_set(&err, GZ_EIO, "cannot create data folder '%s': %s", data, strerror(errno));
         goto out;
     }

@@ -20,9 +20,9 @@ int datadir_check_db(const char *dir, const char *db, struct err *err)
     if (access(dir, W_OK) != 0)
         return err_set(err, GZ_EIO, "data folder '%s' is not writable: %s", dir, strerror(errno));
     if (stat(db, &sb) != 0)
-        return errno == ENOENT ? GZ_OK /* a new site */
-                               : err_set(err, GZ_EIO, "cannot read database '%s': %s", db,
-                                         strerror(errno));
+        return errno == ENOENT
+                       ? GZ_OK /* a new site */
+                       : err_set(err, GZ_EIO, "cannot read database '%s': %s", db, strerror(errno));
     if (sb.st_size == 0)
         return err_set(err, GZ_EDB,
                        "database '%s' is empty (0 bytes): its contents were lost; restore a "

@@ -16,18 +16,17 @@ int store_check_sqlite(const char *path, int full, struct err *err)
     int rc;
 
     if (stat(path, &sb) != 0)
-        return errno == ENOENT ? err_set(err, GZ_ENOTFOUND, "'%s' does not exist", path)
-                               : err_set(err, GZ_EIO, "cannot read '%s': %s", path,
-                                         strerror(errno));
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
-        SQLITE_OK) {
+        return errno == ENOENT
+                       ? err_set(err, GZ_ENOTFOUND, "'%s' does not exist", path)
+                       : err_set(err, GZ_EIO, "cannot read '%s': %s", path, strerror(errno));
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
         rc = err_set(err, GZ_EDB, "cannot open database '%s': %s", path,
                      db ? sqlite3_errmsg(db) : "out of memory");
         goto out;
     }
     sqlite3_busy_timeout(db, 5000);
-    if (sqlite3_prepare_v2(db, full ? "PRAGMA integrity_check(1)" : "PRAGMA quick_check(1)", -1,
-                           &s, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(db, full ? "PRAGMA integrity_check(1)" : "PRAGMA quick_check(1)", -1, &s,
+                           NULL) != SQLITE_OK) {
         rc = err_set(err, GZ_EDB, "database '%s' is damaged or not a database: %s", path,
                      sqlite3_errmsg(db));
         goto out;
@@ -85,8 +84,8 @@ int store_backup_sqlite(const char *src, const char *dst, struct err *err)
         sqlite3_sleep(100);
     }
     if (rc != SQLITE_DONE) {
-        rc = err_set(err, rc == SQLITE_FULL ? GZ_EIO : GZ_EDB, "backup of '%s' into '%s' failed: %s",
-                     src, dst, sqlite3_errstr(rc));
+        rc = err_set(err, rc == SQLITE_FULL ? GZ_EIO : GZ_EDB,
+                     "backup of '%s' into '%s' failed: %s", src, dst, sqlite3_errstr(rc));
         goto out;
     }
     rc = sqlite3_backup_finish(b);

@@ -1462,8 +1462,9 @@ int store_open_sqlite(const char *path, struct store **out, struct err *err)
         rc = migrate(l->db, err);
     if (rc != GZ_OK) {
         struct err why = *err; /* name the file; err_set must not format err->msg into itself */
+        int ro = sqlite3_db_readonly(l->db, "main") == 1;
         rc = err_set(err, rc, "database '%s': %s%s", path, why.msg,
-                     sqlite3_db_readonly(l->db, "main") == 1 ? " (the file or its folder is read-only)" : "");
+                     ro ? " (the file or its folder is read-only)" : "");
         goto fail;
     }
     for (int i = 0; i < Q_COUNT; i++) {

@@ -57,9 +57,10 @@ START_TEST(job_that_keeps_crashing_is_failed_after_three_starts)
     struct buf p;
     struct job_info ji;
     char path[96], lang[3], audio[64];
-    const char *j = "{\"gazette_bundle\":1,\"slug\":\"a\",\"section\":{\"slug\":\"s\",\"zh\":\"栏\","
-                    "\"en\":\"S\"},\"published\":\"2026-11-01T00:00:00Z\",\"en\":{\"headline\":"
-                    "\"H\",\"body\":[\"One.\"]},\"zh\":{\"headline\":\"标题\",\"body\":[\"一。\"]}}";
+    const char *j =
+            "{\"gazette_bundle\":1,\"slug\":\"a\",\"section\":{\"slug\":\"s\",\"zh\":\"栏\","
+            "\"en\":\"S\"},\"published\":\"2026-11-01T00:00:00Z\",\"en\":{\"headline\":"
+            "\"H\",\"body\":[\"One.\"]},\"zh\":{\"headline\":\"标题\",\"body\":[\"一。\"]}}";
     int64_t sid = 0, jid = 0, got, gsid;
 
     snprintf(path, sizeof path, "%s/t.db", dir);
