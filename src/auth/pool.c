@@ -29,7 +29,7 @@ static void *run(void *cls)
     struct auth_pool *p = cls;
 
     /* Linux: nice applies per thread (a thread is a task with its own id). */
-    if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10) != 0)
+    if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 19) != 0)
         log_warn("pool", "%s: cannot lower the thread's priority", p->name);
     pthread_mutex_lock(&p->lock);
     for (;;) {

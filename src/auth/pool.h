@@ -5,7 +5,8 @@
  * hash run there stalls every reader on that thread.
  * Invariants: at most n_threads jobs run at once; at most queue_max wait. A full queue is
  * refused at once (the caller answers 503 with Retry-After) instead of growing memory.
- * Pool threads run at a lower CPU priority (nice +10) so pages keep winning the CPU.
+ * Pool threads run at the lowest CPU priority (nice +19): pages win the CPU, while hashing
+ * still gets a share (unlike SCHED_IDLE, which a busy machine could starve forever).
  * Ownership: the pool never owns arg; fn must free what it needs to.
  */
 #ifndef GZ_AUTH_POOL_H
