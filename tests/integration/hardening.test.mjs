@@ -316,7 +316,7 @@ describe('slow clients (finding 4)', () => {
         clearInterval(timer);
         socks.delete(s);
         if (Date.now() - t0 > 2000) lifetimes.push(Date.now() - t0);
-        setTimeout(() => slow(addr), 200); // come back, as an attacker would
+        setTimeout(() => slow(addr), 1000); // come back, as an attacker would
       });
     };
     try {
