@@ -19,7 +19,7 @@ struct auth_pool {
     pthread_mutex_t lock;
     pthread_cond_t more;
     struct job *ring; /* queue_max slots */
-    int queue_max, head, n_queued, n_running, stop;
+    int queue_max, head, n_queued, n_running, stop, joined;
     int n_threads;
     pthread_t *threads;
 };
@@ -43,7 +43,7 @@ static void *run(void *cls)
         p->n_queued--;
         p->n_running++;
         pthread_mutex_unlock(&p->lock);
-        j.fn(j.arg);
+        j.fn(j.arg, p->stop);
         pthread_mutex_lock(&p->lock);
         p->n_running--;
     }
@@ -100,16 +100,28 @@ int auth_pool_pending(struct auth_pool *p)
     return n;
 }
 
-void auth_pool_free(struct auth_pool *p)
+void auth_pool_stop(struct auth_pool *p)
 {
     if (!p)
         return;
     pthread_mutex_lock(&p->lock);
     p->stop = 1;
     pthread_cond_broadcast(&p->more);
+    if (p->joined) {
+        pthread_mutex_unlock(&p->lock);
+        return;
+    }
+    p->joined = 1;
     pthread_mutex_unlock(&p->lock);
     for (int i = 0; i < p->n_threads; i++)
         pthread_join(p->threads[i], NULL);
+}
+
+void auth_pool_free(struct auth_pool *p)
+{
+    if (!p)
+        return;
+    auth_pool_stop(p);
     pthread_cond_destroy(&p->more);
     pthread_mutex_destroy(&p->lock);
     free(p->threads);

@@ -15,7 +15,9 @@
 #include "core/gz.h"
 
 struct auth_pool;
-typedef void auth_pool_fn(void *arg);
+/* A job. cancelled is 1 when the pool is stopping and the job never started: answer quickly
+ * (e.g. 503) and release what arg holds, without doing the work. */
+typedef void auth_pool_fn(void *arg, int cancelled);
 
 /* A pool of n_threads (<= 0: one per core) with room for queue_max waiting jobs. name (a
  * literal) appears in log lines. Never NULL. */
@@ -24,7 +26,10 @@ struct auth_pool *auth_pool_new(const char *name, int n_threads, int queue_max);
 int auth_pool_submit(struct auth_pool *p, auth_pool_fn *fn, void *arg);
 /* Jobs waiting or running. */
 int auth_pool_pending(struct auth_pool *p);
-/* Run every job already queued, then join the threads and free. NULL is a no-op. */
+/* Refuse new jobs, let running ones finish, call the waiting ones with cancelled = 1, join
+ * the threads. The pool stays valid (submit returns 0) until auth_pool_free. Idempotent. */
+void auth_pool_stop(struct auth_pool *p);
+/* Stop (if not yet) and free. NULL is a no-op. */
 void auth_pool_free(struct auth_pool *p);
 
 #endif

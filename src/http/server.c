@@ -392,15 +392,18 @@ static struct auth_pool *slow_pool(struct req *r)
 
 /* On a pool thread, with the connection suspended: MHD allows queueing the response from any
  * thread then, and resuming sends it. */
-static void run_offloaded(void *cls)
+static void run_offloaded(void *cls, int cancelled)
 {
     struct req *r = cls;
 
-    r->st = thread_store(r->app);
-    if (r->st)
+    r->st = cancelled ? NULL : thread_store(r->app);
+    if (r->st) {
         r->offload_ret = handle(r);
-    else
-        r->offload_ret = http_text(r, 503, "database unavailable\n");
+    } else {
+        r->retry_after = 5;
+        r->offload_ret = http_text(r, 503, cancelled ? "the server is restarting; retry\n"
+                                                      : "database unavailable\n");
+    }
     MHD_resume_connection(r->conn);
 }
 
@@ -411,7 +414,7 @@ static enum MHD_Result offload(struct req *r, struct auth_pool *pool)
     r->offloaded = 1;
     r->offload_ret = MHD_NO;
     MHD_suspend_connection(r->conn);
-    if (auth_pool_submit(pool, run_offloaded, r))
+    if (pool && auth_pool_submit(pool, run_offloaded, r))
         return MHD_YES;
     MHD_resume_connection(r->conn);
     r->retry_after = 2;
@@ -645,11 +648,14 @@ int server_run(struct app *app, const char *listen, struct err *err)
         guard_sweep();
     }
     log_info("http", "stopping on signal %d", sig);
-    /* Suspended connections must be resumed before MHD stops: finish the pools' jobs first. */
+    /* Suspended connections must be resumed before MHD stops: end the pools' jobs first (the
+     * waiting ones get 503); the pools refuse new ones until MHD has stopped, then go. */
+    auth_pool_stop(app->pw_pool);
+    auth_pool_stop(app->send_pool);
+    MHD_stop_daemon(d);
     auth_pool_free(app->pw_pool);
     auth_pool_free(app->send_pool);
     app->pw_pool = app->send_pool = NULL;
-    MHD_stop_daemon(d);
     worker_stop(app);
     for (size_t i = 0; i < app->n_stores; i++)
         store_close(app->stores[i]);

@@ -87,13 +87,19 @@ START_TEST(job_that_keeps_crashing_is_failed_after_three_starts)
 }
 END_TEST
 
-static void slow(void *arg)
+static int n_cancelled;
+
+static void slow(void *arg, int cancelled)
 {
+    if (cancelled) {
+        __atomic_add_fetch(&n_cancelled, 1, __ATOMIC_SEQ_CST);
+        return;
+    }
     usleep(200000);
     __atomic_add_fetch((int *)arg, 1, __ATOMIC_SEQ_CST);
 }
 
-START_TEST(pool_refuses_when_full_and_drains_on_free)
+START_TEST(pool_refuses_when_full_and_cancels_waiting_jobs_on_stop)
 {
     struct auth_pool *p = auth_pool_new("test", 1, 2);
     int done = 0, accepted = 0;
@@ -103,8 +109,13 @@ START_TEST(pool_refuses_when_full_and_drains_on_free)
     /* one running, two waiting; the rest refused at once */
     ck_assert_int_ge(accepted, 2);
     ck_assert_int_le(accepted, 3);
+    usleep(100000); /* the first job is running (it takes 200 ms) */
+    auth_pool_stop(p);
+    /* the running job finished; the waiting ones were cancelled, not run */
+    ck_assert_int_eq(done + n_cancelled, accepted);
+    ck_assert_int_ge(done, 1);
+    ck_assert_int_eq(auth_pool_submit(p, slow, &done), 0); /* stopped: refused, still valid */
     auth_pool_free(p);
-    ck_assert_int_eq(done, accepted);
 }
 END_TEST
 
@@ -139,7 +150,7 @@ Suite *suite_ops(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, lock_is_exclusive_and_names_the_holder);
     tcase_add_test(tc, job_that_keeps_crashing_is_failed_after_three_starts);
-    tcase_add_test(tc, pool_refuses_when_full_and_drains_on_free);
+    tcase_add_test(tc, pool_refuses_when_full_and_cancels_waiting_jobs_on_stop);
     tcase_add_test(tc, cache_stale_generation_neither_clears_nor_goes_back);
     suite_add_tcase(s, tc);
     return s;
