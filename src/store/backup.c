@@ -57,7 +57,9 @@ int store_backup_sqlite(const char *src, const char *dst, struct err *err)
 
     if (access(dst, F_OK) == 0)
         return err_set(err, GZ_ECONFLICT, "'%s' exists already", dst);
-    if (sqlite3_open_v2(src, &from, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
+    /* Read-write (never create) only so that closing tidies the -wal/-shm files away when no
+     * server has the database open; SQLite falls back to read-only on a read-only folder. */
+    if (sqlite3_open_v2(src, &from, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
         SQLITE_OK) {
         rc = err_set(err, GZ_EDB, "cannot open database '%s': %s", src,
                      from ? sqlite3_errmsg(from) : "out of memory");
