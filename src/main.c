@@ -274,7 +274,7 @@ static int cmd_import(int argc, char **argv)
     struct paths p = { 0 };
     struct store *st = NULL;
     struct err err = { 0 };
-    int check = 0, failed = 0, files = 0, rc;
+    int check = 0, failed = 0, files = 0, rc, use = -1;
 
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
@@ -292,10 +292,16 @@ static int cmd_import(int argc, char **argv)
         return 2;
     }
     rc = paths_init(&p, data, &err);
+    if (rc == GZ_OK && !check) {
+        /* Beside a server is fine (SQLite); during a restore it is not. */
+        use = dirlock_use(p.data, 0, &err);
+        rc = use >= 0 ? GZ_OK : use;
+    }
     if (rc == GZ_OK)
         rc = store_open_sqlite(p.db, &st, &err);
     if (rc != GZ_OK) {
         fprintf(stderr, "gazette import: %s\n", err.msg);
+        dirlock_release(use);
         paths_release(&p);
         return 1;
     }
@@ -326,6 +332,7 @@ static int cmd_import(int argc, char **argv)
         buf_release(&text);
     }
     store_close(st);
+    dirlock_release(use);
     paths_release(&p);
     return failed ? 2 : 0;
 }

@@ -335,7 +335,7 @@ int cmd_restore(int argc, char **argv)
     char *db = NULL, *media = NULL, *from_db = NULL, *mpath = NULL, *wal = NULL, *shm = NULL;
     struct err err = { 0 };
     struct buf m;
-    int rc, lock = -1, n_files = 0;
+    int rc, lock = -1, use = -1, n_files = 0;
 
     if (!parse(argc, argv, "restore", &data, &src))
         return 2;
@@ -360,6 +360,11 @@ int cmd_restore(int argc, char **argv)
     lock = dirlock_take(data, "restore", &err);
     if (lock < 0) {
         rc = lock;
+        goto out;
+    }
+    use = dirlock_use(data, 1, &err);
+    if (use < 0) {
+        rc = use;
         goto out;
     }
     rc = buf_read_file(&m, mpath, &err);
@@ -401,6 +406,7 @@ int cmd_restore(int argc, char **argv)
 out:
     if (rc != GZ_OK)
         fprintf(stderr, "gazette restore: %s\n", err.msg);
+    dirlock_release(use);
     dirlock_release(lock);
     buf_release(&m);
     free(db);

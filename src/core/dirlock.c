@@ -10,12 +10,17 @@
 
 #include "core/buf.h"
 
-static char *lock_path(const char *dir)
+static char *lock_path_named(const char *dir, const char *name)
 {
     struct buf b;
     buf_init(&b, 0);
-    buf_printf(&b, "%s/.lock", dir);
+    buf_printf(&b, "%s/%s", dir, name);
     return buf_take(&b, NULL);
+}
+
+static char *lock_path(const char *dir)
+{
+    return lock_path_named(dir, ".lock");
 }
 
 /* The PID and role the holder wrote ("1234 serve"); 0 when unreadable. */
@@ -91,6 +96,46 @@ int dirlock_held(const char *dir, long *pid)
     }
     close(fd);
     return held;
+}
+
+int dirlock_use(const char *dir, int alone, struct err *err)
+{
+    char *path = lock_path_named(dir, ".use");
+    char line[64], who[32];
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644), n, rc;
+
+    if (fd < 0) {
+        rc = err_set(err, GZ_EIO, "cannot open lock file '%s': %s", path, strerror(errno));
+        goto out;
+    }
+    if (flock(fd, (alone ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0) {
+        long pid = alone ? 0 : holder(fd, who, sizeof who);
+        int busy = errno == EWOULDBLOCK;
+        if (busy && alone)
+            rc = err_set(err, GZ_ECONFLICT,
+                         "data folder '%s' is in use by a gazette import; wait for it to end", dir);
+        else if (busy)
+            rc = err_set(err, GZ_ECONFLICT,
+                         "data folder '%s' is being restored by gazette restore (pid %ld); wait "
+                         "for it to end",
+                         dir, pid);
+        else
+            rc = err_set(err, GZ_EIO, "cannot lock '%s': %s", path, strerror(errno));
+        close(fd);
+        goto out;
+    }
+    if (alone) {
+        n = snprintf(line, sizeof line, "%ld restore\n", (long)getpid());
+        if (ftruncate(fd, 0) != 0 || pwrite(fd, line, (size_t)n, 0) != n) {
+            rc = err_set(err, GZ_EIO, "cannot write lock file '%s': %s", path, strerror(errno));
+            close(fd);
+            goto out;
+        }
+    }
+    rc = fd;
+out:
+    free(path);
+    return rc;
 }
 
 void dirlock_release(int fd)

@@ -15,7 +15,12 @@
 int dirlock_take(const char *dir, const char *what, struct err *err);
 /* 1 when some process holds the lock on dir (OUT: *pid, 0 when unknown), 0 when none. */
 int dirlock_held(const char *dir, long *pid);
-/* Release a lock taken by dirlock_take. A negative fd is a no-op. */
+/* Writers that may run beside a server (gazette import) share DIR/.use; restore takes it
+ * alone. dirlock_use(dir, 0) for an import: GZ_ECONFLICT while a restore runs (err names its
+ * PID). dirlock_use(dir, 1) for restore: GZ_ECONFLICT while any import runs. Returns an fd
+ * for dirlock_release, or a negative GZ_E code. */
+int dirlock_use(const char *dir, int alone, struct err *err);
+/* Release a lock taken by dirlock_take or dirlock_use. A negative fd is a no-op. */
 void dirlock_release(int fd);
 
 #endif

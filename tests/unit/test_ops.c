@@ -48,6 +48,27 @@ START_TEST(lock_is_exclusive_and_names_the_holder)
 }
 END_TEST
 
+START_TEST(imports_share_the_folder_restore_takes_it_alone)
+{
+    struct err err = { 0 };
+    int a = dirlock_use(dir, 0, &err), b = dirlock_use(dir, 0, &err), c;
+
+    ck_assert_msg(a >= 0 && b >= 0, "two imports side by side: %s", err.msg);
+    c = dirlock_use(dir, 1, &err);
+    ck_assert_int_eq(c, GZ_ECONFLICT);
+    ck_assert_ptr_nonnull(strstr(err.msg, "import"));
+    dirlock_release(a);
+    dirlock_release(b);
+    c = dirlock_use(dir, 1, &err);
+    ck_assert_msg(c >= 0, "%s", err.msg);
+    a = dirlock_use(dir, 0, &err);
+    ck_assert_int_eq(a, GZ_ECONFLICT);
+    ck_assert_ptr_nonnull(strstr(err.msg, "restore"));
+    ck_assert_ptr_nonnull(strstr(err.msg, "pid"));
+    dirlock_release(c);
+}
+END_TEST
+
 START_TEST(job_that_keeps_crashing_is_failed_after_three_starts)
 {
     struct err err = { 0 };
@@ -149,6 +170,7 @@ Suite *suite_ops(void)
     TCase *tc = tcase_create("ops");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, lock_is_exclusive_and_names_the_holder);
+    tcase_add_test(tc, imports_share_the_folder_restore_takes_it_alone);
     tcase_add_test(tc, job_that_keeps_crashing_is_failed_after_three_starts);
     tcase_add_test(tc, pool_refuses_when_full_and_cancels_waiting_jobs_on_stop);
     tcase_add_test(tc, cache_stale_generation_neither_clears_nor_goes_back);
