@@ -258,7 +258,9 @@ describe('backup and restore (issue 9)', () => {
           if ((await run(['import', '--data', srv.dir, f])).status === 0) imported++;
         }
       })();
-      await sleep(1500);
+      // some writes acknowledged before the backup starts (hashing runs at low priority: on a
+      // busy machine the first registrations can take a while)
+      for (let t = 0; t < 300 && (registered < 2 || imported < 2); t++) await sleep(100);
       const before = registered;
       const bk = join(work, 'bk');
       const b = await run(['backup', '--data', srv.dir, bk]);
