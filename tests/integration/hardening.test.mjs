@@ -429,7 +429,7 @@ describe('start-up checks and housekeeping (issue 9, lows)', () => {
       const i = gazette(['import', '--data', dir, f], { timeout: 20000 });
       rmSync(f, { force: true });
       assert.notEqual(i.status, 0);
-      assert.ok(i.stderr.includes(join(dir, 'gazette.db')), i.stderr);
+      assert.ok(i.stderr.includes(dir), i.stderr);
       assert.match(i.stderr, /read-only|Read-only/);
     } finally {
       spawnSync('umount', [mnt]);
