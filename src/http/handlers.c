@@ -44,13 +44,11 @@ enum MHD_Result http_error(struct req *r, int status)
 {
     struct page_ctx c;
     struct section_list secs = { 0 };
-    struct err err = { 0 };
     struct buf b;
     size_t len;
     char *html;
 
-    if (r->st)
-        r->st->ops->sections(r->st, &secs, &err);
+    http_sections(r, &secs);
     http_page_ctx(r, &c, &secs);
     buf_init(&b, 0);
     page_error(&b, &c, status);
@@ -519,7 +517,7 @@ static enum MHD_Result search(struct req *r)
             return http_error(r, 400);
         }
     }
-    r->st->ops->sections(r->st, &secs, &err);
+    http_sections(r, &secs);
     if (qs.len && r->st->ops->search(r->st, buf_cstr(&qs), 50, &l, &err) != GZ_OK) {
         section_list_release(&secs);
         buf_release(&qs);
@@ -574,7 +572,9 @@ static enum MHD_Result prefs(struct req *r, enum pref which)
                 u.font_size = val[0] - '0';
             else
                 u.rate = strtod(val, NULL);
-            r->st->ops->user_update(r->st, &u, &err);
+            if (r->st->ops->user_update(r->st, &u, &err) != GZ_OK)
+                log_warn("http", "%s: preference kept in this browser only: %s", r->path,
+                         err.msg);
             user_release(&u);
         }
     }

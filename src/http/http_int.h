@@ -70,6 +70,13 @@ const char *http_cookie(struct req *r, const char *name);
 void http_set_cookie(struct req *r, struct MHD_Response *resp, const char *name,
                      const char *value, long max_age, int http_only);
 
+/* status.c: the HTTP status for a GZ code (GZ_OK 200, GZ_EFULL 507, GZ_EBUSY 503 …); the only
+ * such map. */
+int http_status(int rc);
+/* The sections for the page menu; on a store failure an empty list (logged). Release with
+ * section_list_release. */
+void http_sections(struct req *r, struct section_list *out);
+
 /* handlers.c */
 enum MHD_Result handle(struct req *r);
 /* account.c: the reader from the session or remember-me cookie (sets user_id, cookies). */

@@ -32,6 +32,7 @@
 #include "model/markdown.h"
 #include "model/quiz.h"
 #include "render/render.h"
+#include "service/newsroom.h"
 #include "speech/speech.h"
 #include "text/text.h"
 
@@ -64,10 +65,8 @@ static int allowed(struct req *r, int admin, enum MHD_Result *ret)
 
 static void ctx_for(struct req *r, struct page_ctx *c, struct section_list *secs)
 {
-    struct err err = { 0 };
     memset(c, 0, sizeof *c);
-    memset(secs, 0, sizeof *secs);
-    r->st->ops->sections(r->st, secs, &err);
+    http_sections(r, secs);
     http_page_ctx(r, c, secs);
     c->newsroom = 1;
 }
@@ -242,7 +241,8 @@ static struct story *from_form(struct req *r, const struct form *f, const struct
             buf_puts(problems, "new_section: write it as slug, 中文名, English name\n");
     } else if (sec) {
         struct section_list all = { 0 };
-        r->st->ops->sections_all(r->st, &all, &err);
+        if (r->st->ops->sections_all(r->st, &all, &err) != GZ_OK)
+            buf_printf(problems, "section: cannot read the sections: %s\n", err.msg);
         for (size_t i = 0; i < all.n; i++)
             if (strcmp(all.item[i].slug, sec) == 0) {
                 s->section_slug = xstrdup(all.item[i].slug);
@@ -339,9 +339,13 @@ static enum MHD_Result edit_page(struct req *r, int status, const struct story *
     enum MHD_Result ret;
 
     memset(jobs, 0, sizeof jobs);
-    for (int l = 0; s && s->id && l < LANG_COUNT; l++)
-        r->st->ops->job_latest(r->st, s->id, lang_code((enum lang)l), &jobs[l], &err);
-    r->st->ops->sections_all(r->st, &all, &err);
+    for (int l = 0; s && s->id && l < LANG_COUNT; l++) {
+        int rc = r->st->ops->job_latest(r->st, s->id, lang_code((enum lang)l), &jobs[l], &err);
+        if (rc != GZ_OK && rc != GZ_ENOTFOUND)
+            log_warn("newsroom", "story %lld: no job state: %s", (long long)s->id, err.msg);
+    }
+    if (r->st->ops->sections_all(r->st, &all, &err) != GZ_OK)
+        log_warn("newsroom", "no section list: %s", err.msg);
     ctx_for(r, &c, &secs);
     buf_init(&b, 0);
     page_nr_edit(&b, &c, s, &all, jobs, notice, error);
@@ -435,7 +439,11 @@ static enum MHD_Result save(struct req *r, int64_t id, int json)
                    : edit_page(r, 400, old, MSG_NONE, buf_cstr(&problems));
         goto out;
     }
-    rc = r->st->ops->story_put(r->st, s, &new_id, &err);
+    /* Changed text over an existing recording: time the new sentences (on an explicit save;
+     * autosaves while typing would queue a job per pause). Saved with the story, atomically. */
+    for (int l = 0; l < LANG_COUNT; l++)
+        needs[l] = needs[l] && !json;
+    rc = nr_save(r->st, s, needs, &new_id, &version, &err);
     if (rc == GZ_ECONFLICT) {
         if (json) {
             ret = send_json(r, 409, json_pack("{s:s}", "error", msg(r->ui, MSG_NR_CONFLICT)));
@@ -447,24 +455,22 @@ static enum MHD_Result save(struct req *r, int64_t id, int json)
         goto out;
     }
     if (rc != GZ_OK) {
-        log_error("newsroom", "cannot save story: %s", err.msg);
-        ret = json ? send_json(r, 500, json_pack("{s:s}", "error", err.msg)) : http_error(r, 500);
+        /* Nothing was saved: say why in words and give the editor's own text back. */
+        enum msg why = rc == GZ_EFULL   ? MSG_ERR_DISK_FULL
+                       : rc == GZ_EBUSY ? MSG_ERR_BUSY
+                                        : MSG_SERVER_ERROR;
+        log_error("newsroom", "cannot save story '%s': %s", s->slug ? s->slug : "", err.msg);
+        if (json) {
+            ret = send_json(r, http_status(rc), json_pack("{s:s}", "error", msg(r->ui, why)));
+        } else {
+            s->version = old ? old->version : 0;
+            ret = edit_page(r, http_status(rc), s, MSG_NONE, msg(r->ui, why));
+        }
         goto out;
     }
-    /* Changed text over an existing recording: time the new sentences (on an explicit save;
-     * autosaves while typing would queue a job per pause). */
-    for (int l = 0; l < LANG_COUNT && !json; l++)
-        if (needs[l] && s->l[l].audio) {
-            int64_t jid;
-            r->st->ops->job_add(r->st, new_id, lang_code((enum lang)l), s->l[l].audio,
-                                clock_now(), &jid, &err);
-        }
-    story_free(old);
-    old = NULL;
-    r->st->ops->story_get(r->st, new_id, &old, &err);
     if (json) {
         ret = send_json(r, 200, json_pack("{s:b,s:I,s:I}", "ok", 1, "id", (json_int_t)new_id,
-                                          "version", (json_int_t)(old ? old->version : 0)));
+                                          "version", (json_int_t)version));
     } else {
         char to[64];
         snprintf(to, sizeof to, "/newsroom/story/%lld?saved=1", (long long)new_id);
@@ -643,7 +649,7 @@ enum MHD_Result newsroom_upload_finish(struct req *r)
         u->error = "no file was sent";
         u->status = 400;
     }
-    if (!u->error && (fsync(u->fd) != 0 || close(u->fd) != 0)) {
+    if (!u->error && (fsync(u->fd) != 0 || close(u->fd) != 0)) { /* ENOSPC, EIO */
         u->error = "cannot write the upload: nothing was changed";
         u->status = 507;
     }
@@ -674,10 +680,17 @@ enum MHD_Result newsroom_upload_finish(struct req *r)
             *p = 'x';
     snprintf(name, sizeof name, "%s.%s.%s.%s", s->slug, lang_code(u->lang), tok, u->ext);
     snprintf(path, sizeof path, "%s/%s", r->app->media_dir, name);
-    if (rename(u->tmp, path) != 0 ||
-        r->st->ops->job_add(r->st, u->story_id, lang_code(u->lang), name, clock_now(), &jid,
-                            &err) != GZ_OK) {
-        ret = http_text(r, 500, "cannot queue the timing job\n");
+    if (rename(u->tmp, path) != 0) {
+        ret = http_text(r, 500, "cannot move the upload into the media folder\n");
+    } else if (nr_queue(r->st, u->story_id, u->lang, name, &jid, &err) != GZ_OK) {
+        /* The recording is not referenced by anything yet: remove it, change nothing. */
+        log_error("newsroom", "cannot queue the timing job: %s", err.msg);
+        unlink(path);
+        ret = http_text(r, http_status(err.code),
+                        err.code == GZ_EFULL ? "the server is out of storage space: nothing "
+                                               "was changed\n"
+                                             : "cannot queue the timing job: nothing was "
+                                               "changed\n");
     } else {
         char to[80];
         u->tmp[0] = '\0';
@@ -875,7 +888,8 @@ static enum MHD_Result timing(struct req *r, int64_t id, enum lang l, const char
     struct form f = { 0 };
     struct buf problems;
     enum MHD_Result ret;
-    int64_t nid;
+    int64_t nid, ver;
+    const int none[LANG_COUNT] = { 0 };
 
     if (r->st->ops->story_get(r->st, id, &s, &err) != GZ_OK || !s->l[l].present) {
         story_free(s);
@@ -945,17 +959,23 @@ static enum MHD_Result timing(struct req *r, int64_t id, enum lang l, const char
             }
             if (ok && form_get(&f, "version"))
                 s->version = strtoll(form_get(&f, "version"), NULL, 10);
-            if (ok && r->st->ops->story_put(r->st, s, &nid, &err) == GZ_OK) {
-                story_free(s);
-                s = NULL;
-                r->st->ops->story_get(r->st, id, &s, &err);
+            if (ok && nr_save(r->st, s, none, &nid, &ver, &err) == GZ_OK) {
+                struct story *back = NULL;
+                if (r->st->ops->story_get(r->st, id, &back, &err) == GZ_OK) {
+                    story_free(s);
+                    s = back;
+                } else {
+                    s->version = ver; /* saved: show what was sent, at its new version */
+                }
                 ret = timing_page(r, 200, s, l, NULL, MSG_NR_SAVED);
             } else {
+                int st_code = !ok ? 400 : err.code == GZ_ECONFLICT ? 409 : http_status(err.code);
                 if (ok)
                     buf_puts(&problems, err.code == GZ_ECONFLICT ? msg(r->ui, MSG_NR_CONFLICT)
+                                        : err.code == GZ_EFULL   ? msg(r->ui, MSG_ERR_DISK_FULL)
+                                        : err.code == GZ_EBUSY   ? msg(r->ui, MSG_ERR_BUSY)
                                                                  : err.msg);
-                ret = timing_page(r, ok && err.code == GZ_ECONFLICT ? 409 : 400, s, l,
-                                  buf_cstr(&problems), MSG_NONE);
+                ret = timing_page(r, st_code, s, l, buf_cstr(&problems), MSG_NONE);
             }
         }
     } else {
@@ -985,7 +1005,8 @@ static enum MHD_Result list(struct req *r)
         state = NULL;
     if (r->st->ops->newsroom_list(r->st, sec, state, 200, &l, &err) != GZ_OK)
         return http_error(r, 500);
-    r->st->ops->sections_all(r->st, &all, &err);
+    if (r->st->ops->sections_all(r->st, &all, &err) != GZ_OK)
+        log_warn("newsroom", "no section list: %s", err.msg);
     ctx_for(r, &c, &secs);
     buf_init(&b, 0);
     page_nr_list(&b, &c, &l, &all, sec, state);
@@ -1011,7 +1032,8 @@ static enum MHD_Result preview(struct req *r, int64_t id, const char *mode)
         return http_error(r, 404);
     if (m == MODE_CE && !(s->l[LANG_EN].present && s->l[LANG_ZH].present))
         m = MODE_ZH;
-    r->st->ops->related(r->st, id, 5, &rel, &err);
+    if (r->st->ops->related(r->st, id, 5, &rel, &err) != GZ_OK)
+        log_warn("newsroom", "story %lld: no related stories: %s", (long long)id, err.msg);
     ctx_for(r, &c, &secs);
     buf_init(&b, 0);
     page_story(&b, &c, s, m, &rel, NULL);
@@ -1039,16 +1061,19 @@ static enum MHD_Result users(struct req *r)
             return ret;
         role = form_get(&f, "role");
         id = form_get(&f, "id");
-        if (role && id && (strcmp(role, "reader") == 0 || strcmp(role, "editor") == 0 ||
-                           strcmp(role, "admin") == 0)) {
-            int64_t uid = strtoll(id, NULL, 10);
-            if (r->st->ops->user_set_role(r->st, uid, role, &err) == GZ_OK)
-                r->st->ops->audit_add(r->st, uid, clock_now(), "role", r->ip, role, &err);
+        if (id && nr_set_role(r->st, strtoll(id, NULL, 10), role, r->ip, &err) != GZ_OK &&
+            err.code != GZ_EINVAL) {
+            log_error("newsroom", "cannot set a role: %s", err.msg);
+            form_release(&f);
+            return http_error(r, http_status(err.code));
         }
         form_release(&f);
         return http_redirect(r, 303, "/newsroom/users");
     }
-    r->st->ops->user_list(r->st, 100, &u, &n, &err);
+    if (r->st->ops->user_list(r->st, 100, &u, &n, &err) != GZ_OK) {
+        log_error("newsroom", "cannot list users: %s", err.msg);
+        return http_error(r, http_status(err.code));
+    }
     ctx_for(r, &c, &secs);
     buf_init(&b, 0);
     page_nr_users(&b, &c, u, n);
@@ -1249,7 +1274,10 @@ enum MHD_Result newsroom_route(struct req *r, int *handled)
             if (!http_form(r, &f, &ret))
                 return ret;
             form_release(&f);
-            r->st->ops->job_add(r->st, id, lang_code(l), "", clock_now(), &jid, &err);
+            if (nr_queue(r->st, id, l, "", &jid, &err) != GZ_OK) {
+                log_error("newsroom", "cannot queue synthesis: %s", err.msg);
+                return http_error(r, http_status(err.code));
+            }
             snprintf(to, sizeof to, "/newsroom/story/%lld?job=%lld", id, (long long)jid);
             return http_redirect(r, 303, to);
         }

@@ -50,9 +50,10 @@ static enum MHD_Result show(struct req *r, int status, const struct quiz *q, con
     char *html;
 
     for (size_t i = 0; i < q->n_q; i++)
-        if (q->q[i].story_slug)
-            r->st->ops->story_by_slug(r->st, q->q[i].story_slug, &ids[i], &err);
-    r->st->ops->sections(r->st, &secs, &err);
+        if (q->q[i].story_slug &&
+            r->st->ops->story_by_slug(r->st, q->q[i].story_slug, &ids[i], &err) != GZ_OK)
+            ids[i] = 0; /* the question shows without its link to the story */
+    http_sections(r, &secs);
     http_page_ctx(r, &c, &secs);
     buf_init(&b, 0);
     page_quiz(&b, &c, q, answers, ids, error);
@@ -162,7 +163,8 @@ enum MHD_Result quiz_route(struct req *r, int64_t id)
                 buf_release(&prev);
                 ret = show(r, 409, &q, answers, MSG_NONE);
             } else if (rc != GZ_OK) {
-                ret = http_error(r, 500);
+                log_error("quiz", "cannot store an answer: %s", err.msg);
+                ret = http_error(r, http_status(rc));
             } else {
                 /* Post/redirect/get: a reload shows the result, it does not post again. */
                 char to[48];
