@@ -81,8 +81,12 @@ static enum MHD_Result send_page(struct req *r, int status, struct buf *b, struc
 
 static enum MHD_Result send_json(struct req *r, int status, json_t *j)
 {
-    char *text = json_dumps(j, JSON_COMPACT);
+    /* j is NULL when json_pack refused a value (a string that is not UTF-8), and json_dumps
+     * refuses the same: answer that plainly instead of dereferencing NULL. */
+    char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
     json_decref(j);
+    if (!text)
+        return http_text(r, status >= 400 ? status : 500, "cannot encode the answer\n");
     return http_send(r, status, "application/json", text, strlen(text), "no-store");
 }
 
