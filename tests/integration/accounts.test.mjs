@@ -339,6 +339,59 @@ describe('phone', () => {
   });
 });
 
+describe('probing accounts', () => {
+  test('bind: password guesses back off with 429, and a weak guess does not tell whether the e-mail exists', async () => {
+    advance(2 * 86400);
+    await register(client(), 'target@example.com', 'target');
+    const c = client();
+    await c.post('/phone/send', { phone: '13500004444' });
+    const code = (await outbox('sms', '+8613500004444')).match(/验证码 (\d{6})/)[1];
+    assert.equal((await c.post('/phone/verify', { phone: '13500004444', code, agree: '1' })).status, 303);
+    // A weak password: the same answer for an existing and an unknown address.
+    const known = await c.api('bind', { email: 'target@example.com', password: 'password' });
+    const unknown = await c.api('bind', { email: 'nobody-here@example.com', password: 'password' });
+    assert.equal(known.status, 400);
+    assert.deepEqual(known.json, unknown.json);
+    let r;
+    for (let i = 0; i < 5; i++) {
+      r = await c.api('bind', { email: 'target@example.com', password: `wrong guess number ${i}` });
+      assert.equal(r.status, 401, `guess ${i}`);
+    }
+    r = await c.api('bind', { email: 'target@example.com', password: 'wrong guess number 6' });
+    assert.equal(r.status, 429, 'guesses back off like sign-in');
+    assert.ok(Number(r.res.headers.get('retry-after')) >= 1);
+    r = await c.api('bind', { email: 'target@example.com', password: PW });
+    assert.equal(r.status, 429, 'even the right one waits from this client');
+  });
+
+  test('phone/verify without agree does not tell registered numbers, and is throttled', async () => {
+    advance(2 * 86400);
+    const owner = client();
+    await owner.post('/phone/send', { phone: '13400005555' });
+    const code = (await outbox('sms', '+8613400005555')).match(/验证码 (\d{6})/)[1];
+    assert.equal((await owner.post('/phone/verify', { phone: '13400005555', code, agree: '1' })).status, 303);
+    const probe = client();
+    const reg = await probe.api('phone/verify', { phone: '13400005555', code: '123456' });
+    const unreg = await probe.api('phone/verify', { phone: '13400006666', code: '123456' });
+    assert.equal(reg.status, 400);
+    assert.deepEqual(reg.json, unreg.json, 'registered and unknown numbers answer alike');
+    assert.equal(unreg.json.error.code, 'invalid_code');
+    let r;
+    for (let i = 0; i < 12; i++) r = await probe.api('phone/verify', { phone: `1340000${7000 + i}`, code: '123456' });
+    assert.equal(r.status, 429, 'wrong codes from one client back off');
+    // The agreement is still asked for, once the code is right.
+    advance(3600);
+    const fresh = client();
+    await fresh.post('/phone/send', { phone: '13400008888' });
+    const c2 = (await outbox('sms', '+8613400008888')).match(/验证码 (\d{6})/)[1];
+    r = await fresh.api('phone/verify', { phone: '13400008888', code: c2 });
+    assert.equal(r.status, 400);
+    assert.equal(r.json.error.code, 'agreement_required');
+    r = await fresh.api('phone/verify', { phone: '13400008888', code: c2, agree: true });
+    assert.equal(r.status, 200, 'the code still works with the agreement');
+  });
+});
+
 describe('unbinding a phone', () => {
   test('with a code sent to the bound number; refused while it is the only way in', async () => {
     advance(2 * 86400);
