@@ -87,6 +87,9 @@ enum MHD_Result account_route(struct req *r, int *handled);
 /* newsroom.c: editors' routes; narration uploads stream to disk through these. */
 enum MHD_Result newsroom_route(struct req *r, int *handled);
 int newsroom_is_upload(const char *path);
+/* Who may fetch media file name: 1 everyone (a published story uses it), 2 this reader only (an
+ * editor previewing a draft's narration: not cached publicly), 0 nobody here (answer 404). */
+int newsroom_media_access(struct req *r, const char *name);
 enum MHD_Result newsroom_upload_begin(struct req *r);
 enum MHD_Result newsroom_upload_feed(struct req *r, const char *data, size_t n);
 enum MHD_Result newsroom_upload_finish(struct req *r);

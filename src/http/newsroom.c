@@ -505,6 +505,36 @@ struct upload {
     int status;
 };
 
+/* 1 when the signed-in reader is an editor or admin. */
+static int is_editor(struct req *r)
+{
+    struct user u;
+    struct err err = { 0 };
+    int ok = 0;
+
+    if (r->user_id && r->st->ops->user_get(r->st, r->user_id, &u, &err) == GZ_OK) {
+        ok = u.role && (strcmp(u.role, "admin") == 0 || strcmp(u.role, "editor") == 0);
+        user_release(&u);
+    }
+    return ok;
+}
+
+int newsroom_media_access(struct req *r, const char *name)
+{
+    struct err err = { 0 };
+    int published = 0, rc = r->st->ops->media_published(r->st, name, &published, &err);
+
+    if (rc != GZ_OK && rc != GZ_ENOTFOUND)
+        log_warn("newsroom", "media '%s': %s", name, err.msg);
+    if (rc == GZ_OK && published)
+        return 1;
+    /* A draft's narration, or a recording not yet in any story: editors only. Media requests
+     * skip the reader lookup (published files are public); only this case needs it. */
+    if (!r->user_id)
+        account_identify(r);
+    return is_editor(r) ? 2 : 0;
+}
+
 int newsroom_is_upload(const char *path)
 {
     const char *p = strstr(path, "/narration/");

@@ -70,6 +70,10 @@ struct store_ops {
     /* GZ_ECONFLICT when the reader already answered. */
     GZ_MUST_CHECK int (*attempt_put)(struct store *st, int64_t quiz_id, const char *who, const char *answers,
                        int64_t score, int64_t now, struct err *err);
+    /* Whether a published story uses the media file name: GZ_ENOTFOUND when no story uses
+     * it. OUT: *published (0: only drafts or scheduled stories do). */
+    GZ_MUST_CHECK int (*media_published)(struct store *st, const char *name, int *published,
+                                         struct err *err);
     /* GZ_ENOTFOUND when no story has the slug. */
     GZ_MUST_CHECK int (*story_by_slug)(struct store *st, const char *slug, int64_t *id, struct err *err);
     /* Site settings (e.g. the secret for signed tokens). get: GZ_ENOTFOUND when unset. */

@@ -661,6 +661,25 @@ static int lite_attempt_put(struct store *st, int64_t quiz_id, const char *who,
     return db_err(st, err, "attempt");
 }
 
+static int lite_media_published(struct store *st, const char *name, int *published,
+                                struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_MEDIA_PUBLISHED);
+    int rc;
+
+    *published = 0;
+    bind_text(s, 1, name);
+    rc = sqlite3_step(s);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(s);
+        return db_err(st, err, "media");
+    }
+    rc = sqlite3_column_type(s, 0) == SQLITE_NULL ? GZ_ENOTFOUND : GZ_OK;
+    *published = sqlite3_column_int(s, 0) == 1;
+    sqlite3_reset(s);
+    return rc;
+}
+
 static int lite_story_by_slug(struct store *st, const char *slug, int64_t *id, struct err *err)
 {
     sqlite3_stmt *s = q_get(st, Q_STORY_BY_SLUG);
@@ -1436,6 +1455,7 @@ static const struct store_ops lite_ops = {
     .attempt_get = lite_attempt_get,
     .attempt_put = lite_attempt_put,
     .story_by_slug = lite_story_by_slug,
+    .media_published = lite_media_published,
     .quiz_latest = lite_quiz_latest,
     .setting_get = lite_setting_get,
     .setting_put = lite_setting_put,
