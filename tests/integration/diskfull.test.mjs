@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync, unlinkSync, openSync, writeSync, cl
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, Client } from './server.mjs';
+import { startServer, gazette, Client } from './server.mjs';
 
 const PW = 'correct horse battery';
 let dir, srv, mounted = false, why = '';
@@ -18,6 +18,8 @@ before(async () => {
   const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=3m', 'tmpfs', dir], { encoding: 'utf8' });
   if (m.status !== 0) { why = `cannot mount a tmpfs (${(m.stderr || m.error?.message || '').trim()})`; return; }
   mounted = true;
+  const u = gazette(['user', 'add', '--data', dir, '--role', 'editor', '--password-stdin', 'ed@example.com'], { input: PW + '\n' });
+  assert.equal(u.status, 0, u.stderr);
   srv = await startServer({ demo: false, dataDir: dir, args: ['--dev', '--trust-proxy'] });
 });
 
@@ -44,6 +46,12 @@ test('disk full: register and sign-in answer only what is stored', async (t) => 
   await c.get('/register');
   const first = await c.api('register', { email: 'owner@example.com', username: 'owner', password: PW, agree: true });
   assert.equal(first.status, 200);
+
+  // The editor signs in and opens the editor while there is room.
+  const ed = new Client(srv.url, { 'x-forwarded-for': '10.5.0.1' });
+  await ed.get('/login');
+  assert.equal((await ed.post('/login', { login: 'ed@example.com', password: PW })).status, 303);
+  await ed.get('/newsroom/new');
 
   const filler = fill();
   const answers = [];
@@ -79,6 +87,16 @@ test('disk full: register and sign-in answer only what is stored', async (t) => 
   const la = await api.api('login', { login: 'owner', password: PW });
   assert.ok(la.status === 200 || la.status === 507, String(la.status));
   if (la.status === 507) assert.ok(!api.jar.has('gz_sid'));
+
+  // An editor's save on a full disk: a clear message, and the editor's own text back.
+  {
+    const text = 'Words written on a full disk must come back. 满盘时写下的字要回来。';
+    const sv = await ed.post('/newsroom/new', { version: '0', slug: 'full-disk', new_section: 'ports, 港口, Ports',
+      en_headline: 'Saved on a full disk', en_body: text, action: 'save' });
+    assert.equal(sv.status, 507, 'a full disk, said as such');
+    assert.match(sv.text, /out of storage space|存储空间已满/);
+    assert.ok(sv.text.includes('Words written on a full disk must come back.'), "the editor's text is on the page");
+  }
 
   // Room again: every "ok" exists, every 507 does not (its e-mail is still free).
   unlinkSync(filler);
