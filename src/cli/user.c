@@ -23,14 +23,10 @@ static const char usage[] =
         "                        [--password-stdin] EMAIL\n"
         "       gazette user role [--data DIR] EMAIL ROLE\n";
 
-static int role_ok(const char *r)
-{
-    return strcmp(r, "reader") == 0 || strcmp(r, "editor") == 0 || strcmp(r, "admin") == 0;
-}
-
 int cmd_user(int argc, char **argv)
 {
     const char *data = "var", *role = "reader", *username = NULL, *email = NULL, *newrole = NULL;
+    enum user_role rv = ROLE_READER;
     int from_stdin = 0, add, status = 2;
     struct store *st = NULL;
     struct err err = { 0 };
@@ -73,7 +69,7 @@ int cmd_user(int argc, char **argv)
         fputs(usage, stderr);
         return 2;
     }
-    if (!role_ok(role)) {
+    if (!user_role_parse(role, &rv)) {
         fprintf(stderr, "gazette user: role must be reader, editor or admin\n");
         return 2;
     }
@@ -91,7 +87,7 @@ int cmd_user(int argc, char **argv)
         return 1;
     }
     if (st->ops->user_by_login(st, email, &u, &err) == GZ_OK) {
-        if (st->ops->user_set_role(st, u.id, role, &err) != GZ_OK) {
+        if (st->ops->user_set_role(st, u.id, rv, &err) != GZ_OK) {
             fprintf(stderr, "gazette user: %s\n", err.msg);
             status = 1;
         } else {
@@ -117,9 +113,12 @@ int cmd_user(int argc, char **argv)
             fprintf(stderr, "gazette user: the password is too %s\n",
                     p == AUTH_PW_LONG ? "long" : "weak (8 to 128 characters, not common)");
         } else if (auth_password_hash(pw, hash) != GZ_OK ||
+                   st->ops->tx_begin(st, &err) != GZ_OK ||
                    st->ops->user_create(st, email, username, hash, NULL, NULL, clock_now(), &id,
                                         &err) != GZ_OK ||
-                   st->ops->user_set_role(st, id, role, &err) != GZ_OK) {
+                   st->ops->user_set_role(st, id, rv, &err) != GZ_OK ||
+                   st->ops->tx_commit(st, &err) != GZ_OK) {
+            store_rollback(st); /* the account with its role, or nothing */
             fprintf(stderr, "gazette user: cannot create '%s': %s\n", email,
                     err.code == GZ_ECONFLICT ? "that username is taken" : err.msg);
             status = 1;

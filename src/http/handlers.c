@@ -197,7 +197,7 @@ static int related(struct store *st, const struct story *s, struct brief_list *o
                 json_integer_value(v) == s->id ||
                 st->ops->story_get(st, json_integer_value(v), &r, err) != GZ_OK)
                 continue;
-            if (!r->status || strcmp(r->status, "published") == 0) {
+            if (r->status == STORY_PUBLISHED) {
                 b = &out->item[out->n++];
                 memset(b, 0, sizeof *b);
                 b->id = r->id;
@@ -344,7 +344,7 @@ static int render(struct req *r, const struct page_req *pr, struct buf *b, struc
     rc = st->ops->story_get(st, pr->id, &s, err);
     if (rc != GZ_OK)
         goto out;
-    if (s->status && strcmp(s->status, "published") != 0) {
+    if (s->status != STORY_PUBLISHED) {
         rc = GZ_ENOTFOUND; /* drafts and scheduled stories: newsroom preview only */
         goto out;
     }

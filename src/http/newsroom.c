@@ -55,7 +55,7 @@ static int allowed(struct req *r, int admin, enum MHD_Result *ret)
         return 0;
     }
     if (r->st->ops->user_get(r->st, r->user_id, &u, &err) == GZ_OK) {
-        ok = u.role && (strcmp(u.role, "admin") == 0 || (!admin && strcmp(u.role, "editor") == 0));
+        ok = u.role == ROLE_ADMIN || (!admin && u.role == ROLE_EDITOR);
         user_release(&u);
     }
     if (!ok)
@@ -201,7 +201,7 @@ static struct story *from_form(struct req *r, const struct form *f, const struct
     (void)r;
     s->id = old ? old->id : 0;
     s->version = old ? old->version : 0;
-    s->status = xstrdup(old && old->status ? old->status : "draft");
+    s->status = old ? old->status : STORY_DRAFT;
     if (slug) {
         if (strlen(slug) > 64 || strspn(slug, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(slug))
             buf_puts(problems, "slug: a-z, 0-9 and - only, at most 64\n");
@@ -421,21 +421,18 @@ static enum MHD_Result save(struct req *r, int64_t id, int json)
         if (strcmp(action, "publish") == 0 || strcmp(action, "schedule") == 0)
             check_timing(s, &problems);
         if (strcmp(action, "publish") == 0) {
-            free(s->status);
-            s->status = xstrdup("published");
+            s->status = STORY_PUBLISHED;
             if (!field(&f, "publish_at") || s->published > clock_now())
                 s->published = clock_now();
         } else if (strcmp(action, "schedule") == 0) {
-            free(s->status);
             if (s->published <= clock_now()) {
                 buf_puts(&problems, "publish_at: a scheduled time must be in the future\n");
-                s->status = xstrdup("draft");
+                s->status = STORY_DRAFT;
             } else {
-                s->status = xstrdup("scheduled");
+                s->status = STORY_SCHEDULED;
             }
         } else if (strcmp(action, "unpublish") == 0) {
-            free(s->status);
-            s->status = xstrdup("draft");
+            s->status = STORY_DRAFT;
         }
     }
     if (!s || problems.len) {
@@ -513,7 +510,7 @@ static int is_editor(struct req *r)
     int ok = 0;
 
     if (r->user_id && r->st->ops->user_get(r->st, r->user_id, &u, &err) == GZ_OK) {
-        ok = u.role && (strcmp(u.role, "admin") == 0 || strcmp(u.role, "editor") == 0);
+        ok = u.role == ROLE_ADMIN || u.role == ROLE_EDITOR;
         user_release(&u);
     }
     return ok;
@@ -1091,12 +1088,14 @@ static enum MHD_Result users(struct req *r)
     if (r->is_post) {
         struct form f;
         const char *role, *id;
+        enum user_role rv = ROLE_READER;
+        int role_ok;
         if (!http_form(r, &f, &ret))
             return ret;
         role = form_get(&f, "role");
         id = form_get(&f, "id");
-        if (id && nr_set_role(r->st, strtoll(id, NULL, 10), role, r->ip, &err) != GZ_OK &&
-            err.code != GZ_EINVAL) {
+        role_ok = user_role_parse(role, &rv);
+        if (id && role_ok && nr_set_role(r->st, strtoll(id, NULL, 10), rv, r->ip, &err) != GZ_OK) {
             log_error("newsroom", "cannot set a role: %s", err.msg);
             form_release(&f);
             return http_error(r, http_status(err.code));

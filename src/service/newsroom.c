@@ -52,19 +52,15 @@ int nr_queue(struct store *st, int64_t story_id, enum lang l, const char *audio,
     return st->ops->job_add(st, story_id, lang_code(l), audio, clock_now(), job, err);
 }
 
-int nr_set_role(struct store *st, int64_t uid, const char *role, const char *ip,
+int nr_set_role(struct store *st, int64_t uid, enum user_role role, const char *ip,
                 struct err *err)
 {
-    int rc;
+    int rc = st->ops->tx_begin(st, err);
 
-    if (!role || (strcmp(role, "reader") != 0 && strcmp(role, "editor") != 0 &&
-                  strcmp(role, "admin") != 0))
-        return err_set(err, GZ_EINVAL, "no role '%s'", role ? role : "");
-    rc = st->ops->tx_begin(st, err);
     if (rc != GZ_OK)
         return rc;
     rc = st->ops->user_set_role(st, uid, role, err);
     if (rc == GZ_OK)
-        rc = st->ops->audit_add(st, uid, clock_now(), "role", ip, role, err);
+        rc = st->ops->audit_add(st, uid, clock_now(), "role", ip, user_role_name(role), err);
     return finish(st, rc, err);
 }

@@ -23,8 +23,8 @@ GZ_MUST_CHECK int nr_save(struct store *st, const struct story *s,
  * synthesis (audio "") job. OUT: *job. */
 GZ_MUST_CHECK int nr_queue(struct store *st, int64_t story_id, enum lang l, const char *audio,
                            int64_t *job, struct err *err);
-/* Give user uid a role ("reader", "editor", "admin"), with its audit line. */
-GZ_MUST_CHECK int nr_set_role(struct store *st, int64_t uid, const char *role, const char *ip,
-                              struct err *err);
+/* Give user uid a role, with its audit line. */
+GZ_MUST_CHECK int nr_set_role(struct store *st, int64_t uid, enum user_role role,
+                              const char *ip, struct err *err);
 
 #endif

@@ -91,7 +91,8 @@ struct store_ops {
     GZ_MUST_CHECK int (*user_by_phone)(struct store *st, const char *phone, struct user *out, struct err *err);
     /* Write email, username, pw_hash, phone, font_size, rate of u. GZ_ECONFLICT as create. */
     GZ_MUST_CHECK int (*user_update)(struct store *st, const struct user *u, struct err *err);
-    GZ_MUST_CHECK int (*user_set_role)(struct store *st, int64_t id, const char *role, struct err *err);
+    GZ_MUST_CHECK int (*user_set_role)(struct store *st, int64_t id, enum user_role role,
+                                       struct err *err);
     GZ_MUST_CHECK int (*user_delete)(struct store *st, int64_t id, struct err *err);
 
     GZ_MUST_CHECK int (*session_put)(struct store *st, int64_t user_id, const unsigned char *digest,
@@ -158,7 +159,8 @@ struct store_ops {
                          struct brief_list *out, struct err *err);
     GZ_MUST_CHECK int (*sections_all)(struct store *st, struct section_list *out, struct err *err);
     /* Set status (and, when at > 0, the publication time); bumps version and generation. */
-    GZ_MUST_CHECK int (*story_set_status)(struct store *st, int64_t id, const char *status, int64_t at,
+    GZ_MUST_CHECK int (*story_set_status)(struct store *st, int64_t id, enum story_status status,
+                                          int64_t at,
                             struct err *err);
     /* Publish every scheduled story whose time has come. OUT: *n published. */
     GZ_MUST_CHECK int (*publish_due)(struct store *st, int64_t now, int *n, struct err *err);

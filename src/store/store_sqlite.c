@@ -90,6 +90,24 @@ static char *col_dup(sqlite3_stmt *s, int i)
     return t ? xstrndup((const char *)t, (size_t)sqlite3_column_bytes(s, i)) : NULL;
 }
 
+/* A status or role column: the schema's CHECK constraints allow only known names; anything else
+ * reads as the least privileged value. */
+static enum story_status col_status(sqlite3_stmt *s, int i)
+{
+    enum story_status v = STORY_DRAFT;
+    if (story_status_parse((const char *)sqlite3_column_text(s, i), &v) != GZ_OK)
+        v = STORY_DRAFT;
+    return v;
+}
+
+static enum user_role col_role(sqlite3_stmt *s, int i)
+{
+    enum user_role v = ROLE_READER;
+    if (!user_role_parse((const char *)sqlite3_column_text(s, i), &v))
+        v = ROLE_READER;
+    return v;
+}
+
 static void bind_text(sqlite3_stmt *s, int i, const char *t)
 {
     if (t)
@@ -218,7 +236,7 @@ static int read_briefs(struct store *st, sqlite3_stmt *s, struct brief_list *out
         b->headline[LANG_ZH] = col_dup(s, 7);
         b->summary[LANG_ZH] = col_dup(s, 8);
         if (sqlite3_column_count(s) > 10) { /* newsroom lists add status and version */
-            b->status = col_dup(s, 9);
+            b->status = col_status(s, 9);
             b->version = sqlite3_column_int64(s, 10);
         }
     }
@@ -275,7 +293,7 @@ static int lite_story_get(struct store *st, int64_t id, struct story **out, stru
     a->copyright = col_dup(s, 6);
     a->pairs = col_dup(s, 7);
     a->tags = col_dup(s, 8);
-    a->status = col_dup(s, 9);
+    a->status = col_status(s, 9);
     a->version = sqlite3_column_int64(s, 10);
     a->related = col_dup(s, 11);
     sqlite3_reset(s);
@@ -424,7 +442,7 @@ static int lite_story_put(struct store *st, const struct story *a, int64_t *id, 
     bind_text(s, 4, a->copyright);
     bind_text(s, 5, a->pairs);
     sqlite3_bind_int64(s, 6, (int64_t)time(NULL));
-    bind_text(s, 7, a->status ? a->status : "published");
+    bind_text(s, 7, story_status_name(a->status));
     bind_text(s, 8, a->related);
     rc = sqlite3_step(s);
     sid = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
@@ -793,7 +811,7 @@ static int read_user(struct store *st, sqlite3_stmt *s, struct user *u, struct e
     u->username = col_dup(s, 2);
     u->pw_hash = col_dup(s, 3);
     u->phone = col_dup(s, 4);
-    u->role = col_dup(s, 5);
+    u->role = col_role(s, 5);
     u->font_size = sqlite3_column_int(s, 6);
     u->rate = sqlite3_column_double(s, 7);
     u->created = sqlite3_column_int64(s, 8);
@@ -839,11 +857,12 @@ static int lite_user_update(struct store *st, const struct user *u, struct err *
     return step_write(st, s, err, "user update");
 }
 
-static int lite_user_set_role(struct store *st, int64_t id, const char *role, struct err *err)
+static int lite_user_set_role(struct store *st, int64_t id, enum user_role role,
+                              struct err *err)
 {
     sqlite3_stmt *s = q_get(st, Q_USER_ROLE);
     sqlite3_bind_int64(s, 1, id);
-    bind_text(s, 2, role);
+    bind_text(s, 2, user_role_name(role));
     return step_write(st, s, err, "user role");
 }
 
@@ -1262,14 +1281,14 @@ static int write_and_bump(struct store *st, sqlite3_stmt *s, struct err *err, in
     return tx_end(st, owned, rc, err);
 }
 
-static int lite_story_set_status(struct store *st, int64_t id, const char *status, int64_t at,
-                                 struct err *err)
+static int lite_story_set_status(struct store *st, int64_t id, enum story_status status,
+                                 int64_t at, struct err *err)
 {
     sqlite3_stmt *s = q_get(st, Q_STORY_STATUS);
     int changes = 0, rc;
 
     sqlite3_bind_int64(s, 1, id);
-    bind_text(s, 2, status);
+    bind_text(s, 2, story_status_name(status));
     if (at > 0)
         sqlite3_bind_int64(s, 3, at);
     sqlite3_bind_int64(s, 4, (int64_t)time(NULL));
@@ -1409,7 +1428,7 @@ static int lite_user_list(struct store *st, int limit, struct user **out, size_t
         u.email = col_dup(s, 1);
         u.username = col_dup(s, 2);
         u.phone = col_dup(s, 4);
-        u.role = col_dup(s, 5);
+        u.role = col_role(s, 5);
         u.created = sqlite3_column_int64(s, 8);
         if (*n == cap) {
             cap = cap ? cap * 2 : 16;
