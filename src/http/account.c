@@ -106,6 +106,8 @@ void account_identify(struct req *r)
         logged(r, &o);
         return;
     }
+    if (o.err.msg[0])
+        log_warn("account", "%s %s: %s", r->method, r->path, o.err.msg);
     if (s.sid[0]) { /* a remember-me cookie started a new session */
         apply_session(r, &s);
         r->fs = s.font_size ? s.font_size : r->fs;

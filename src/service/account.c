@@ -925,6 +925,10 @@ struct acct_out acct_identify(struct store *st, const struct acct_client *cl,
         if (rc == GZ_OK) {
             sess->user_id = uid;
             sess->session_id = sid;
+            /* "Last seen" is for the account page: a full disk or a busy database costs that
+             * line, not the reader's sign-in (o.err says why, for the log). */
+            if (st->ops->session_touch(st, sid, clock_now(), &err) != GZ_OK)
+                o.err = err;
         } else if (rc != GZ_ENOTFOUND) {
             return store_fail(&err);
         }

@@ -98,9 +98,12 @@ struct store_ops {
     GZ_MUST_CHECK int (*session_put)(struct store *st, int64_t user_id, const unsigned char *digest,
                        int64_t now, int64_t expires, const char *series, const char *ua,
                        const char *ip, struct err *err);
-    /* GZ_ENOTFOUND when absent or expired. OUT: *user_id, *session_id. */
+    /* GZ_ENOTFOUND when absent or expired. OUT: *user_id, *session_id. Reads only. */
     GZ_MUST_CHECK int (*session_find)(struct store *st, const unsigned char *digest, int64_t now,
                         int64_t *user_id, int64_t *session_id, struct err *err);
+    /* Record that session id was used at now (shown on the account page). */
+    GZ_MUST_CHECK int (*session_touch)(struct store *st, int64_t session_id, int64_t now,
+                                       struct err *err);
     GZ_MUST_CHECK int (*session_delete)(struct store *st, const unsigned char *digest, struct err *err);
     GZ_MUST_CHECK int (*session_delete_id)(struct store *st, int64_t user_id, int64_t session_id,
                              struct err *err);

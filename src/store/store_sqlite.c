@@ -908,8 +908,14 @@ static int lite_session_find(struct store *st, const unsigned char *digest, int6
     *session_id = sqlite3_column_int64(s, 0);
     *user_id = sqlite3_column_int64(s, 1);
     sqlite3_reset(s);
-    s = q_get(st, Q_SESSION_TOUCH);
-    sqlite3_bind_int64(s, 1, *session_id);
+    return GZ_OK;
+}
+
+static int lite_session_touch(struct store *st, int64_t session_id, int64_t now,
+                              struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_SESSION_TOUCH);
+    sqlite3_bind_int64(s, 1, session_id);
     sqlite3_bind_int64(s, 2, now);
     return step_write(st, s, err, "session touch");
 }
@@ -1487,6 +1493,7 @@ static const struct store_ops lite_ops = {
     .user_delete = lite_user_delete,
     .session_put = lite_session_put,
     .session_find = lite_session_find,
+    .session_touch = lite_session_touch,
     .session_delete = lite_session_delete,
     .session_delete_id = lite_session_delete_id,
     .session_delete_user = lite_session_delete_user,

@@ -23,6 +23,7 @@ static void setup(void)
 
 static void teardown(void)
 {
+    unsetenv("GAZETTE_CLOCK_FILE");
     fault_store_close(st, dir);
 }
 
@@ -47,6 +48,20 @@ static size_t n_sessions(int64_t uid)
     n = l.n;
     session_list_release(&l);
     return n;
+}
+
+/* Move clock_now() ahead by seconds for the rest of this test (each test is its own process). */
+static void clock_ahead(int seconds)
+{
+    char path[96];
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s/clock", dir);
+    f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "%d", seconds);
+    fclose(f);
+    ck_assert_int_eq(setenv("GAZETTE_CLOCK_FILE", path, 1), 0);
 }
 
 static int64_t register_ok(const char *email, const char *name)
@@ -243,22 +258,12 @@ START_TEST(remember_me_grace_then_theft)
     ck_assert_int_eq(acct_identify(st, &cl, NULL, a.remember, &b).rc, GZ_OK);
     ck_assert_int_eq(b.user_id, a.user_id);
     /* A minute later the old verifier is a stolen copy: the whole series goes. */
-    {
-        char clock[96];
-        FILE *f;
-        snprintf(clock, sizeof clock, "%s/clock", dir);
-        f = fopen(clock, "w");
-        ck_assert_ptr_nonnull(f);
-        fputs("60", f);
-        fclose(f);
-        ck_assert_int_eq(setenv("GAZETTE_CLOCK_FILE", clock, 1), 0);
-    }
+    clock_ahead(60);
     ck_assert_int_eq(acct_identify(st, &cl, NULL, old, &b).rc, GZ_OK);
     ck_assert_int_eq(b.user_id, 0);
     ck_assert_int_eq(b.forget, 1);
     ck_assert_int_eq(acct_identify(st, &cl, NULL, a.remember, &b).rc, GZ_OK);
     ck_assert_int_eq(b.user_id, 0);
-    unsetenv("GAZETTE_CLOCK_FILE");
 }
 END_TEST
 
@@ -281,6 +286,23 @@ START_TEST(identify_with_a_failing_disk_signs_nobody_in)
 }
 END_TEST
 
+START_TEST(a_session_stays_valid_on_a_full_disk)
+{
+    struct acct_session s, a;
+    struct acct_out o;
+
+    register_ok("kim@example.com", "kim");
+    ck_assert_int_eq(acct_login(st, &cl, "kim", PW, 0, &s).rc, GZ_OK);
+    clock_ahead(120); /* "last seen" is written at most once a minute */
+    fault_arm(FAULT_FULL, 0);
+    o = acct_identify(st, &cl, s.sid, NULL, &a);
+    fault_disarm();
+    ck_assert_int_eq(o.rc, GZ_OK); /* reading needs no write: still signed in */
+    ck_assert_int_gt(a.user_id, 0);
+    ck_assert_str_ne(o.err.msg, ""); /* the lost "last seen" is reported for the log */
+}
+END_TEST
+
 Suite *suite_service_account(void)
 {
     Suite *s = suite_create("service_account");
@@ -298,6 +320,7 @@ Suite *suite_service_account(void)
     tcase_add_test(tc, reset_mail_is_limited_per_account_too);
     tcase_add_test(tc, remember_me_grace_then_theft);
     tcase_add_test(tc, identify_with_a_failing_disk_signs_nobody_in);
+    tcase_add_test(tc, a_session_stays_valid_on_a_full_disk);
     suite_add_tcase(s, tc);
     return s;
 }
