@@ -12,6 +12,7 @@
 #include "http/form.h"
 #include "http/http_int.h"
 #include "render/render.h"
+#include "service/quiz.h"
 
 /* Who is answering: "u:<id>" or "c:<token>"; creates the cookie when asked to. */
 static int who(struct req *r, char *out, size_t cap, int create)
@@ -152,15 +153,13 @@ enum MHD_Result quiz_route(struct req *r, int64_t id)
             ret = show(r, 400, &q, NULL, MSG_QUIZ_ALL);
         } else {
             who(r, w, sizeof w, 1);
-            rc = r->st->ops->attempt_put(r->st, id, w, buf_cstr(&js), score, clock_now(), &err);
+            struct buf prev;
+            int64_t s2;
+            buf_init(&prev, 0);
+            rc = qz_answer(r->st, id, w, buf_cstr(&js), score, clock_now(), &prev, &s2, &err);
             if (rc == GZ_ECONFLICT) {
                 /* Already answered: show the first attempt, never a second one. */
-                struct buf prev;
-                int64_t s2;
-                buf_init(&prev, 0);
-                if (r->st->ops->attempt_get(r->st, id, w, &prev, &s2, &err) == GZ_OK)
-                    parse_answers(buf_cstr(&prev), prev.len, answers, q.n_q);
-                buf_release(&prev);
+                parse_answers(buf_cstr(&prev), prev.len, answers, q.n_q);
                 ret = show(r, 409, &q, answers, MSG_NONE);
             } else if (rc != GZ_OK) {
                 log_error("quiz", "cannot store an answer: %s", err.msg);
@@ -171,6 +170,7 @@ enum MHD_Result quiz_route(struct req *r, int64_t id)
                 snprintf(to, sizeof to, "/quiz/%lld", (long long)id);
                 ret = http_redirect(r, 303, to);
             }
+            buf_release(&prev);
         }
         buf_release(&js);
     }
