@@ -628,9 +628,10 @@ struct acct_out acct_bind(struct store *st, const struct acct_client *cl, int64_
             snprintf(other_hash, sizeof other_hash, "%s", other.pw_hash);
         user_release(&other);
     }
-    /* Slow work before the lock: verify (a dummy hash when there is no such account, so the
-     * time taken does not tell), and hash the password a new binding would get. */
-    if (!auth_password_verify(other_hash[0] ? other_hash : NULL, password) && exists) {
+    /* Slow work before the lock, one Argon2 run either way so the time taken does not tell
+     * whether the e-mail has an account: verify it against that account's hash (a dummy one
+     * when it has none), or hash the password a new binding gets. */
+    if (exists && !auth_password_verify(other_hash[0] ? other_hash : NULL, password)) {
         if (!begin(st, &o))
             return o;
         rc = login_failed(st, &k, &err);
