@@ -7,23 +7,22 @@
  */
 #include "service/account.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include <sodium.h>
-
 #include "core/buf.h"
 #include "core/clock.h"
 #include "notify/notify.h"
 
-#define RESET_S (30 * 60)
-#define CODE_S (5 * 60)
-#define CODE_ATTEMPTS 5
-#define FAIL_WINDOW_S (15 * 60)
+#define RESET_S                   (30 * 60)
+#define CODE_S                    (5 * 60)
+#define CODE_ATTEMPTS             5
+#define FAIL_WINDOW_S             (15 * 60)
 #define ACCOUNT_FAILS_BEFORE_WAIT 10 /* account-wide failures in the window before any wait */
-#define VERIFY_FAILS_PER_CLIENT 10   /* wrong codes per client in the window before back-off */
+#define VERIFY_FAILS_PER_CLIENT   10 /* wrong codes per client in the window before back-off */
 
 static struct acct_out ok_out(void)
 {
@@ -116,8 +115,8 @@ static struct acct_out end(struct store *st, struct acct_out o, int keep)
     return o;
 }
 
-static int audit(struct store *st, const struct acct_client *cl, int64_t uid,
-                 const char *event, const char *detail, struct err *err)
+static int audit(struct store *st, const struct acct_client *cl, int64_t uid, const char *event,
+                 const char *detail, struct err *err)
 {
     return st->ops->audit_add(st, uid, clock_now(), event, cl->ip, detail, err);
 }
@@ -125,8 +124,8 @@ static int audit(struct store *st, const struct acct_client *cl, int64_t uid,
 /* ---- rate limits (inside the flow's transaction) ---- */
 
 /* Failures of key in the window. OUT: *n, *last. */
-static int count_since(struct store *st, const char *key, int64_t window, int64_t *n,
-                       int64_t *last, struct err *err)
+static int count_since(struct store *st, const char *key, int64_t window, int64_t *n, int64_t *last,
+                       struct err *err)
 {
     *n = 0;
     *last = 0;
@@ -182,8 +181,7 @@ static void login_keys(struct login_keys *k, const char *login, const char *ip)
 }
 
 /* The longest of the three waits. */
-static int login_wait(struct store *st, const struct login_keys *k, int64_t *wait,
-                      struct err *err)
+static int login_wait(struct store *st, const struct login_keys *k, int64_t *wait, struct err *err)
 {
     int64_t w;
     int rc = backoff_wait(st, k->acct_ip, wait, err);
@@ -239,9 +237,8 @@ static int sms_wait(struct store *st, const char *ip, const char *phone, int64_t
 /* ---- sessions ---- */
 
 /* Create a session (and with remember a remember-me series) for uid. */
-static int session_new(struct store *st, const struct acct_client *cl, int64_t uid,
-                       int remember, const char *how, struct acct_session *sess,
-                       struct err *err)
+static int session_new(struct store *st, const struct acct_client *cl, int64_t uid, int remember,
+                       const char *how, struct acct_session *sess, struct err *err)
 {
     unsigned char d[AUTH_DIGEST_LEN];
     char series[AUTH_TOKEN_LEN + 1] = "", ver[AUTH_TOKEN_LEN + 1];
@@ -374,14 +371,14 @@ struct acct_out acct_register(struct store *st, const struct acct_client *cl, co
         return o;
     rc = st->ops->rate_add(st, key, clock_now(), &err);
     if (rc == GZ_OK)
-        rc = st->ops->user_create(st, email, username, hash, NULL, AGREEMENT_VERSION,
-                                  clock_now(), &id, &err);
+        rc = st->ops->user_create(st, email, username, hash, NULL, AGREEMENT_VERSION, clock_now(),
+                                  &id, &err);
     if (rc == GZ_ECONFLICT && strcmp(err.msg, "email") == 0)
         o = fail(GZ_ECONFLICT, MSG_ERR_EMAIL_TAKEN, "email", "email_taken");
     else if (rc == GZ_ECONFLICT && strcmp(err.msg, "username") == 0)
         o = fail(GZ_ECONFLICT, MSG_ERR_USERNAME_TAKEN, "username", "username_taken");
-    else if (rc == GZ_OK && (rc = audit(st, cl, id, "register", AGREEMENT_VERSION, &err)) ==
-                                    GZ_OK &&
+    else if (rc == GZ_OK &&
+             (rc = audit(st, cl, id, "register", AGREEMENT_VERSION, &err)) == GZ_OK &&
              (rc = session_new(st, cl, id, 1, "register", sess, &err)) == GZ_OK)
         o = ok_out();
     else
@@ -481,8 +478,7 @@ static int check_code(struct store *st, const struct acct_client *cl, const char
     if (rc == GZ_ENOTFOUND || expires <= clock_now()) {
         /* Counted like a wrong code, so that guessing numbers costs the same. */
         rc = st->ops->rate_add(st, key, clock_now(), &err);
-        *o = rc == GZ_OK ? fail(GZ_EINVAL, MSG_ERR_CODE, "code", "invalid_code")
-                         : store_fail(&err);
+        *o = rc == GZ_OK ? fail(GZ_EINVAL, MSG_ERR_CODE, "code", "invalid_code") : store_fail(&err);
         return GZ_EINVAL;
     }
     if (attempts >= CODE_ATTEMPTS) {
@@ -495,10 +491,11 @@ static int check_code(struct store *st, const struct acct_client *cl, const char
         rc = st->ops->sms_attempt(st, phone, &err);
         if (rc == GZ_OK)
             rc = st->ops->rate_add(st, key, clock_now(), &err);
-        *o = rc == GZ_OK ? fail(GZ_EINVAL,
-                                attempts + 1 >= CODE_ATTEMPTS ? MSG_ERR_CODE_ATTEMPTS : MSG_ERR_CODE,
-                                "code", "invalid_code")
-                         : store_fail(&err);
+        *o = rc == GZ_OK
+                     ? fail(GZ_EINVAL,
+                            attempts + 1 >= CODE_ATTEMPTS ? MSG_ERR_CODE_ATTEMPTS : MSG_ERR_CODE,
+                            "code", "invalid_code")
+                     : store_fail(&err);
         return GZ_EINVAL;
     }
     if (consume) {
@@ -647,8 +644,9 @@ struct acct_out acct_bind(struct store *st, const struct acct_client *cl, int64_
         return o;
     rc = st->ops->user_get(st, uid, &me, &err);
     if (rc != GZ_OK)
-        return end(st, rc == GZ_ENOTFOUND ? fail(GZ_EAUTH, MSG_SIGN_IN, NULL, "not_signed_in")
-                                          : store_fail(&err),
+        return end(st,
+                   rc == GZ_ENOTFOUND ? fail(GZ_EAUTH, MSG_SIGN_IN, NULL, "not_signed_in")
+                                      : store_fail(&err),
                    0);
     if (me.email) {
         user_release(&me);
@@ -676,8 +674,7 @@ struct acct_out acct_bind(struct store *st, const struct acct_client *cl, int64_
             if (rc == GZ_OK)
                 rc = st->ops->rate_clear(st, k.acct_ip, &err);
             if (rc == GZ_OK)
-                rc = audit(st, cl, other.id, "phone-merged", other.phone ? other.phone : "",
-                           &err);
+                rc = audit(st, cl, other.id, "phone-merged", other.phone ? other.phone : "", &err);
             if (rc == GZ_OK)
                 rc = session_new(st, cl, other.id, 1, "bind", sess, &err);
             o.user_id = other.id;
@@ -762,16 +759,17 @@ struct acct_out acct_forgot(struct store *st, const struct acct_client *cl, cons
     if (o.rc != GZ_OK)
         return o;
     buf_init(&body, 0);
-    buf_printf(&body,
-               "有人（希望是您）请求重设 %s 账户的密码。30分钟内打开以下链接即可设置新密码（仅可使用一次）：\n"
-               "Someone (we hope you) asked to reset the password of your %s account. Open "
-               "this link within 30 minutes to choose a new one (it works once):\n\n"
-               "%s/reset?token=%s\n\n如果不是您本人操作，请忽略此邮件。If it was not you, "
-               "ignore this message.\n",
-               site, site, base_url, tok);
+    buf_printf(
+            &body,
+            "有人（希望是您）请求重设 %s 账户的密码。30分钟内打开以下链接即可设置新密码（仅可使用一次）：\n"
+            "Someone (we hope you) asked to reset the password of your %s account. Open "
+            "this link within 30 minutes to choose a new one (it works once):\n\n"
+            "%s/reset?token=%s\n\n如果不是您本人操作，请忽略此邮件。If it was not you, "
+            "ignore this message.\n",
+            site, site, base_url, tok);
     /* The answer stays the same when the mail fails (the caller logs o.err). */
-    if (notify_mail(st, to, "Reset your password / 重设密码", buf_cstr(&body), clock_now(),
-                    &err) != GZ_OK)
+    if (notify_mail(st, to, "Reset your password / 重设密码", buf_cstr(&body), clock_now(), &err) !=
+        GZ_OK)
         o.err = err;
     buf_release(&body);
     return o;
@@ -826,8 +824,7 @@ struct acct_out acct_reset(struct store *st, const struct acct_client *cl, const
 }
 
 struct acct_out acct_sign_out(struct store *st, const struct acct_client *cl, int64_t uid,
-                              const unsigned char *sid_digest, const char *selector,
-                              int everywhere)
+                              const unsigned char *sid_digest, const char *selector, int everywhere)
 {
     struct err err = { 0 };
     struct acct_out o;

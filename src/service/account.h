@@ -30,9 +30,9 @@
 #include "render/render.h"
 #include "store/store.h"
 
-#define ACCT_SESSION_S (12 * 3600)
-#define ACCT_REMEMBER_S (30 * 86400)
-#define ACCT_REMEMBER_GRACE_S 20
+#define ACCT_SESSION_S          (12 * 3600)
+#define ACCT_REMEMBER_S         (30 * 86400)
+#define ACCT_REMEMBER_GRACE_S   20
 #define ACCT_ACCOUNT_WAIT_MAX_S 5
 
 /* Who is asking: the client's address and user agent (both may be ""). Borrowed. */
@@ -82,14 +82,13 @@ GZ_MUST_CHECK struct acct_out acct_phone_send(struct store *st, const struct acc
  * account or, with agree, create one. Never tells a registered number from another before the
  * code is right. OUT: *sess when a sign-in happened (sess->user_id > 0). */
 GZ_MUST_CHECK struct acct_out acct_phone_verify(struct store *st, const struct acct_client *cl,
-                                                int64_t uid, const char *phone,
-                                                const char *code, int agree,
-                                                struct acct_session *sess);
+                                                int64_t uid, const char *phone, const char *code,
+                                                int agree, struct acct_session *sess);
 /* A phone-only account uid gives itself an e-mail and password, or merges into the account
  * that owns the e-mail once that password is verified (throttled like sign-in). OUT: *sess
  * when the reader is now another account. */
-GZ_MUST_CHECK struct acct_out acct_bind(struct store *st, const struct acct_client *cl,
-                                        int64_t uid, const char *email, const char *password,
+GZ_MUST_CHECK struct acct_out acct_bind(struct store *st, const struct acct_client *cl, int64_t uid,
+                                        const char *email, const char *password,
                                         struct acct_session *sess);
 /* Mail a reset link (same answer whether or not the account exists). */
 GZ_MUST_CHECK struct acct_out acct_forgot(struct store *st, const struct acct_client *cl,
@@ -115,8 +114,7 @@ GZ_MUST_CHECK struct acct_out acct_bound_phone(struct store *st, int64_t uid,
 GZ_MUST_CHECK struct acct_out acct_unbind_phone(struct store *st, const struct acct_client *cl,
                                                 int64_t uid, const char *code);
 /* Reading preferences: font_size 0 and rate 0 leave them as they are. */
-GZ_MUST_CHECK struct acct_out acct_prefs(struct store *st, int64_t uid, int font_size,
-                                         double rate);
+GZ_MUST_CHECK struct acct_out acct_prefs(struct store *st, int64_t uid, int font_size, double rate);
 /* End one of uid's sessions by id. */
 GZ_MUST_CHECK struct acct_out acct_revoke(struct store *st, const struct acct_client *cl,
                                           int64_t uid, int64_t session_id);

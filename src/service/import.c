@@ -22,8 +22,7 @@ static void unreferenced_away(struct store *st, const struct story *s, const cha
 }
 
 int imp_story(struct store *st, const char *json, size_t len, const char *base_dir,
-              const char *media_dir, int check, int64_t *id, struct buf *problems,
-              struct err *err)
+              const char *media_dir, int check, int64_t *id, struct buf *problems, struct err *err)
 {
     struct bundle_opts o = { base_dir, media_dir, check };
     struct story *s = NULL;

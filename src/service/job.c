@@ -5,11 +5,11 @@
 
 #include "core/clock.h"
 
-static int mark(struct store *st, int64_t job, const char *why, int64_t flagged,
-                double seconds, struct err *err)
+static int mark(struct store *st, int64_t job, const char *why, int64_t flagged, double seconds,
+                struct err *err)
 {
-    return st->ops->job_finish(st, job, why ? "failed" : "done", why, flagged, seconds,
-                               clock_now(), err);
+    return st->ops->job_finish(st, job, why ? "failed" : "done", why, flagged, seconds, clock_now(),
+                               err);
 }
 
 int job_complete(struct store *st, int64_t job, const struct story *result, const char *why,

@@ -17,7 +17,7 @@
  * why. Returns GZ_OK when the job's final state is stored (*stored_result says whether the
  * story was); else the store's error (the job stays running; the next start re-queues it). */
 GZ_MUST_CHECK int job_complete(struct store *st, int64_t job, const struct story *result,
-                               const char *why, int64_t flagged, double seconds,
-                               int *stored_result, struct err *err);
+                               const char *why, int64_t flagged, double seconds, int *stored_result,
+                               struct err *err);
 
 #endif

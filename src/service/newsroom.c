@@ -52,8 +52,7 @@ int nr_queue(struct store *st, int64_t story_id, enum lang l, const char *audio,
     return st->ops->job_add(st, story_id, lang_code(l), audio, clock_now(), job, err);
 }
 
-int nr_set_role(struct store *st, int64_t uid, enum user_role role, const char *ip,
-                struct err *err)
+int nr_set_role(struct store *st, int64_t uid, enum user_role role, const char *ip, struct err *err)
 {
     int rc = st->ops->tx_begin(st, err);
 

@@ -2,8 +2,7 @@
 #include "service/quiz.h"
 
 int qz_answer(struct store *st, int64_t quiz_id, const char *who, const char *answers,
-              int64_t score, int64_t now, struct buf *first, int64_t *first_score,
-              struct err *err)
+              int64_t score, int64_t now, struct buf *first, int64_t *first_score, struct err *err)
 {
     struct err why = { 0 };
     int rc = st->ops->tx_begin(st, err);

@@ -1,16 +1,16 @@
 /* fault.c: the failing VFS behind fault.h. */
 #include "fault.h"
 
-#include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <check.h>
 #include <sqlite3.h>
 
 struct ffile {
-    sqlite3_file base; /* pMethods = &fmethods */
+    sqlite3_file base;  /* pMethods = &fmethods */
     sqlite3_file *real; /* follows this struct in the same allocation */
 };
 

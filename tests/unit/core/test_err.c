@@ -1,9 +1,8 @@
 /* test_err.c: err_set may format its own message into itself, and a message cut at the
  * 256-byte limit stays valid UTF-8 (jansson refuses anything else: a NULL that crashed). */
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <jansson.h>
 
 #include "core/gz.h"
 #include "suites.h"

@@ -96,13 +96,11 @@ START_TEST(a_failed_store_leaves_no_file)
     ck_assert_int_eq(n_files(media), 0);
     ck_assert_int_eq(st->ops->story_count(st, &n, &err), GZ_OK);
     ck_assert_int_eq(n, 0);
-    ck_assert_int_eq(imp_story(st, bundle, sizeof bundle - 1, dir, media, 0, &id, &p, &err),
-                     GZ_OK);
+    ck_assert_int_eq(imp_story(st, bundle, sizeof bundle - 1, dir, media, 0, &id, &p, &err), GZ_OK);
     ck_assert_int_gt(id, 0);
     ck_assert_int_eq(n_files(media), 1);
     /* The same again: stored, the file kept (the story uses it). */
-    ck_assert_int_eq(imp_story(st, bundle, sizeof bundle - 1, dir, media, 0, &id, &p, &err),
-                     GZ_OK);
+    ck_assert_int_eq(imp_story(st, bundle, sizeof bundle - 1, dir, media, 0, &id, &p, &err), GZ_OK);
     ck_assert_int_eq(n_files(media), 1);
     buf_release(&p);
 }

@@ -29,8 +29,7 @@ START_TEST(first_answer_only_and_full_disk_stores_nothing)
     fault_disarm();
     ck_assert_int_eq(st->ops->attempt_get(st, qid, "r1", &first, &score, &err), GZ_ENOTFOUND);
     ck_assert_int_eq(qz_answer(st, qid, "r1", "[1,2]", 2, 5, &first, &score, &err), GZ_OK);
-    ck_assert_int_eq(qz_answer(st, qid, "r1", "[0,0]", 0, 6, &first, &score, &err),
-                     GZ_ECONFLICT);
+    ck_assert_int_eq(qz_answer(st, qid, "r1", "[0,0]", 0, 6, &first, &score, &err), GZ_ECONFLICT);
     ck_assert_str_eq(buf_cstr(&first), "[1,2]");
     ck_assert_int_eq(score, 2);
     buf_release(&first);
