@@ -141,10 +141,10 @@ static struct acct_out sign_out(struct req *r, int everywhere)
 
     o = acct_sign_out(r->st, &cl, r->user_id, r->sid_digest, rm_selector(r, sel), everywhere);
     logged(r, &o);
-    if (o.rc == GZ_OK) {
-        forget_cookies(r);
-        r->user_id = 0;
-    }
+    /* This browser forgets the cookies either way (a shared computer); a failure is still
+     * answered as one, since the session itself could not be ended. */
+    forget_cookies(r);
+    r->user_id = 0;
     return o;
 }
 
