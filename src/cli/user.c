@@ -23,6 +23,28 @@ static const char usage[] =
         "                        [--password-stdin] EMAIL\n"
         "       gazette user role [--data DIR] EMAIL ROLE\n";
 
+/* The account with its role, in one transaction: both or nothing. */
+static int create(struct store *st, const char *email, const char *username, const char *pw,
+                  enum user_role role, int64_t *id, struct err *err)
+{
+    char hash[AUTH_HASH_MAX];
+    int rc;
+
+    if (auth_password_hash(pw, hash) != GZ_OK)
+        return err_set(err, GZ_EIO, "cannot hash the password");
+    rc = st->ops->tx_begin(st, err);
+    if (rc != GZ_OK)
+        return rc;
+    rc = st->ops->user_create(st, email, username, hash, NULL, NULL, clock_now(), id, err);
+    if (rc == GZ_OK)
+        rc = st->ops->user_set_role(st, *id, role, err);
+    if (rc == GZ_OK)
+        rc = st->ops->tx_commit(st, err);
+    else
+        store_rollback(st);
+    return rc;
+}
+
 int cmd_user(int argc, char **argv)
 {
     const char *data = "var", *role = "reader", *username = NULL, *email = NULL, *newrole = NULL;
@@ -98,7 +120,7 @@ int cmd_user(int argc, char **argv)
     } else if (!add) {
         fprintf(stderr, "gazette user: no account '%s'\n", email);
     } else {
-        char pw[AUTH_PW_MAX + 2] = "", hash[AUTH_HASH_MAX];
+        char pw[AUTH_PW_MAX + 2] = "";
         int64_t id = 0;
         enum auth_problem p;
         if (from_stdin) {
@@ -112,13 +134,7 @@ int cmd_user(int argc, char **argv)
         if (p != AUTH_OK) {
             fprintf(stderr, "gazette user: the password is too %s\n",
                     p == AUTH_PW_LONG ? "long" : "weak (8 to 128 characters, not common)");
-        } else if (auth_password_hash(pw, hash) != GZ_OK ||
-                   st->ops->tx_begin(st, &err) != GZ_OK ||
-                   st->ops->user_create(st, email, username, hash, NULL, NULL, clock_now(), &id,
-                                        &err) != GZ_OK ||
-                   st->ops->user_set_role(st, id, rv, &err) != GZ_OK ||
-                   st->ops->tx_commit(st, &err) != GZ_OK) {
-            store_rollback(st); /* the account with its role, or nothing */
+        } else if (create(st, email, username, pw, rv, &id, &err) != GZ_OK) {
             fprintf(stderr, "gazette user: cannot create '%s': %s\n", email,
                     err.code == GZ_ECONFLICT ? "that username is taken" : err.msg);
             status = 1;

@@ -477,6 +477,7 @@ static enum MHD_Result account_page(struct req *r, enum msg notice)
     struct user u;
     struct buf b;
     enum MHD_Result ret;
+    int rc;
 
     if (!r->user_id)
         return redirect_after(r, "/login");
@@ -484,9 +485,10 @@ static enum MHD_Result account_page(struct req *r, enum msg notice)
         log_error("account", "%s: %s", r->path, err.msg);
         return http_error(r, http_status(err.code));
     }
-    if (r->st->ops->session_list(r->st, r->user_id, r->sid_digest, clock_now(), &sl, &err) !=
-            GZ_OK ||
-        r->st->ops->audit_list(r->st, r->user_id, 50, &al, &err) != GZ_OK) {
+    rc = r->st->ops->session_list(r->st, r->user_id, r->sid_digest, clock_now(), &sl, &err);
+    if (rc == GZ_OK)
+        rc = r->st->ops->audit_list(r->st, r->user_id, 50, &al, &err);
+    if (rc != GZ_OK) {
         log_error("account", "%s: %s", r->path, err.msg);
         session_list_release(&sl);
         user_release(&u);

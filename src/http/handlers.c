@@ -193,9 +193,11 @@ static int related(struct store *st, const struct story *s, struct brief_list *o
         {
             struct story *r = NULL;
             struct story_brief *b;
-            if (out->n >= RELATED_MAX || !json_is_integer(v) ||
-                json_integer_value(v) == s->id ||
-                st->ops->story_get(st, json_integer_value(v), &r, err) != GZ_OK)
+            int rc;
+            if (out->n >= RELATED_MAX || !json_is_integer(v) || json_integer_value(v) == s->id)
+                continue;
+            rc = st->ops->story_get(st, json_integer_value(v), &r, err);
+            if (rc != GZ_OK) /* a picked story that is gone: left out */
                 continue;
             if (r->status == STORY_PUBLISHED) {
                 b = &out->item[out->n++];

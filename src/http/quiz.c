@@ -50,10 +50,12 @@ static enum MHD_Result show(struct req *r, int status, const struct quiz *q, con
     size_t len;
     char *html;
 
-    for (size_t i = 0; i < q->n_q; i++)
-        if (q->q[i].story_slug &&
-            r->st->ops->story_by_slug(r->st, q->q[i].story_slug, &ids[i], &err) != GZ_OK)
+    for (size_t i = 0; i < q->n_q; i++) {
+        const char *slug = q->q[i].story_slug;
+        int rc = slug ? r->st->ops->story_by_slug(r->st, slug, &ids[i], &err) : GZ_ENOTFOUND;
+        if (rc != GZ_OK)
             ids[i] = 0; /* the question shows without its link to the story */
+    }
     http_sections(r, &secs);
     http_page_ctx(r, &c, &secs);
     buf_init(&b, 0);
@@ -120,9 +122,9 @@ enum MHD_Result quiz_route(struct req *r, int64_t id)
         struct buf prev;
         int64_t score;
         buf_init(&prev, 0);
-        if (who(r, w, sizeof w, 0) &&
-            r->st->ops->attempt_get(r->st, id, w, &prev, &score, &err) == GZ_OK &&
-            parse_answers(buf_cstr(&prev), prev.len, answers, q.n_q))
+        rc = who(r, w, sizeof w, 0) ? r->st->ops->attempt_get(r->st, id, w, &prev, &score, &err)
+                                    : GZ_ENOTFOUND;
+        if (rc == GZ_OK && parse_answers(buf_cstr(&prev), prev.len, answers, q.n_q))
             ret = show(r, 200, &q, answers, MSG_NONE);
         else
             ret = show(r, 200, &q, NULL, MSG_NONE);

@@ -12,9 +12,11 @@ static void unreferenced_away(struct store *st, const struct story *s, const cha
     for (int l = 0; l < LANG_COUNT; l++) {
         struct err err = { 0 };
         char path[4096];
-        int published;
-        if (!s->l[l].audio ||
-            st->ops->media_published(st, s->l[l].audio, &published, &err) != GZ_ENOTFOUND)
+        int published, rc;
+        if (!s->l[l].audio)
+            continue;
+        rc = st->ops->media_published(st, s->l[l].audio, &published, &err);
+        if (rc != GZ_ENOTFOUND)
             continue; /* used by a story (this one's earlier version), or unknown: keep it */
         snprintf(path, sizeof path, "%s/%s", media_dir, s->l[l].audio);
         unlink(path);

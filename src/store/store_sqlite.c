@@ -1578,6 +1578,8 @@ void store_rollback(struct store *st)
 
 void store_close(struct store *st)
 {
-    if (st)
-        st->ops->close(st);
+    const struct store_ops *ops = st ? st->ops : NULL;
+
+    if (ops) /* close returns nothing: there is no result to check */
+        ops->close(st);
 }
