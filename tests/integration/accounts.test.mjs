@@ -339,6 +339,20 @@ describe('phone', () => {
   });
 });
 
+describe('concurrency', () => {
+  test('ten parallel registrations of one e-mail: exactly one account, the others 409, none 500', async () => {
+    const clients = Array.from({ length: 10 }, () => client());
+    await Promise.all(clients.map((c) => c.get('/register')));
+    const res = await Promise.all(clients.map((c, i) =>
+      c.api('register', { email: 'race@example.com', username: `racer${i}`, password: PW, agree: true })));
+    const codes = res.map((r) => r.status).sort();
+    assert.deepEqual(codes, [200, 409, 409, 409, 409, 409, 409, 409, 409, 409], codes.join(' '));
+    const winner = res.findIndex((r) => r.status === 200);
+    assert.ok(clients[winner].jar.has('gz_sid'), 'the one account is signed in');
+    for (const [i, c] of clients.entries()) if (i !== winner) assert.ok(!c.jar.has('gz_sid'));
+  });
+});
+
 describe('probing accounts', () => {
   test('bind: password guesses back off with 429, and a weak guess does not tell whether the e-mail exists', async () => {
     advance(2 * 86400);
