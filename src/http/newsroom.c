@@ -598,9 +598,10 @@ static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *k
         return MHD_NO;
     }
     if (size && write(u->fd, data, size) != (ssize_t)size) {
-        u->error = errno == ENOSPC ? "the disk is full: nothing was changed"
-                                   : "cannot write the upload: nothing was changed";
-        u->status = 507;
+        int full = errno == ENOSPC || errno == EDQUOT;
+        u->error = full ? "the disk is full: nothing was changed"
+                        : "cannot write the upload: nothing was changed";
+        u->status = http_status(full ? GZ_EFULL : GZ_EIO);
         return MHD_NO;
     }
     return MHD_YES;
@@ -680,11 +681,18 @@ enum MHD_Result newsroom_upload_finish(struct req *r)
         u->error = "no file was sent";
         u->status = 400;
     }
-    if (!u->error && (fsync(u->fd) != 0 || close(u->fd) != 0)) { /* ENOSPC, EIO */
-        u->error = "cannot write the upload: nothing was changed";
-        u->status = 507;
-    }
-    u->fd = -1;
+    if (!u->error) {
+        /* Both, always (a failed fsync must not leak the descriptor); the first error wins. */
+        int e = fsync(u->fd) != 0 ? errno : 0;
+        if (close(u->fd) != 0 && !e)
+            e = errno;
+        u->fd = -1;
+        if (e) {
+            u->error = e == ENOSPC || e == EDQUOT ? "the disk is full: nothing was changed"
+                                                  : "cannot write the upload: nothing was changed";
+            u->status = http_status(e == ENOSPC || e == EDQUOT ? GZ_EFULL : GZ_EIO);
+        }
+    } /* else newsroom_upload_abort closes it */
     if (!u->error && r->st->ops->story_get(r->st, u->story_id, &s, &err) != GZ_OK) {
         u->error = "no such story";
         u->status = 404;
@@ -1000,7 +1008,7 @@ static enum MHD_Result timing(struct req *r, int64_t id, enum lang l, const char
                 }
                 ret = timing_page(r, 200, s, l, NULL, MSG_NR_SAVED);
             } else {
-                int st_code = !ok ? 400 : err.code == GZ_ECONFLICT ? 409 : http_status(err.code);
+                int st_code = ok ? http_status(err.code) : 400;
                 if (ok)
                     buf_puts(&problems, err.code == GZ_ECONFLICT ? msg(r->ui, MSG_NR_CONFLICT)
                                         : err.code == GZ_EFULL   ? msg(r->ui, MSG_ERR_DISK_FULL)
@@ -1236,7 +1244,8 @@ static enum MHD_Result quiz_new(struct req *r)
                                      &id, &err) == GZ_OK)
                 notice = MSG_NR_SAVED;
             else
-                buf_puts(&problems, err.msg), status = 500;
+                buf_puts(&problems, err.code == GZ_EFULL ? msg(r->ui, MSG_ERR_DISK_FULL) : err.msg),
+                        status = http_status(err.code);
             quiz_release(&q);
         }
     }

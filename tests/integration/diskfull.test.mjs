@@ -4,7 +4,7 @@
 // Mounting needs root (CAP_SYS_ADMIN); where that is impossible the test says so and skips.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync, unlinkSync, openSync, writeSync, closeSync } from 'node:fs';
+import { mkdtempSync, rmSync, unlinkSync, openSync, writeSync, closeSync, readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +52,11 @@ test('disk full: register and sign-in answer only what is stored', async (t) => 
   await ed.get('/login');
   assert.equal((await ed.post('/login', { login: 'ed@example.com', password: PW })).status, 303);
   await ed.get('/newsroom/new');
+  const made = await ed.post('/newsroom/new', { version: '0', slug: 'has-room', new_section: 'ports, 港口, Ports',
+    en_headline: 'Made while there was room', en_body: 'One sentence. Two sentences.', action: 'save' });
+  assert.equal(made.status, 303);
+  const storyId = made.location.match(/story\/(\d+)/)[1];
+  await ed.get(`/newsroom/story/${storyId}`);
 
   const filler = fill();
   const answers = [];
@@ -96,6 +101,22 @@ test('disk full: register and sign-in answer only what is stored', async (t) => 
     assert.equal(sv.status, 507, 'a full disk, said as such');
     assert.match(sv.text, /out of storage space|存储空间已满/);
     assert.ok(sv.text.includes('Words written on a full disk must come back.'), "the editor's text is on the page");
+  }
+
+  // A narration upload on a full disk: 507 and nothing changed.
+  {
+    const pcm = Buffer.alloc(44 + 400000);
+    pcm.write('RIFF', 0); pcm.writeUInt32LE(36 + 400000, 4); pcm.write('WAVEfmt ', 8); pcm.writeUInt32LE(16, 16);
+    pcm.writeUInt16LE(1, 20); pcm.writeUInt16LE(1, 22); pcm.writeUInt32LE(16000, 24); pcm.writeUInt32LE(32000, 28);
+    pcm.writeUInt16LE(2, 32); pcm.writeUInt16LE(16, 34); pcm.write('data', 36); pcm.writeUInt32LE(400000, 40);
+    const fd = new FormData();
+    fd.append('csrf', ed.csrf);
+    fd.append('audio', new Blob([pcm]), 'speech.wav');
+    const up = await fetch(`${srv.url}/newsroom/story/${storyId}/narration/en`, { method: 'POST', body: fd,
+      redirect: 'manual', headers: { cookie: ed.cookieHeader(), 'x-forwarded-for': '10.5.0.1' } });
+    assert.equal(up.status, 507);
+    assert.match(await up.text(), /disk is full: nothing was changed/);
+    assert.deepEqual(readdirSync(join(dir, 'media')), [], 'no partial upload left behind');
   }
 
   // Room again: every "ok" exists, every 507 does not (its e-mail is still free).
