@@ -184,7 +184,7 @@ static void run_job(struct app *app, struct store *st, int64_t jid, int64_t stor
     struct timespec t0, t1;
     enum lang l;
     int64_t flagged = 0;
-    int rc, stored = 0;
+    int rc, rc2, stored = 0, synthesized = 0;
 
     clock_gettime(CLOCK_MONOTONIC, &t0);
     rc = lang_parse(lang, 2, &l);
@@ -195,6 +195,7 @@ static void run_job(struct app *app, struct store *st, int64_t jid, int64_t stor
     if (rc == GZ_OK)
         rc = audio[0] ? run_align(app, st, jid, s, l, audio, &flagged, &err)
                       : run_synth(app, s, l, &err);
+    synthesized = rc == GZ_OK && !audio[0];
     /* Write back only if nobody changed the text meanwhile. */
     if (rc == GZ_OK)
         rc = st->ops->story_get(st, story_id, &fresh, &err);
@@ -226,11 +227,20 @@ static void run_job(struct app *app, struct store *st, int64_t jid, int64_t stor
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     /* The story's new timing and the job's state, stored together. */
-    if (job_complete(st, jid, rc == GZ_OK ? fresh : NULL, rc == GZ_OK ? NULL : err.msg, flagged,
-                     (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
-                     &stored, &err2) != GZ_OK) {
+    rc2 = job_complete(st, jid, rc == GZ_OK ? fresh : NULL, rc == GZ_OK ? NULL : err.msg, flagged,
+                       (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
+                       &stored, &err2);
+    if (rc2 != GZ_OK) {
         /* Neither stored: the job stays "running" and is queued again at the next start. */
         log_error("worker", "job %lld: cannot store its end: %s", (long long)jid, err2.msg);
+        stored = 0;
+    }
+    if (synthesized && !stored) { /* a new file nothing references: remove it */
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", app->media_dir, s->l[l].audio);
+        unlink(path);
+    }
+    if (rc2 != GZ_OK) {
         story_free(s);
         story_free(fresh);
         return;
