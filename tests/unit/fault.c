@@ -269,3 +269,131 @@ void fault_unlock(void *db)
     sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close(db);
 }
+
+/* ---- failing store calls: st's function table is copied and the writing entries wrapped ---- */
+
+static struct store_ops patched;
+static const struct store_ops *orig;
+static int call_budget = -1, call_code, calls_made;
+
+/* 1 when this call is the one to fail. */
+static int call_fails(void)
+{
+    calls_made++;
+    if (call_budget < 0)
+        return 0;
+    if (call_budget-- > 0)
+        return 0;
+    call_budget = -1; /* once */
+    return 1;
+}
+
+#define INJECT(err) err_set((err), call_code, "injected failure (call %d)", calls_made)
+
+#define WRAP(name, params, args)                             \
+    static int w_##name params                               \
+    {                                                        \
+        return call_fails() ? INJECT(err) : orig->name args; \
+    }
+
+WRAP(user_create,
+     (struct store * st, const char *a, const char *b, const char *c, const char *d, const char *e,
+      int64_t now, int64_t *id, struct err *err),
+     (st, a, b, c, d, e, now, id, err))
+WRAP(user_update, (struct store * st, const struct user *u, struct err *err), (st, u, err))
+WRAP(user_delete, (struct store * st, int64_t id, struct err *err), (st, id, err))
+WRAP(session_put,
+     (struct store * st, int64_t uid, const unsigned char *d, int64_t now, int64_t exp,
+      const char *series, const char *ua, const char *ip, struct err *err),
+     (st, uid, d, now, exp, series, ua, ip, err))
+WRAP(session_delete, (struct store * st, const unsigned char *d, struct err *err), (st, d, err))
+WRAP(session_delete_user, (struct store * st, int64_t uid, struct err *err), (st, uid, err))
+WRAP(session_delete_series, (struct store * st, const char *s, struct err *err), (st, s, err))
+WRAP(remember_put,
+     (struct store * st, const char *sel, int64_t uid, const unsigned char *vd, int64_t now,
+      int64_t exp, const char *ua, struct err *err),
+     (st, sel, uid, vd, now, exp, ua, err))
+WRAP(remember_rotate,
+     (struct store * st, const char *sel, const unsigned char *vd, int64_t now, struct err *err),
+     (st, sel, vd, now, err))
+WRAP(remember_delete, (struct store * st, const char *sel, struct err *err), (st, sel, err))
+WRAP(remember_delete_user, (struct store * st, int64_t uid, struct err *err), (st, uid, err))
+WRAP(reset_put,
+     (struct store * st, const unsigned char *d, int64_t uid, int64_t exp, struct err *err),
+     (st, d, uid, exp, err))
+WRAP(reset_take,
+     (struct store * st, const unsigned char *d, int64_t now, int64_t *uid, struct err *err),
+     (st, d, now, uid, err))
+WRAP(sms_put,
+     (struct store * st, const char *phone, const unsigned char *d, int64_t exp, struct err *err),
+     (st, phone, d, exp, err))
+WRAP(sms_attempt, (struct store * st, const char *phone, struct err *err), (st, phone, err))
+WRAP(sms_delete, (struct store * st, const char *phone, struct err *err), (st, phone, err))
+WRAP(rate_add, (struct store * st, const char *key, int64_t now, struct err *err),
+     (st, key, now, err))
+WRAP(rate_clear, (struct store * st, const char *key, struct err *err), (st, key, err))
+WRAP(audit_add,
+     (struct store * st, int64_t uid, int64_t now, const char *ev, const char *ip,
+      const char *detail, struct err *err),
+     (st, uid, now, ev, ip, detail, err))
+WRAP(story_put, (struct store * st, const struct story *s, int64_t *id, struct err *err),
+     (st, s, id, err))
+WRAP(job_add,
+     (struct store * st, int64_t sid, const char *lang, const char *audio, int64_t now, int64_t *id,
+      struct err *err),
+     (st, sid, lang, audio, now, id, err))
+WRAP(attempt_put,
+     (struct store * st, int64_t qid, const char *who, const char *answers, int64_t score,
+      int64_t now, struct err *err),
+     (st, qid, who, answers, score, now, err))
+/* A failed commit closes the transaction, as the real one does. */
+static int w_tx_commit(struct store *st, struct err *err)
+{
+    struct err e2 = { 0 };
+
+    if (!call_fails())
+        return orig->tx_commit(st, err);
+    if (orig->tx_rollback(st, &e2) != GZ_OK)
+        ck_abort_msg("rollback after an injected commit failure: %s", e2.msg);
+    return INJECT(err);
+}
+
+void fault_calls(struct store *st, int after_calls, int code)
+{
+    if (!orig) {
+        orig = st->ops;
+        patched = *orig;
+        patched.user_create = w_user_create;
+        patched.user_update = w_user_update;
+        patched.user_delete = w_user_delete;
+        patched.session_put = w_session_put;
+        patched.session_delete = w_session_delete;
+        patched.session_delete_user = w_session_delete_user;
+        patched.session_delete_series = w_session_delete_series;
+        patched.remember_put = w_remember_put;
+        patched.remember_rotate = w_remember_rotate;
+        patched.remember_delete = w_remember_delete;
+        patched.remember_delete_user = w_remember_delete_user;
+        patched.reset_put = w_reset_put;
+        patched.reset_take = w_reset_take;
+        patched.sms_put = w_sms_put;
+        patched.sms_attempt = w_sms_attempt;
+        patched.sms_delete = w_sms_delete;
+        patched.rate_add = w_rate_add;
+        patched.rate_clear = w_rate_clear;
+        patched.audit_add = w_audit_add;
+        patched.story_put = w_story_put;
+        patched.job_add = w_job_add;
+        patched.attempt_put = w_attempt_put;
+        patched.tx_commit = w_tx_commit;
+    }
+    st->ops = &patched;
+    call_budget = after_calls;
+    call_code = code;
+    calls_made = 0;
+}
+
+int fault_calls_made(void)
+{
+    return calls_made;
+}

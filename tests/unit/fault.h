@@ -21,6 +21,14 @@ void fault_disarm(void);
 /* Writes that failed since the last fault_arm (to check a test really hit the fault). */
 int fault_hits(void);
 
+/* Fail store calls instead of disk writes: from now on the (after_calls + 1)-th call of one
+ * of st's writing functions (user_create/update/delete, session_put/delete*, remember_*,
+ * reset_*, sms_*, rate_add/clear, audit_add, story_put, job_add, attempt_put, tx_commit)
+ * answers code (GZ_EFULL, GZ_EBUSY, GZ_ECONFLICT …) without doing anything; later calls work
+ * again. after_calls < 0 disarms. OUT of fault_calls_made: writing calls seen since arming. */
+void fault_calls(struct store *st, int after_calls, int code);
+int fault_calls_made(void);
+
 /* A fresh store in a new temporary folder, opened through the failing VFS. OUT: dir (the
  * folder, for fault_store_close). */
 struct store *fault_store_open(char dir[64]);

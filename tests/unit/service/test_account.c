@@ -303,6 +303,113 @@ START_TEST(a_session_stays_valid_on_a_full_disk)
 }
 END_TEST
 
+/* Each writing store call of a flow fails in turn (full disk, busy, constraint): whichever it
+ * is, the flow answers that failure and nothing of it is stored. */
+static const int codes[] = { GZ_EFULL, GZ_EBUSY, GZ_ECONFLICT, GZ_EDB };
+
+/* The failure a flow answers for an injected code: the same, or for a constraint the flow did
+ * not expect (an audit row, a session) a server error. */
+static int answered(int rc, int code)
+{
+    return rc == code || (code == GZ_ECONFLICT && rc == GZ_EDB);
+}
+
+START_TEST(register_fails_cleanly_at_every_step)
+{
+    int n;
+
+    for (n = 0; n < 30; n++) {
+        char email[64], name[32];
+        struct acct_session s;
+        struct acct_out o;
+        int code = codes[n % 4];
+
+        snprintf(email, sizeof email, "step%d@example.com", n);
+        snprintf(name, sizeof name, "step%d", n);
+        fault_calls(st, n, code);
+        o = acct_register(st, &cl, email, name, PW, 1, &s);
+        fault_calls(st, -1, 0);
+        if (o.rc == GZ_OK) /* n is past the flow's last writing call */
+            break;
+        ck_assert_msg(answered(o.rc, code), "step %d: %d for %d", n, o.rc, code);
+        ck_assert_msg(!exists(name), "step %d left the account behind", n);
+        ck_assert_str_eq(s.sid, "");
+    }
+    ck_assert_int_ge(n, 4); /* rate, user, audit, session, remember … commit */
+    ck_assert_int_lt(n, 30);
+}
+END_TEST
+
+START_TEST(bind_merge_fails_cleanly_at_every_step)
+{
+    struct err err = { 0 };
+    int64_t target = register_ok("tom@example.com", "tom"), phone_id = 0;
+    int n;
+
+    ck_assert_int_eq(
+            st->ops->user_create(st, NULL, NULL, NULL, "+8613900000001", "v", 1, &phone_id, &err),
+            GZ_OK);
+    for (n = 0; n < 40; n++) {
+        struct acct_session s;
+        struct acct_out o;
+        struct user a, b;
+        int code = codes[n % 4];
+
+        fault_calls(st, n, code);
+        o = acct_bind(st, &cl, phone_id, "tom@example.com", PW, &s);
+        fault_calls(st, -1, 0);
+        if (o.rc == GZ_OK)
+            break;
+        ck_assert_msg(answered(o.rc, code), "step %d: %d for %d", n, o.rc, code);
+        /* Both accounts as they were: the number on the phone account, none on tom's. */
+        ck_assert_int_eq(st->ops->user_get(st, phone_id, &a, &err), GZ_OK);
+        ck_assert_int_eq(st->ops->user_get(st, target, &b, &err), GZ_OK);
+        ck_assert_str_eq(a.phone, "+8613900000001");
+        ck_assert_ptr_null(b.phone);
+        user_release(&a);
+        user_release(&b);
+    }
+    ck_assert_int_ge(n, 6);
+    ck_assert_int_lt(n, 40);
+    {
+        struct user a, b;
+        ck_assert_int_eq(st->ops->user_get(st, phone_id, &a, &err), GZ_ENOTFOUND);
+        ck_assert_int_eq(st->ops->user_get(st, target, &b, &err), GZ_OK);
+        ck_assert_str_eq(b.phone, "+8613900000001");
+        user_release(&b);
+    }
+}
+END_TEST
+
+START_TEST(reset_fails_cleanly_at_every_step)
+{
+    struct err err = { 0 };
+    char tok[44];
+    int n;
+
+    register_ok("ula@example.com", "ula");
+    ck_assert_int_eq(acct_forgot(st, &cl, "G", "http://x", "ula@example.com").rc, GZ_OK);
+    last_token(tok);
+    for (n = 0; n < 30; n++) {
+        struct acct_out o;
+        struct user u;
+        int code = codes[n % 4];
+
+        fault_calls(st, n, code);
+        o = acct_reset(st, &cl, tok, "a brand new passphrase");
+        fault_calls(st, -1, 0);
+        if (o.rc == GZ_OK)
+            break;
+        ck_assert_msg(answered(o.rc, code), "step %d: %d for %d", n, o.rc, code);
+        ck_assert_int_eq(st->ops->user_by_login(st, "ula", &u, &err), GZ_OK);
+        ck_assert_msg(auth_password_verify(u.pw_hash, PW), "step %d changed the password", n);
+        user_release(&u);
+    }
+    ck_assert_int_ge(n, 4);
+    ck_assert_int_lt(n, 30);
+}
+END_TEST
+
 Suite *suite_service_account(void)
 {
     Suite *s = suite_create("service_account");
@@ -321,6 +428,9 @@ Suite *suite_service_account(void)
     tcase_add_test(tc, remember_me_grace_then_theft);
     tcase_add_test(tc, identify_with_a_failing_disk_signs_nobody_in);
     tcase_add_test(tc, a_session_stays_valid_on_a_full_disk);
+    tcase_add_test(tc, register_fails_cleanly_at_every_step);
+    tcase_add_test(tc, bind_merge_fails_cleanly_at_every_step);
+    tcase_add_test(tc, reset_fails_cleanly_at_every_step);
     suite_add_tcase(s, tc);
     return s;
 }

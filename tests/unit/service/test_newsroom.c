@@ -130,6 +130,31 @@ START_TEST(job_result_and_done_are_one_change)
 }
 END_TEST
 
+START_TEST(save_fails_cleanly_at_every_step)
+{
+    struct story *s = draft();
+    struct err err = { 0 };
+    const int retime[LANG_COUNT] = { [LANG_EN] = 1 };
+    int64_t id = 0, ver = 0, n_stories = -1;
+    int n;
+
+    for (n = 0; n < 10; n++) {
+        int rc;
+        fault_calls(st, n, n % 2 ? GZ_EBUSY : GZ_EFULL);
+        rc = nr_save(st, s, retime, &id, &ver, &err);
+        fault_calls(st, -1, 0);
+        if (rc == GZ_OK)
+            break;
+        ck_assert_int_eq(rc, n % 2 ? GZ_EBUSY : GZ_EFULL);
+        ck_assert_int_eq(st->ops->story_count(st, &n_stories, &err), GZ_OK);
+        ck_assert_msg(n_stories == 0, "step %d left the story behind", n);
+    }
+    ck_assert_int_eq(n, 3); /* story_put, job_add, commit */
+    ck_assert(queued(id));
+    story_free(s);
+}
+END_TEST
+
 Suite *suite_service_newsroom(void)
 {
     Suite *s = suite_create("service_newsroom");
@@ -138,6 +163,7 @@ Suite *suite_service_newsroom(void)
     tcase_add_test(tc, save_and_its_jobs_together_or_not_at_all);
     tcase_add_test(tc, a_stale_save_queues_nothing);
     tcase_add_test(tc, job_result_and_done_are_one_change);
+    tcase_add_test(tc, save_fails_cleanly_at_every_step);
     suite_add_tcase(s, tc);
     return s;
 }
