@@ -187,7 +187,7 @@ static void blame(struct req *r, struct ui_field *f, size_t n, const struct acct
                   enum msg *form_error)
 {
     *form_error = MSG_NONE;
-    if (o->rc == GZ_ELIMIT)
+    if (o->rc == GZ_ELIMIT || o->rc == GZ_EBUSY)
         r->retry_after = o->retry_after;
     if (o->rc == GZ_OK)
         return;
@@ -620,7 +620,7 @@ static enum MHD_Result api_reply_as(struct req *r, int status, const struct acct
     resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
     if (!resp)
         return MHD_NO;
-    if (o->rc == GZ_ELIMIT && o->retry_after > 0) {
+    if ((o->rc == GZ_ELIMIT || o->rc == GZ_EBUSY) && o->retry_after > 0) {
         char ra[24];
         snprintf(ra, sizeof ra, "%lld", (long long)o->retry_after);
         MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, ra);

@@ -53,6 +53,8 @@ static struct acct_out store_fail(const struct err *e)
         o = fail(rc, MSG_ERR_BUSY, NULL, "busy");
     else
         o = fail(GZ_EDB, MSG_SERVER_ERROR, NULL, "server_error");
+    if (rc == GZ_EBUSY)
+        o.retry_after = 1; /* another writer held the lock for the whole busy timeout */
     o.err = *e;
     return o;
 }

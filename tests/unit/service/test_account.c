@@ -121,6 +121,7 @@ START_TEST(register_busy_database_answers_busy)
     fault_unlock(other);
     ck_assert_int_eq(o.rc, GZ_EBUSY);
     ck_assert_str_eq(o.code, "busy");
+    ck_assert_int_eq(o.retry_after, 1); /* 503 with Retry-After */
     ck_assert(!exists("cat"));
 }
 END_TEST
