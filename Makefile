@@ -14,7 +14,7 @@ B       ?= build
 
 SRC      = $(wildcard src/core/*.c src/text/*.c src/auth/*.c src/tts/*.c src/align/*.c src/model/*.c src/store/*.c \
                       src/render/*.c \
-                      src/speech/*.c src/notify/*.c src/http/*.c src/cli/*.c)
+                      src/speech/*.c src/notify/*.c src/service/*.c src/http/*.c src/cli/*.c)
 OBJ      = $(SRC:src/%.c=$(B)/obj/%.o) $(B)/obj/gen/embed_web.o $(B)/obj/gen/embed_sql.o \
            $(B)/obj/gen/embed_demo.o $(B)/obj/gen/embed_data.o
 WEB      = $(sort $(wildcard web/*.js web/*.css web/*.svg))

@@ -24,8 +24,8 @@
 #include "core/log.h"
 #include "http/cache.h"
 #include "http/http.h"
-#include "model/bundle.h"
 #include "model/quiz.h"
+#include "service/import.h"
 #include "store/store.h"
 
 static const char usage[] =
@@ -128,8 +128,6 @@ out:
 static int import_one(struct store *st, const char *name, const char *json, size_t len,
                       const char *base_dir, const char *media, int check)
 {
-    struct bundle_opts o = { base_dir, media, check };
-    struct story *s = NULL;
     struct buf problems;
     struct err err = { 0 };
     int64_t id = 0;
@@ -143,8 +141,8 @@ static int import_one(struct store *st, const char *name, const char *json, size
             return import_quiz(st, name, json, len, check);
     }
     buf_init(&problems, 0);
-    rc = bundle_load(json, len, &o, &s, &problems);
-    if (rc != GZ_OK) {
+    rc = imp_story(st, json, len, base_dir, media, check, &id, &problems, &err);
+    if (rc != GZ_OK && problems.len) {
         for (const char *line = buf_cstr(&problems); *line;) {
             const char *nl = strchr(line, '\n');
             size_t n = nl ? (size_t)(nl - line) : strlen(line);
@@ -153,18 +151,14 @@ static int import_one(struct store *st, const char *name, const char *json, size
         }
         goto out;
     }
-    if (check) {
-        printf("%s: ok\n", name);
-        goto out;
-    }
-    rc = st->ops->story_put(st, s, &id, &err);
     if (rc != GZ_OK)
         fprintf(stderr, "%s: cannot store: %s\n", name, err.msg);
+    else if (check)
+        printf("%s: ok\n", name);
     else
         printf("%s: imported as story %lld (/story/%lld)\n", name, (long long)id,
                (long long)id);
 out:
-    story_free(s);
     buf_release(&problems);
     return rc;
 }

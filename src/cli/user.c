@@ -23,14 +23,32 @@ static const char usage[] =
         "                        [--password-stdin] EMAIL\n"
         "       gazette user role [--data DIR] EMAIL ROLE\n";
 
-static int role_ok(const char *r)
+/* The account with its role, in one transaction: both or nothing. */
+static int create(struct store *st, const char *email, const char *username, const char *pw,
+                  enum user_role role, int64_t *id, struct err *err)
 {
-    return strcmp(r, "reader") == 0 || strcmp(r, "editor") == 0 || strcmp(r, "admin") == 0;
+    char hash[AUTH_HASH_MAX];
+    int rc;
+
+    if (auth_password_hash(pw, hash) != GZ_OK)
+        return err_set(err, GZ_EIO, "cannot hash the password");
+    rc = st->ops->tx_begin(st, err);
+    if (rc != GZ_OK)
+        return rc;
+    rc = st->ops->user_create(st, email, username, hash, NULL, NULL, clock_now(), id, err);
+    if (rc == GZ_OK)
+        rc = st->ops->user_set_role(st, *id, role, err);
+    if (rc == GZ_OK)
+        rc = st->ops->tx_commit(st, err);
+    else
+        store_rollback(st);
+    return rc;
 }
 
 int cmd_user(int argc, char **argv)
 {
     const char *data = "var", *role = "reader", *username = NULL, *email = NULL, *newrole = NULL;
+    enum user_role rv = ROLE_READER;
     int from_stdin = 0, add, status = 2;
     struct store *st = NULL;
     struct err err = { 0 };
@@ -73,7 +91,7 @@ int cmd_user(int argc, char **argv)
         fputs(usage, stderr);
         return 2;
     }
-    if (!role_ok(role)) {
+    if (!user_role_parse(role, &rv)) {
         fprintf(stderr, "gazette user: role must be reader, editor or admin\n");
         return 2;
     }
@@ -91,7 +109,7 @@ int cmd_user(int argc, char **argv)
         return 1;
     }
     if (st->ops->user_by_login(st, email, &u, &err) == GZ_OK) {
-        if (st->ops->user_set_role(st, u.id, role, &err) != GZ_OK) {
+        if (st->ops->user_set_role(st, u.id, rv, &err) != GZ_OK) {
             fprintf(stderr, "gazette user: %s\n", err.msg);
             status = 1;
         } else {
@@ -102,7 +120,7 @@ int cmd_user(int argc, char **argv)
     } else if (!add) {
         fprintf(stderr, "gazette user: no account '%s'\n", email);
     } else {
-        char pw[AUTH_PW_MAX + 2] = "", hash[AUTH_HASH_MAX];
+        char pw[AUTH_PW_MAX + 2] = "";
         int64_t id = 0;
         enum auth_problem p;
         if (from_stdin) {
@@ -116,10 +134,7 @@ int cmd_user(int argc, char **argv)
         if (p != AUTH_OK) {
             fprintf(stderr, "gazette user: the password is too %s\n",
                     p == AUTH_PW_LONG ? "long" : "weak (8 to 128 characters, not common)");
-        } else if (auth_password_hash(pw, hash) != GZ_OK ||
-                   st->ops->user_create(st, email, username, hash, NULL, NULL, clock_now(), &id,
-                                        &err) != GZ_OK ||
-                   st->ops->user_set_role(st, id, role, &err) != GZ_OK) {
+        } else if (create(st, email, username, pw, rv, &id, &err) != GZ_OK) {
             fprintf(stderr, "gazette user: cannot create '%s': %s\n", email,
                     err.code == GZ_ECONFLICT ? "that username is taken" : err.msg);
             status = 1;

@@ -17,12 +17,22 @@ enum gz_status {
     GZ_EDB = -5,       /* 500 */
     GZ_EIO = -6,       /* 500 */
     GZ_ECONFLICT = -7, /* 409 */
+    /* Service-layer outcomes (src/service): mapped to HTTP once, in http/status.c. */
+    GZ_EFULL = -8,       /* disk or database full, nothing was written: 507 */
+    GZ_EBUSY = -9,       /* another writer held the database past the busy timeout: 503 */
+    GZ_EAUTH = -10,      /* not signed in, or wrong credentials: 401 */
+    GZ_ELIMIT = -11,     /* too many attempts, try again later: 429 */
+    GZ_EFORBIDDEN = -12, /* signed in but not allowed: 403 */
+    GZ_ESEND = -13,      /* the mail or SMS provider refused: 502 */
 };
 
 #define GZ_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #define GZ_UNUSED(x) ((void)(x))
 #define GZ_NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define GZ_UNREACHABLE() __builtin_unreachable()
+/* A result the caller must look at: ignoring it fails the build (-Werror=unused-result). A
+ * (void) cast does not silence it in gcc, which is the point. */
+#define GZ_MUST_CHECK __attribute__((warn_unused_result))
 
 struct err {
     int code;

@@ -121,9 +121,12 @@ enum MHD_Result files_media(struct req *r, const char *name)
     char etag[64], lm[64], cr[96];
     const char *type = type_of(name), *ifr;
     struct tm tm;
-    int fd, status = 200;
+    int fd, status = 200, access;
 
     if (!safe_name(name) || !type)
+        return http_error(r, 404);
+    access = newsroom_media_access(r, name);
+    if (!access) /* an unpublished story's narration is not there for readers */
         return http_error(r, 404);
     buf_init(&path, 4096);
     buf_printf(&path, "%s/%s", r->app->media_dir, name);
@@ -141,7 +144,7 @@ enum MHD_Result files_media(struct req *r, const char *name)
     strftime(lm, sizeof lm, "%a, %d %b %Y %H:%M:%S GMT", &tm);
     if (etag_match(r, etag)) {
         close(fd);
-        return not_modified(r, etag, "public, max-age=86400");
+        return not_modified(r, etag, access == 1 ? "public, max-age=86400" : "private, no-store");
     }
     rk = range_parse(http_header(r, MHD_HTTP_HEADER_RANGE), size, &first, &last);
     ifr = http_header(r, MHD_HTTP_HEADER_IF_RANGE);
@@ -176,8 +179,10 @@ enum MHD_Result files_media(struct req *r, const char *name)
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
     MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
     MHD_add_response_header(resp, MHD_HTTP_HEADER_LAST_MODIFIED, lm);
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "public, max-age=86400");
-    MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+                            access == 1 ? "public, max-age=86400" : "private, no-store");
+    if (access == 1)
+        MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
     http_common_headers(r, resp);
     ret = MHD_queue_response(r->conn, (unsigned)status, resp);
     MHD_destroy_response(resp);

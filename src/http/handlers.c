@@ -44,13 +44,11 @@ enum MHD_Result http_error(struct req *r, int status)
 {
     struct page_ctx c;
     struct section_list secs = { 0 };
-    struct err err = { 0 };
     struct buf b;
     size_t len;
     char *html;
 
-    if (r->st)
-        r->st->ops->sections(r->st, &secs, &err);
+    http_sections(r, &secs);
     http_page_ctx(r, &c, &secs);
     buf_init(&b, 0);
     page_error(&b, &c, status);
@@ -195,11 +193,13 @@ static int related(struct store *st, const struct story *s, struct brief_list *o
         {
             struct story *r = NULL;
             struct story_brief *b;
-            if (out->n >= RELATED_MAX || !json_is_integer(v) ||
-                json_integer_value(v) == s->id ||
-                st->ops->story_get(st, json_integer_value(v), &r, err) != GZ_OK)
+            int rc;
+            if (out->n >= RELATED_MAX || !json_is_integer(v) || json_integer_value(v) == s->id)
                 continue;
-            if (!r->status || strcmp(r->status, "published") == 0) {
+            rc = st->ops->story_get(st, json_integer_value(v), &r, err);
+            if (rc != GZ_OK) /* a picked story that is gone: left out */
+                continue;
+            if (r->status == STORY_PUBLISHED) {
                 b = &out->item[out->n++];
                 memset(b, 0, sizeof *b);
                 b->id = r->id;
@@ -346,7 +346,7 @@ static int render(struct req *r, const struct page_req *pr, struct buf *b, struc
     rc = st->ops->story_get(st, pr->id, &s, err);
     if (rc != GZ_OK)
         goto out;
-    if (s->status && strcmp(s->status, "published") != 0) {
+    if (s->status != STORY_PUBLISHED) {
         rc = GZ_ENOTFOUND; /* drafts and scheduled stories: newsroom preview only */
         goto out;
     }
@@ -520,7 +520,7 @@ static enum MHD_Result search(struct req *r)
             return http_error(r, 400);
         }
     }
-    r->st->ops->sections(r->st, &secs, &err);
+    http_sections(r, &secs);
     if (qs.len && r->st->ops->search(r->st, buf_cstr(&qs), 50, &l, &err) != GZ_OK) {
         section_list_release(&secs);
         buf_release(&qs);
@@ -575,7 +575,9 @@ static enum MHD_Result prefs(struct req *r, enum pref which)
                 u.font_size = val[0] - '0';
             else
                 u.rate = strtod(val, NULL);
-            r->st->ops->user_update(r->st, &u, &err);
+            if (r->st->ops->user_update(r->st, &u, &err) != GZ_OK)
+                log_warn("http", "%s: preference kept in this browser only: %s", r->path,
+                         err.msg);
             user_release(&u);
         }
     }

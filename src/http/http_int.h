@@ -73,6 +73,13 @@ const char *http_cookie(struct req *r, const char *name);
 void http_set_cookie(struct req *r, struct MHD_Response *resp, const char *name,
                      const char *value, long max_age, int http_only);
 
+/* status.c: the HTTP status for a GZ code (GZ_OK 200, GZ_EFULL 507, GZ_EBUSY 503 …); the only
+ * such map. */
+int http_status(int rc);
+/* The sections for the page menu; on a store failure an empty list (logged). Release with
+ * section_list_release. */
+void http_sections(struct req *r, struct section_list *out);
+
 /* handlers.c */
 enum MHD_Result handle(struct req *r);
 /* account.c: the reader from the session or remember-me cookie (sets user_id, cookies). */
@@ -83,6 +90,9 @@ enum MHD_Result account_route(struct req *r, int *handled);
 /* newsroom.c: editors' routes; narration uploads stream to disk through these. */
 enum MHD_Result newsroom_route(struct req *r, int *handled);
 int newsroom_is_upload(const char *path);
+/* Who may fetch media file name: 1 everyone (a published story uses it), 2 this reader only (an
+ * editor previewing a draft's narration: not cached publicly), 0 nobody here (answer 404). */
+int newsroom_media_access(struct req *r, const char *name);
 enum MHD_Result newsroom_upload_begin(struct req *r);
 enum MHD_Result newsroom_upload_feed(struct req *r, const char *data, size_t n);
 enum MHD_Result newsroom_upload_finish(struct req *r);

@@ -32,6 +32,7 @@
 #include "model/markdown.h"
 #include "model/quiz.h"
 #include "render/render.h"
+#include "service/newsroom.h"
 #include "speech/speech.h"
 #include "text/text.h"
 
@@ -54,7 +55,7 @@ static int allowed(struct req *r, int admin, enum MHD_Result *ret)
         return 0;
     }
     if (r->st->ops->user_get(r->st, r->user_id, &u, &err) == GZ_OK) {
-        ok = u.role && (strcmp(u.role, "admin") == 0 || (!admin && strcmp(u.role, "editor") == 0));
+        ok = u.role == ROLE_ADMIN || (!admin && u.role == ROLE_EDITOR);
         user_release(&u);
     }
     if (!ok)
@@ -64,10 +65,8 @@ static int allowed(struct req *r, int admin, enum MHD_Result *ret)
 
 static void ctx_for(struct req *r, struct page_ctx *c, struct section_list *secs)
 {
-    struct err err = { 0 };
     memset(c, 0, sizeof *c);
-    memset(secs, 0, sizeof *secs);
-    r->st->ops->sections(r->st, secs, &err);
+    http_sections(r, secs);
     http_page_ctx(r, c, secs);
     c->newsroom = 1;
 }
@@ -82,8 +81,12 @@ static enum MHD_Result send_page(struct req *r, int status, struct buf *b, struc
 
 static enum MHD_Result send_json(struct req *r, int status, json_t *j)
 {
-    char *text = json_dumps(j, JSON_COMPACT);
+    /* j is NULL when json_pack refused a value (a string that is not UTF-8), and json_dumps
+     * refuses the same: answer that plainly instead of dereferencing NULL. */
+    char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
     json_decref(j);
+    if (!text)
+        return http_text(r, status >= 400 ? status : 500, "cannot encode the answer\n");
     return http_send(r, status, "application/json", text, strlen(text), "no-store");
 }
 
@@ -198,7 +201,7 @@ static struct story *from_form(struct req *r, const struct form *f, const struct
     (void)r;
     s->id = old ? old->id : 0;
     s->version = old ? old->version : 0;
-    s->status = xstrdup(old && old->status ? old->status : "draft");
+    s->status = old ? old->status : STORY_DRAFT;
     if (slug) {
         if (strlen(slug) > 64 || strspn(slug, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(slug))
             buf_puts(problems, "slug: a-z, 0-9 and - only, at most 64\n");
@@ -242,7 +245,8 @@ static struct story *from_form(struct req *r, const struct form *f, const struct
             buf_puts(problems, "new_section: write it as slug, 中文名, English name\n");
     } else if (sec) {
         struct section_list all = { 0 };
-        r->st->ops->sections_all(r->st, &all, &err);
+        if (r->st->ops->sections_all(r->st, &all, &err) != GZ_OK)
+            buf_printf(problems, "section: cannot read the sections: %s\n", err.msg);
         for (size_t i = 0; i < all.n; i++)
             if (strcmp(all.item[i].slug, sec) == 0) {
                 s->section_slug = xstrdup(all.item[i].slug);
@@ -339,9 +343,13 @@ static enum MHD_Result edit_page(struct req *r, int status, const struct story *
     enum MHD_Result ret;
 
     memset(jobs, 0, sizeof jobs);
-    for (int l = 0; s && s->id && l < LANG_COUNT; l++)
-        r->st->ops->job_latest(r->st, s->id, lang_code((enum lang)l), &jobs[l], &err);
-    r->st->ops->sections_all(r->st, &all, &err);
+    for (int l = 0; s && s->id && l < LANG_COUNT; l++) {
+        int rc = r->st->ops->job_latest(r->st, s->id, lang_code((enum lang)l), &jobs[l], &err);
+        if (rc != GZ_OK && rc != GZ_ENOTFOUND)
+            log_warn("newsroom", "story %lld: no job state: %s", (long long)s->id, err.msg);
+    }
+    if (r->st->ops->sections_all(r->st, &all, &err) != GZ_OK)
+        log_warn("newsroom", "no section list: %s", err.msg);
     ctx_for(r, &c, &secs);
     buf_init(&b, 0);
     page_nr_edit(&b, &c, s, &all, jobs, notice, error);
@@ -413,21 +421,18 @@ static enum MHD_Result save(struct req *r, int64_t id, int json)
         if (strcmp(action, "publish") == 0 || strcmp(action, "schedule") == 0)
             check_timing(s, &problems);
         if (strcmp(action, "publish") == 0) {
-            free(s->status);
-            s->status = xstrdup("published");
+            s->status = STORY_PUBLISHED;
             if (!field(&f, "publish_at") || s->published > clock_now())
                 s->published = clock_now();
         } else if (strcmp(action, "schedule") == 0) {
-            free(s->status);
             if (s->published <= clock_now()) {
                 buf_puts(&problems, "publish_at: a scheduled time must be in the future\n");
-                s->status = xstrdup("draft");
+                s->status = STORY_DRAFT;
             } else {
-                s->status = xstrdup("scheduled");
+                s->status = STORY_SCHEDULED;
             }
         } else if (strcmp(action, "unpublish") == 0) {
-            free(s->status);
-            s->status = xstrdup("draft");
+            s->status = STORY_DRAFT;
         }
     }
     if (!s || problems.len) {
@@ -435,7 +440,11 @@ static enum MHD_Result save(struct req *r, int64_t id, int json)
                    : edit_page(r, 400, old, MSG_NONE, buf_cstr(&problems));
         goto out;
     }
-    rc = r->st->ops->story_put(r->st, s, &new_id, &err);
+    /* Changed text over an existing recording: time the new sentences (on an explicit save;
+     * autosaves while typing would queue a job per pause). Saved with the story, atomically. */
+    for (int l = 0; l < LANG_COUNT; l++)
+        needs[l] = needs[l] && !json;
+    rc = nr_save(r->st, s, needs, &new_id, &version, &err);
     if (rc == GZ_ECONFLICT) {
         if (json) {
             ret = send_json(r, 409, json_pack("{s:s}", "error", msg(r->ui, MSG_NR_CONFLICT)));
@@ -447,24 +456,22 @@ static enum MHD_Result save(struct req *r, int64_t id, int json)
         goto out;
     }
     if (rc != GZ_OK) {
-        log_error("newsroom", "cannot save story: %s", err.msg);
-        ret = json ? send_json(r, 500, json_pack("{s:s}", "error", err.msg)) : http_error(r, 500);
+        /* Nothing was saved: say why in words and give the editor's own text back. */
+        enum msg why = rc == GZ_EFULL   ? MSG_ERR_DISK_FULL
+                       : rc == GZ_EBUSY ? MSG_ERR_BUSY
+                                        : MSG_SERVER_ERROR;
+        log_error("newsroom", "cannot save story '%s': %s", s->slug ? s->slug : "", err.msg);
+        if (json) {
+            ret = send_json(r, http_status(rc), json_pack("{s:s}", "error", msg(r->ui, why)));
+        } else {
+            s->version = old ? old->version : 0;
+            ret = edit_page(r, http_status(rc), s, MSG_NONE, msg(r->ui, why));
+        }
         goto out;
     }
-    /* Changed text over an existing recording: time the new sentences (on an explicit save;
-     * autosaves while typing would queue a job per pause). */
-    for (int l = 0; l < LANG_COUNT && !json; l++)
-        if (needs[l] && s->l[l].audio) {
-            int64_t jid;
-            r->st->ops->job_add(r->st, new_id, lang_code((enum lang)l), s->l[l].audio,
-                                clock_now(), &jid, &err);
-        }
-    story_free(old);
-    old = NULL;
-    r->st->ops->story_get(r->st, new_id, &old, &err);
     if (json) {
         ret = send_json(r, 200, json_pack("{s:b,s:I,s:I}", "ok", 1, "id", (json_int_t)new_id,
-                                          "version", (json_int_t)(old ? old->version : 0)));
+                                          "version", (json_int_t)version));
     } else {
         char to[64];
         snprintf(to, sizeof to, "/newsroom/story/%lld?saved=1", (long long)new_id);
@@ -494,6 +501,36 @@ struct upload {
     const char *error; /* why the upload is refused, for the response */
     int status;
 };
+
+/* 1 when the signed-in reader is an editor or admin. */
+static int is_editor(struct req *r)
+{
+    struct user u;
+    struct err err = { 0 };
+    int ok = 0;
+
+    if (r->user_id && r->st->ops->user_get(r->st, r->user_id, &u, &err) == GZ_OK) {
+        ok = u.role == ROLE_ADMIN || u.role == ROLE_EDITOR;
+        user_release(&u);
+    }
+    return ok;
+}
+
+int newsroom_media_access(struct req *r, const char *name)
+{
+    struct err err = { 0 };
+    int published = 0, rc = r->st->ops->media_published(r->st, name, &published, &err);
+
+    if (rc != GZ_OK && rc != GZ_ENOTFOUND)
+        log_warn("newsroom", "media '%s': %s", name, err.msg);
+    if (rc == GZ_OK && published)
+        return 1;
+    /* A draft's narration, or a recording not yet in any story: editors only. Media requests
+     * skip the reader lookup (published files are public); only this case needs it. */
+    if (!r->user_id)
+        account_identify(r);
+    return is_editor(r) ? 2 : 0;
+}
 
 int newsroom_is_upload(const char *path)
 {
@@ -561,9 +598,10 @@ static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *k
         return MHD_NO;
     }
     if (size && write(u->fd, data, size) != (ssize_t)size) {
-        u->error = errno == ENOSPC ? "the disk is full: nothing was changed"
-                                   : "cannot write the upload: nothing was changed";
-        u->status = 507;
+        int full = errno == ENOSPC || errno == EDQUOT;
+        u->error = full ? "the disk is full: nothing was changed"
+                        : "cannot write the upload: nothing was changed";
+        u->status = http_status(full ? GZ_EFULL : GZ_EIO);
         return MHD_NO;
     }
     return MHD_YES;
@@ -643,11 +681,18 @@ enum MHD_Result newsroom_upload_finish(struct req *r)
         u->error = "no file was sent";
         u->status = 400;
     }
-    if (!u->error && (fsync(u->fd) != 0 || close(u->fd) != 0)) {
-        u->error = "cannot write the upload: nothing was changed";
-        u->status = 507;
-    }
-    u->fd = -1;
+    if (!u->error) {
+        /* Both, always (a failed fsync must not leak the descriptor); the first error wins. */
+        int e = fsync(u->fd) != 0 ? errno : 0;
+        if (close(u->fd) != 0 && !e)
+            e = errno;
+        u->fd = -1;
+        if (e) {
+            u->error = e == ENOSPC || e == EDQUOT ? "the disk is full: nothing was changed"
+                                                  : "cannot write the upload: nothing was changed";
+            u->status = http_status(e == ENOSPC || e == EDQUOT ? GZ_EFULL : GZ_EIO);
+        }
+    } /* else newsroom_upload_abort closes it */
     if (!u->error && r->st->ops->story_get(r->st, u->story_id, &s, &err) != GZ_OK) {
         u->error = "no such story";
         u->status = 404;
@@ -674,10 +719,17 @@ enum MHD_Result newsroom_upload_finish(struct req *r)
             *p = 'x';
     snprintf(name, sizeof name, "%s.%s.%s.%s", s->slug, lang_code(u->lang), tok, u->ext);
     snprintf(path, sizeof path, "%s/%s", r->app->media_dir, name);
-    if (rename(u->tmp, path) != 0 ||
-        r->st->ops->job_add(r->st, u->story_id, lang_code(u->lang), name, clock_now(), &jid,
-                            &err) != GZ_OK) {
-        ret = http_text(r, 500, "cannot queue the timing job\n");
+    if (rename(u->tmp, path) != 0) {
+        ret = http_text(r, 500, "cannot move the upload into the media folder\n");
+    } else if (nr_queue(r->st, u->story_id, u->lang, name, &jid, &err) != GZ_OK) {
+        /* The recording is not referenced by anything yet: remove it, change nothing. */
+        log_error("newsroom", "cannot queue the timing job: %s", err.msg);
+        unlink(path);
+        ret = http_text(r, http_status(err.code),
+                        err.code == GZ_EFULL ? "the server is out of storage space: nothing "
+                                               "was changed\n"
+                                             : "cannot queue the timing job: nothing was "
+                                               "changed\n");
     } else {
         char to[80];
         u->tmp[0] = '\0';
@@ -875,7 +927,8 @@ static enum MHD_Result timing(struct req *r, int64_t id, enum lang l, const char
     struct form f = { 0 };
     struct buf problems;
     enum MHD_Result ret;
-    int64_t nid;
+    int64_t nid, ver;
+    const int none[LANG_COUNT] = { 0 };
 
     if (r->st->ops->story_get(r->st, id, &s, &err) != GZ_OK || !s->l[l].present) {
         story_free(s);
@@ -945,17 +998,23 @@ static enum MHD_Result timing(struct req *r, int64_t id, enum lang l, const char
             }
             if (ok && form_get(&f, "version"))
                 s->version = strtoll(form_get(&f, "version"), NULL, 10);
-            if (ok && r->st->ops->story_put(r->st, s, &nid, &err) == GZ_OK) {
-                story_free(s);
-                s = NULL;
-                r->st->ops->story_get(r->st, id, &s, &err);
+            if (ok && nr_save(r->st, s, none, &nid, &ver, &err) == GZ_OK) {
+                struct story *back = NULL;
+                if (r->st->ops->story_get(r->st, id, &back, &err) == GZ_OK) {
+                    story_free(s);
+                    s = back;
+                } else {
+                    s->version = ver; /* saved: show what was sent, at its new version */
+                }
                 ret = timing_page(r, 200, s, l, NULL, MSG_NR_SAVED);
             } else {
+                int st_code = ok ? http_status(err.code) : 400;
                 if (ok)
                     buf_puts(&problems, err.code == GZ_ECONFLICT ? msg(r->ui, MSG_NR_CONFLICT)
+                                        : err.code == GZ_EFULL   ? msg(r->ui, MSG_ERR_DISK_FULL)
+                                        : err.code == GZ_EBUSY   ? msg(r->ui, MSG_ERR_BUSY)
                                                                  : err.msg);
-                ret = timing_page(r, ok && err.code == GZ_ECONFLICT ? 409 : 400, s, l,
-                                  buf_cstr(&problems), MSG_NONE);
+                ret = timing_page(r, st_code, s, l, buf_cstr(&problems), MSG_NONE);
             }
         }
     } else {
@@ -985,7 +1044,8 @@ static enum MHD_Result list(struct req *r)
         state = NULL;
     if (r->st->ops->newsroom_list(r->st, sec, state, 200, &l, &err) != GZ_OK)
         return http_error(r, 500);
-    r->st->ops->sections_all(r->st, &all, &err);
+    if (r->st->ops->sections_all(r->st, &all, &err) != GZ_OK)
+        log_warn("newsroom", "no section list: %s", err.msg);
     ctx_for(r, &c, &secs);
     buf_init(&b, 0);
     page_nr_list(&b, &c, &l, &all, sec, state);
@@ -1011,7 +1071,8 @@ static enum MHD_Result preview(struct req *r, int64_t id, const char *mode)
         return http_error(r, 404);
     if (m == MODE_CE && !(s->l[LANG_EN].present && s->l[LANG_ZH].present))
         m = MODE_ZH;
-    r->st->ops->related(r->st, id, 5, &rel, &err);
+    if (r->st->ops->related(r->st, id, 5, &rel, &err) != GZ_OK)
+        log_warn("newsroom", "story %lld: no related stories: %s", (long long)id, err.msg);
     ctx_for(r, &c, &secs);
     buf_init(&b, 0);
     page_story(&b, &c, s, m, &rel, NULL);
@@ -1035,20 +1096,25 @@ static enum MHD_Result users(struct req *r)
     if (r->is_post) {
         struct form f;
         const char *role, *id;
+        enum user_role rv = ROLE_READER;
+        int role_ok;
         if (!http_form(r, &f, &ret))
             return ret;
         role = form_get(&f, "role");
         id = form_get(&f, "id");
-        if (role && id && (strcmp(role, "reader") == 0 || strcmp(role, "editor") == 0 ||
-                           strcmp(role, "admin") == 0)) {
-            int64_t uid = strtoll(id, NULL, 10);
-            if (r->st->ops->user_set_role(r->st, uid, role, &err) == GZ_OK)
-                r->st->ops->audit_add(r->st, uid, clock_now(), "role", r->ip, role, &err);
+        role_ok = user_role_parse(role, &rv);
+        if (id && role_ok && nr_set_role(r->st, strtoll(id, NULL, 10), rv, r->ip, &err) != GZ_OK) {
+            log_error("newsroom", "cannot set a role: %s", err.msg);
+            form_release(&f);
+            return http_error(r, http_status(err.code));
         }
         form_release(&f);
         return http_redirect(r, 303, "/newsroom/users");
     }
-    r->st->ops->user_list(r->st, 100, &u, &n, &err);
+    if (r->st->ops->user_list(r->st, 100, &u, &n, &err) != GZ_OK) {
+        log_error("newsroom", "cannot list users: %s", err.msg);
+        return http_error(r, http_status(err.code));
+    }
     ctx_for(r, &c, &secs);
     buf_init(&b, 0);
     page_nr_users(&b, &c, u, n);
@@ -1178,7 +1244,8 @@ static enum MHD_Result quiz_new(struct req *r)
                                      &id, &err) == GZ_OK)
                 notice = MSG_NR_SAVED;
             else
-                buf_puts(&problems, err.msg), status = 500;
+                buf_puts(&problems, err.code == GZ_EFULL ? msg(r->ui, MSG_ERR_DISK_FULL) : err.msg),
+                        status = http_status(err.code);
             quiz_release(&q);
         }
     }
@@ -1249,7 +1316,10 @@ enum MHD_Result newsroom_route(struct req *r, int *handled)
             if (!http_form(r, &f, &ret))
                 return ret;
             form_release(&f);
-            r->st->ops->job_add(r->st, id, lang_code(l), "", clock_now(), &jid, &err);
+            if (nr_queue(r->st, id, l, "", &jid, &err) != GZ_OK) {
+                log_error("newsroom", "cannot queue synthesis: %s", err.msg);
+                return http_error(r, http_status(err.code));
+            }
             snprintf(to, sizeof to, "/newsroom/story/%lld?job=%lld", id, (long long)jid);
             return http_redirect(r, 303, to);
         }

@@ -12,6 +12,7 @@
 #include "http/form.h"
 #include "http/http_int.h"
 #include "render/render.h"
+#include "service/quiz.h"
 
 /* Who is answering: "u:<id>" or "c:<token>"; creates the cookie when asked to. */
 static int who(struct req *r, char *out, size_t cap, int create)
@@ -49,10 +50,13 @@ static enum MHD_Result show(struct req *r, int status, const struct quiz *q, con
     size_t len;
     char *html;
 
-    for (size_t i = 0; i < q->n_q; i++)
-        if (q->q[i].story_slug)
-            r->st->ops->story_by_slug(r->st, q->q[i].story_slug, &ids[i], &err);
-    r->st->ops->sections(r->st, &secs, &err);
+    for (size_t i = 0; i < q->n_q; i++) {
+        const char *slug = q->q[i].story_slug;
+        int rc = slug ? r->st->ops->story_by_slug(r->st, slug, &ids[i], &err) : GZ_ENOTFOUND;
+        if (rc != GZ_OK)
+            ids[i] = 0; /* the question shows without its link to the story */
+    }
+    http_sections(r, &secs);
     http_page_ctx(r, &c, &secs);
     buf_init(&b, 0);
     page_quiz(&b, &c, q, answers, ids, error);
@@ -118,9 +122,9 @@ enum MHD_Result quiz_route(struct req *r, int64_t id)
         struct buf prev;
         int64_t score;
         buf_init(&prev, 0);
-        if (who(r, w, sizeof w, 0) &&
-            r->st->ops->attempt_get(r->st, id, w, &prev, &score, &err) == GZ_OK &&
-            parse_answers(buf_cstr(&prev), prev.len, answers, q.n_q))
+        rc = who(r, w, sizeof w, 0) ? r->st->ops->attempt_get(r->st, id, w, &prev, &score, &err)
+                                    : GZ_ENOTFOUND;
+        if (rc == GZ_OK && parse_answers(buf_cstr(&prev), prev.len, answers, q.n_q))
             ret = show(r, 200, &q, answers, MSG_NONE);
         else
             ret = show(r, 200, &q, NULL, MSG_NONE);
@@ -151,24 +155,24 @@ enum MHD_Result quiz_route(struct req *r, int64_t id)
             ret = show(r, 400, &q, NULL, MSG_QUIZ_ALL);
         } else {
             who(r, w, sizeof w, 1);
-            rc = r->st->ops->attempt_put(r->st, id, w, buf_cstr(&js), score, clock_now(), &err);
+            struct buf prev;
+            int64_t s2;
+            buf_init(&prev, 0);
+            rc = qz_answer(r->st, id, w, buf_cstr(&js), score, clock_now(), &prev, &s2, &err);
             if (rc == GZ_ECONFLICT) {
                 /* Already answered: show the first attempt, never a second one. */
-                struct buf prev;
-                int64_t s2;
-                buf_init(&prev, 0);
-                if (r->st->ops->attempt_get(r->st, id, w, &prev, &s2, &err) == GZ_OK)
-                    parse_answers(buf_cstr(&prev), prev.len, answers, q.n_q);
-                buf_release(&prev);
+                parse_answers(buf_cstr(&prev), prev.len, answers, q.n_q);
                 ret = show(r, 409, &q, answers, MSG_NONE);
             } else if (rc != GZ_OK) {
-                ret = http_error(r, 500);
+                log_error("quiz", "cannot store an answer: %s", err.msg);
+                ret = http_error(r, http_status(rc));
             } else {
                 /* Post/redirect/get: a reload shows the result, it does not post again. */
                 char to[48];
                 snprintf(to, sizeof to, "/quiz/%lld", (long long)id);
                 ret = http_redirect(r, 303, to);
             }
+            buf_release(&prev);
         }
         buf_release(&js);
     }

@@ -433,7 +433,7 @@ static size_t body_max(struct req *r)
     if (!r->is_post || strncmp(r->path, "/newsroom/", 10) != 0 || !prepare(r) || !r->user_id)
         return HTTP_BODY_MAX;
     if (r->st->ops->user_get(r->st, r->user_id, &u, &err) == GZ_OK) {
-        editor = u.role && (strcmp(u.role, "editor") == 0 || strcmp(u.role, "admin") == 0);
+        editor = u.role >= ROLE_EDITOR;
         user_release(&u);
     }
     return editor ? HTTP_BODY_MAX_NEWSROOM : HTTP_BODY_MAX;

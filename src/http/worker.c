@@ -11,11 +11,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "align/align.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "http/http_int.h"
 #include "model/markdown.h"
+#include "service/job.h"
 #include "speech/speech.h"
 
 struct progress_ctx {
@@ -34,7 +37,10 @@ static int on_progress(void *cls, double f)
     if ((now.tv_sec - p->last.tv_sec) * 1000 + (now.tv_nsec - p->last.tv_nsec) / 1000000 >= 250 ||
         f >= 1.0) {
         p->last = now;
-        p->st->ops->job_progress(p->st, p->job, f < 0.99 ? f : 0.99, clock_now(), &err);
+        /* Progress is a hint for the editor's page; a failed update costs nothing else. */
+        if (p->st->ops->job_progress(p->st, p->job, f < 0.99 ? f : 0.99, clock_now(), &err) !=
+            GZ_OK)
+            log_warn("worker", "job %lld: progress not stored: %s", (long long)p->job, err.msg);
     }
     return 0;
 }
@@ -155,7 +161,8 @@ static int run_synth(struct app *app, struct story *s, enum lang l, struct err *
     rc = speech_narrate(l, &sl->tr, &pcm, err);
     if (rc != GZ_OK)
         return rc;
-    snprintf(tok, sizeof tok, "%08x", (unsigned)(clock_now() ^ (int64_t)rand()));
+    /* An unguessable name: a draft's narration must not be found by trying names. */
+    snprintf(tok, sizeof tok, "%08x", (unsigned)randombytes_random());
     snprintf(name, sizeof name, "%s.%s.synth-%s.mp3", s->slug, lang_code(l), tok);
     snprintf(path, sizeof path, "%s/%s", app->media_dir, name);
     rc = speech_write(path, &pcm, err);
@@ -173,11 +180,11 @@ static void run_job(struct app *app, struct store *st, int64_t jid, int64_t stor
                     const char *lang, const char *audio)
 {
     struct story *s = NULL, *fresh = NULL;
-    struct err err = { 0 };
+    struct err err = { 0 }, err2 = { 0 };
     struct timespec t0, t1;
     enum lang l;
-    int64_t flagged = 0, id;
-    int rc;
+    int64_t flagged = 0;
+    int rc, rc2, stored = 0, synthesized = 0;
 
     clock_gettime(CLOCK_MONOTONIC, &t0);
     rc = lang_parse(lang, 2, &l);
@@ -188,6 +195,7 @@ static void run_job(struct app *app, struct store *st, int64_t jid, int64_t stor
     if (rc == GZ_OK)
         rc = audio[0] ? run_align(app, st, jid, s, l, audio, &flagged, &err)
                       : run_synth(app, s, l, &err);
+    synthesized = rc == GZ_OK && !audio[0];
     /* Write back only if nobody changed the text meanwhile. */
     if (rc == GZ_OK)
         rc = st->ops->story_get(st, story_id, &fresh, &err);
@@ -215,16 +223,30 @@ static void run_job(struct app *app, struct store *st, int64_t jid, int64_t stor
             to->audio = from->audio ? xstrdup(from->audio) : NULL;
             to->duration = from->duration;
             to->synthetic = from->synthetic;
-            rc = st->ops->story_put(st, fresh, &id, &err);
-            if (rc == GZ_ECONFLICT) /* saved in between: the next run picks it up */
-                rc = err_set(&err, GZ_ECONFLICT, "the story was saved during the job: run it again");
         }
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    st->ops->job_finish(st, jid, rc == GZ_OK ? "done" : "failed", rc == GZ_OK ? NULL : err.msg,
-                        flagged,
-                        (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
-                        clock_now(), &err);
+    /* The story's new timing and the job's state, stored together. */
+    rc2 = job_complete(st, jid, rc == GZ_OK ? fresh : NULL, rc == GZ_OK ? NULL : err.msg, flagged,
+                       (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
+                       &stored, &err2);
+    if (rc2 != GZ_OK) {
+        /* Neither stored: the job stays "running" and is queued again at the next start. */
+        log_error("worker", "job %lld: cannot store its end: %s", (long long)jid, err2.msg);
+        stored = 0;
+    }
+    if (synthesized && !stored) { /* a new file nothing references: remove it */
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", app->media_dir, s->l[l].audio);
+        unlink(path);
+    }
+    if (rc2 != GZ_OK) {
+        story_free(s);
+        story_free(fresh);
+        return;
+    }
+    if (rc == GZ_OK && !stored)
+        rc = err_set(&err, GZ_ECONFLICT, "the story was saved during the job: run it again");
     if (rc != GZ_OK)
         log_warn("worker", "job %lld failed: %s", (long long)jid, err.msg);
     else
@@ -245,7 +267,8 @@ static void *loop(void *arg)
         log_error("worker", "cannot open store: %s", err.msg);
         return NULL;
     }
-    st->ops->job_requeue(st, &err);
+    if (st->ops->job_requeue(st, &err) != GZ_OK)
+        log_error("worker", "cannot re-queue interrupted jobs: %s", err.msg);
     while (!app->worker_stop) {
         int64_t jid, sid, purged = 0;
         char lang[3], audio[256];

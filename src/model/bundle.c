@@ -17,10 +17,18 @@
 
 #define SENTENCES_MAX 2000
 
+/* Narration to write once everything is valid: nothing touches the media folder before. */
+struct pending {
+    int synth;       /* espeak-ng */
+    char src[4096];  /* a recording to copy ("" when none) */
+    char ext[8];
+};
+
 struct ctx {
     struct buf *problems;
     int n_problems;
     const struct bundle_opts *o;
+    struct pending pend[LANG_COUNT];
 };
 
 static void problem(struct ctx *c, const char *field, const char *fmt, ...) GZ_PRINTF(3, 4);
@@ -200,29 +208,67 @@ static void check_times(struct ctx *c, const struct transcript *t, double durati
                 duration);
 }
 
-static char *media_name(const char *slug, enum lang l, const void *data, size_t n,
+/* A path inside the bundle's folder: relative, no ".." component. */
+static int inside(const char *p)
+{
+    if (!p || !*p || p[0] == '/')
+        return 0;
+    for (const char *q = p; *q;) {
+        size_t n = strcspn(q, "/");
+        if (n == 2 && q[0] == '.' && q[1] == '.')
+            return 0;
+        q += n;
+        q += *q == '/';
+    }
+    return 1;
+}
+
+/* Media names are slug.lang.HASH.ext with HASH from the file's CONTENT: a different recording
+ * always gets a different name, so a live file is never replaced, and the same recording
+ * imported again is the same file. */
+static char *media_name(const char *slug, enum lang l, const unsigned char *h, size_t hn,
                         const char *ext)
 {
-    unsigned char h[6];
-    char hex[13];
+    char hex[2 * 16 + 1];
     struct buf b;
 
-    crypto_generichash(h, sizeof h, data, n, NULL, 0);
-    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    sodium_bin2hex(hex, sizeof hex, h, hn);
     buf_init(&b, 0);
     buf_printf(&b, "%s.%s.%s.%s", slug, lang_code(l), hex, ext);
     return buf_take(&b, NULL);
 }
 
-/* Copy src into the media folder atomically. */
-static int copy_audio(const char *src, const char *dst, struct err *err)
+/* Move tmp to dst unless dst exists (then it holds the same content: its name is the hash).
+ * Never overwrites. OUT: *created, 1 when dst is new. */
+static int publish_file(const char *tmp, const char *dst, int *created, struct err *err)
 {
-    char tmp[4096], chunk[1 << 16];
+    *created = 0;
+    if (link(tmp, dst) == 0) {
+        *created = 1;
+    } else if (errno != EEXIST) {
+        int e = errno;
+        unlink(tmp);
+        return err_set(err, GZ_EIO, "cannot create '%s': %s", dst, strerror(e));
+    }
+    unlink(tmp);
+    return GZ_OK;
+}
+
+/* Copy src into the media folder under its content name. OUT: *name (free it), *created. */
+static int copy_audio(const char *src, const char *media_dir, const char *slug, enum lang l,
+                      const char *ext, char **name, int *created, struct err *err)
+{
+    char tmp[4096], dst[4096], chunk[1 << 16];
+    unsigned char h[16];
+    crypto_generichash_state hs;
     int in = -1, out = -1, rc = GZ_OK;
     ssize_t n;
     long long total = 0;
 
-    snprintf(tmp, sizeof tmp, "%s.tmp%ld", dst, (long)getpid());
+    *name = NULL;
+    *created = 0;
+    crypto_generichash_init(&hs, NULL, 0, sizeof h);
+    snprintf(tmp, sizeof tmp, "%s/.import-%ld-%s.tmp", media_dir, (long)getpid(), lang_code(l));
     in = open(src, O_RDONLY | O_CLOEXEC);
     if (in < 0)
         return err_set(err, GZ_EIO, "cannot open '%s': %s", src, strerror(errno));
@@ -237,6 +283,7 @@ static int copy_audio(const char *src, const char *dst, struct err *err)
             rc = err_set(err, GZ_ETOOBIG, "'%s' is larger than 200 MB", src);
             goto out;
         }
+        crypto_generichash_update(&hs, (const unsigned char *)chunk, (size_t)n);
         if (write(out, chunk, (size_t)n) != n) {
             rc = err_set(err, GZ_EIO, "cannot write '%s': %s", tmp, strerror(errno));
             goto out;
@@ -251,11 +298,83 @@ out:
         close(in);
     if (out >= 0 && close(out) != 0 && rc == GZ_OK)
         rc = err_set(err, GZ_EIO, "cannot close '%s': %s", tmp, strerror(errno));
-    if (rc == GZ_OK && rename(tmp, dst) != 0)
-        rc = err_set(err, GZ_EIO, "cannot rename into '%s': %s", dst, strerror(errno));
-    if (rc != GZ_OK)
-        unlink(tmp);
+    if (rc != GZ_OK) {
+        if (out >= 0)
+            unlink(tmp);
+        return rc;
+    }
+    crypto_generichash_final(&hs, h, sizeof h);
+    *name = media_name(slug, l, h, sizeof h, ext);
+    snprintf(dst, sizeof dst, "%s/%s", media_dir, *name);
+    rc = publish_file(tmp, dst, created, err);
+    if (rc != GZ_OK) {
+        free(*name);
+        *name = NULL;
+    }
     return rc;
+}
+
+/* Synthesise language l into the media folder under its content name. */
+static int synth_audio(struct story *s, enum lang l, const char *media_dir, int *created,
+                       struct err *err)
+{
+    struct story_lang *sl = &s->l[l];
+    char tmp[4096], dst[4096];
+    unsigned char h[16];
+    struct pcm pcm;
+    int rc;
+
+    *created = 0;
+    rc = speech_narrate(l, &sl->tr, &pcm, err);
+    if (rc != GZ_OK)
+        return rc;
+    crypto_generichash(h, sizeof h, (const unsigned char *)pcm.s, pcm.n * sizeof *pcm.s, NULL,
+                       0);
+    snprintf(tmp, sizeof tmp, "%s/.import-%ld-%s.mp3", media_dir, (long)getpid(), lang_code(l));
+    rc = speech_write(tmp, &pcm, err);
+    if (rc == GZ_OK) {
+        sl->audio = media_name(s->slug, l, h, sizeof h, "mp3");
+        sl->duration = (double)pcm.n / pcm.sr_hz;
+        sl->synthetic = 1;
+        snprintf(dst, sizeof dst, "%s/%s", media_dir, sl->audio);
+        rc = publish_file(tmp, dst, created, err);
+    } else {
+        unlink(tmp);
+    }
+    pcm_release(&pcm);
+    return rc;
+}
+
+/* Write every pending narration; on a failure remove what this import created. */
+static void write_media(struct ctx *c, struct story *s)
+{
+    char made[LANG_COUNT][4096];
+    struct err err = { 0 };
+    int n_made = 0;
+
+    for (int l = 0; l < LANG_COUNT && c->n_problems == 0; l++) {
+        struct pending *pd = &c->pend[l];
+        char field[64];
+        int created = 0, rc = GZ_OK;
+
+        snprintf(field, sizeof field, "%s.narration", lang_code((enum lang)l));
+        if (pd->synth)
+            rc = synth_audio(s, (enum lang)l, c->o->media_dir, &created, &err);
+        else if (pd->src[0])
+            rc = copy_audio(pd->src, c->o->media_dir, s->slug, (enum lang)l, pd->ext,
+                            &s->l[l].audio, &created, &err);
+        else
+            continue;
+        if (rc != GZ_OK) {
+            problem(c, field, "%s", err.msg);
+            break;
+        }
+        if (created)
+            snprintf(made[n_made++], sizeof made[0], "%s/%s", c->o->media_dir, s->l[l].audio);
+    }
+    if (c->n_problems)
+        for (int i = 0; i < n_made; i++)
+            unlink(made[i]);
 }
 
 static void narration(struct ctx *c, json_t *nar, struct story *s, enum lang l)
@@ -280,27 +399,11 @@ static void narration(struct ctx *c, json_t *nar, struct story *s, enum lang l)
         return;
     }
     if (syn) {
-        struct pcm pcm;
-        struct buf path;
         if (!json_is_string(syn) || strcmp(json_string_value(syn), "espeak-ng") != 0) {
             problem(c, field, "'synthesize' must be \"espeak-ng\"");
             return;
         }
-        if (c->n_problems || c->o->validate_only)
-            return;
-        if (speech_narrate(l, &sl->tr, &pcm, &err) != GZ_OK) {
-            problem(c, field, "%s", err.msg);
-            return;
-        }
-        sl->audio = media_name(s->slug, l, pcm.s, pcm.n * sizeof *pcm.s, "mp3");
-        sl->duration = (double)pcm.n / pcm.sr_hz;
-        sl->synthetic = 1;
-        buf_init(&path, 0);
-        buf_printf(&path, "%s/%s", c->o->media_dir, sl->audio);
-        if (speech_write(buf_cstr(&path), &pcm, &err) != GZ_OK)
-            problem(c, field, "%s", err.msg);
-        buf_release(&path);
-        pcm_release(&pcm);
+        c->pend[l].synth = 1; /* written once every language is valid */
         return;
     }
     if (tr) {
@@ -310,6 +413,9 @@ static void narration(struct ctx *c, json_t *nar, struct story *s, enum lang l)
         if (json_is_object(tr) || json_is_array(tr)) {
             text = json_dumps(tr, JSON_COMPACT);
             tl = text ? strlen(text) : 0;
+        } else if (json_is_string(tr) && c->o->base_dir && !inside(json_string_value(tr))) {
+            problem(c, field, "'transcript' must be a path inside the bundle's folder");
+            goto untimed;
         } else if (json_is_string(tr) && c->o->base_dir) {
             char p[4096];
             FILE *f;
@@ -349,8 +455,9 @@ static void narration(struct ctx *c, json_t *nar, struct story *s, enum lang l)
 
         for (size_t i = 0; dot && i < GZ_NELEM(exts); i++)
             ext_ok |= strcmp(dot, exts[i]) == 0;
-        if (!name || !c->o->base_dir || !ext_ok) {
-            problem(c, field, "'audio' must be a relative path to an mp3, ogg, opus, wav or flac file");
+        if (!name || !c->o->base_dir || !ext_ok || !inside(name)) {
+            problem(c, field, "'audio' must be a relative path inside the bundle's folder to an "
+                              "mp3, ogg, opus, wav or flac file");
             return;
         }
         snprintf(src, sizeof src, "%s/%s", c->o->base_dir, name);
@@ -360,17 +467,8 @@ static void narration(struct ctx *c, json_t *nar, struct story *s, enum lang l)
         }
         sl->duration = dur;
         check_times(c, &sl->tr, dur, field);
-        if (c->n_problems || c->o->validate_only)
-            return;
-        sl->audio = media_name(s->slug, l, src, strlen(src), dot + 1);
-        {
-            struct buf dst;
-            buf_init(&dst, 0);
-            buf_printf(&dst, "%s/%s", c->o->media_dir, sl->audio);
-            if (copy_audio(src, buf_cstr(&dst), &err) != GZ_OK)
-                problem(c, field, "%s", err.msg);
-            buf_release(&dst);
-        }
+        snprintf(c->pend[l].src, sizeof c->pend[l].src, "%s", src);
+        snprintf(c->pend[l].ext, sizeof c->pend[l].ext, "%s", dot + 1);
         return;
     }
 untimed:
@@ -433,15 +531,39 @@ static void lang_block(struct ctx *c, json_t *root, struct story *s, enum lang l
     }
 }
 
+/* One side of a pairs item: a paragraph index below n, or a list of consecutive ones. */
+static int pair_side_ok(json_t *v, size_t n)
+{
+    size_t i;
+    json_t *it;
+    json_int_t prev = -1;
+
+    if (json_is_integer(v))
+        return json_integer_value(v) >= 0 && (size_t)json_integer_value(v) < n;
+    if (!json_is_array(v) || json_array_size(v) == 0)
+        return 0;
+    json_array_foreach(v, i, it)
+    {
+        if (!json_is_integer(it) || json_integer_value(it) < 0 ||
+            (size_t)json_integer_value(it) >= n || (prev >= 0 && json_integer_value(it) != prev + 1))
+            return 0;
+        prev = json_integer_value(it);
+    }
+    return 1;
+}
+
 int bundle_load(const char *json, size_t len, const struct bundle_opts *o, struct story **out,
                 struct buf *problems)
 {
-    struct ctx c = { problems, 0, o };
+    struct ctx c;
     json_error_t jerr;
     json_t *root, *v, *sec, *tags, *pairs;
     struct story *s = NULL;
     char *pub = NULL;
 
+    memset(&c, 0, sizeof c);
+    c.problems = problems;
+    c.o = o;
     *out = NULL;
     root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
@@ -521,15 +643,28 @@ int bundle_load(const char *json, size_t len, const struct bundle_opts *o, struc
                     problem(&c, "pairs", "item %zu must be [en, zh]", i);
                     break;
                 }
+                if (!pair_side_ok(json_array_get(it, 0), s->l[LANG_EN].tr.n_para) ||
+                    !pair_side_ok(json_array_get(it, 1), s->l[LANG_ZH].tr.n_para)) {
+                    problem(&c, "pairs",
+                            "item %zu names a paragraph that does not exist (en has %zu, zh "
+                            "%zu)",
+                            i, s->l[LANG_EN].tr.n_para, s->l[LANG_ZH].tr.n_para);
+                    break;
+                }
             }
         s->pairs = json_dumps(pairs, JSON_COMPACT);
+        if (!s->pairs)
+            problem(&c, "pairs", "cannot be encoded");
     }
-    /* Narration last: it writes files, so only once everything else is valid. */
+    /* Narration last, in two passes: every language is checked before any file is written,
+     * so a broken second language leaves the media folder as it was. */
     for (int l = 0; l < LANG_COUNT && c.n_problems == 0; l++)
         if (s->l[l].present)
             narration(&c, json_object_get(json_object_get(root, lang_code((enum lang)l)),
                                           "narration"),
                       s, (enum lang)l);
+    if (c.n_problems == 0 && !o->validate_only)
+        write_media(&c, s);
 out:
     free(pub);
     json_decref(root);

@@ -19,7 +19,7 @@ struct bundle_opts {
 /* Parse and validate json. On success *out is a new story (story_free it) and any narration
  * is in media_dir. On failure returns GZ_EINVAL (or GZ_EAUDIO/GZ_EIO) and appends one line per
  * problem, "FIELD: PROBLEM", to problems. */
-int bundle_load(const char *json, size_t len, const struct bundle_opts *o, struct story **out,
-                struct buf *problems);
+GZ_MUST_CHECK int bundle_load(const char *json, size_t len, const struct bundle_opts *o,
+                              struct story **out, struct buf *problems);
 
 #endif

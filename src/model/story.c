@@ -332,7 +332,6 @@ void story_free(struct story *s)
     free(s->tags);
     free(s->copyright);
     free(s->pairs);
-    free(s->status);
     free(s->related);
     for (int i = 0; i < LANG_COUNT; i++) {
         struct story_lang *l = &s->l[i];
@@ -358,7 +357,6 @@ void brief_list_release(struct brief_list *l)
             free(b->headline[k]);
             free(b->summary[k]);
         }
-        free(b->status);
     }
     free(l->item);
     l->item = NULL;
@@ -481,3 +479,27 @@ int time_parse_utc(const char *s, int64_t *out)
     return 1;
 }
 
+
+const char *story_status_name(enum story_status s)
+{
+    switch (s) {
+    case STORY_DRAFT:
+        return "draft";
+    case STORY_SCHEDULED:
+        return "scheduled";
+    case STORY_PUBLISHED:
+        break;
+    }
+    return "published";
+}
+
+int story_status_parse(const char *s, enum story_status *out)
+{
+    static const enum story_status all[] = { STORY_PUBLISHED, STORY_DRAFT, STORY_SCHEDULED };
+    for (size_t i = 0; s && i < GZ_NELEM(all); i++)
+        if (strcmp(s, story_status_name(all[i])) == 0) {
+            *out = all[i];
+            return GZ_OK;
+        }
+    return GZ_EINVAL;
+}

@@ -51,6 +51,19 @@ struct story_lang {
     int synthetic;  /* narration made by a speech synthesiser */
 };
 
+/* A story's state. Zero is "published" so that a story built by import (zeroed) is published,
+ * as bundles always were. Stored and shown by name (story_status_name). */
+enum story_status {
+    STORY_PUBLISHED = 0,
+    STORY_DRAFT,
+    STORY_SCHEDULED,
+};
+
+/* "published", "draft", "scheduled". */
+const char *story_status_name(enum story_status s);
+/* GZ_EINVAL when s names no state (NULL included). */
+int story_status_parse(const char *s, enum story_status *out);
+
 struct story {
     int64_t id;
     char *slug;
@@ -59,7 +72,7 @@ struct story {
     char *tags;        /* comma-separated */
     char *copyright;   /* NULL: the site's default line */
     char *pairs;       /* JSON [[en,zh],...] or NULL for index pairing */
-    char *status;      /* "draft", "scheduled", "published"; NULL on input means published */
+    enum story_status status;
     int64_t version;   /* optimistic lock: 0 on input means "do not check" */
     char *related;     /* JSON list of story ids picked by hand, or NULL */
     struct story_lang l[LANG_COUNT];
@@ -72,7 +85,7 @@ struct story_brief {
     int64_t published;
     char *headline[LANG_COUNT]; /* NULL when the language is absent */
     char *summary[LANG_COUNT];
-    char *status;               /* newsroom lists only */
+    enum story_status status;   /* newsroom lists only; else STORY_PUBLISHED */
     int64_t version;
 };
 

@@ -9,7 +9,6 @@ void user_release(struct user *u)
     free(u->username);
     free(u->pw_hash);
     free(u->phone);
-    free(u->role);
     memset(u, 0, sizeof *u);
 }
 
@@ -44,4 +43,28 @@ void outbox_list_release(struct outbox_list *l)
     }
     free(l->item);
     memset(l, 0, sizeof *l);
+}
+
+const char *user_role_name(enum user_role r)
+{
+    switch (r) {
+    case ROLE_EDITOR:
+        return "editor";
+    case ROLE_ADMIN:
+        return "admin";
+    case ROLE_READER:
+        break;
+    }
+    return "reader";
+}
+
+int user_role_parse(const char *s, enum user_role *out)
+{
+    static const enum user_role all[] = { ROLE_READER, ROLE_EDITOR, ROLE_ADMIN };
+    for (size_t i = 0; s && i < sizeof all / sizeof all[0]; i++)
+        if (strcmp(s, user_role_name(all[i])) == 0) {
+            *out = all[i];
+            return 1;
+        }
+    return 0;
 }

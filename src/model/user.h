@@ -8,9 +8,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* What an account may do. Stored and shown by name (user_role_name). */
+enum user_role {
+    ROLE_READER = 0,
+    ROLE_EDITOR,
+    ROLE_ADMIN,
+};
+
+/* "reader", "editor", "admin". */
+const char *user_role_name(enum user_role r);
+/* 0 when s names no role (NULL included); OUT: *out. */
+int user_role_parse(const char *s, enum user_role *out);
+
 struct user {
     int64_t id;
-    char *email, *username, *pw_hash, *phone, *role; /* NULL when unset */
+    char *email, *username, *pw_hash, *phone; /* NULL when unset */
+    enum user_role role;
     int font_size;                                   /* 0: unset */
     double rate;                                     /* 0: unset */
     int64_t created;

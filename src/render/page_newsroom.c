@@ -81,19 +81,23 @@ static void textarea(struct buf *b, struct page_ctx *c, const char *name, enum m
     HTML_LIT(b, "</textarea></div>");
 }
 
-static enum msg state_msg(const char *s)
+static enum msg state_msg(enum story_status s)
 {
-    if (s && strcmp(s, "draft") == 0)
+    switch (s) {
+    case STORY_DRAFT:
         return MSG_NR_DRAFT;
-    if (s && strcmp(s, "scheduled") == 0)
+    case STORY_SCHEDULED:
         return MSG_NR_SCHEDULED;
+    case STORY_PUBLISHED:
+        break;
+    }
     return MSG_NR_PUBLISHED;
 }
 
 void page_nr_list(struct buf *b, struct page_ctx *c, const struct brief_list *l,
                   const struct section_list *all, const char *section, const char *state)
 {
-    static const char *const states[] = { "draft", "scheduled", "published" };
+    static const enum story_status states[] = { STORY_DRAFT, STORY_SCHEDULED, STORY_PUBLISHED };
 
     layout_head(b, c, msg(c->ui, MSG_NEWSROOM), NULL);
     HTML_LIT(b, "<meta name=\"robots\" content=\"noindex\">");
@@ -129,9 +133,9 @@ void page_nr_list(struct buf *b, struct page_ctx *c, const struct brief_list *l,
     HTML_LIT(b, "</option>");
     for (size_t i = 0; i < GZ_NELEM(states); i++) {
         HTML_LIT(b, "<option value=\"");
-        html_attr(b, states[i]);
+        html_attr(b, story_status_name(states[i]));
         HTML_LIT(b, "\"");
-        if (state && strcmp(state, states[i]) == 0)
+        if (state && strcmp(state, story_status_name(states[i])) == 0)
             HTML_LIT(b, " selected");
         HTML_LIT(b, ">");
         layout_t(b, c, state_msg(states[i]));
@@ -163,7 +167,7 @@ void page_nr_list(struct buf *b, struct page_ctx *c, const struct brief_list *l,
         HTML_LIT(b, "</a></td><td>");
         html_cstr(b, c->ui == LANG_ZH ? s->section_zh : s->section_en);
         HTML_LIT(b, "</td><td class=\"state ");
-        html_attr(b, s->status);
+        html_attr(b, story_status_name(s->status));
         HTML_LIT(b, "\">");
         layout_t(b, c, state_msg(s->status));
         HTML_LIT(b, "</td><td>");
@@ -412,7 +416,7 @@ void page_nr_edit(struct buf *b, struct page_ctx *c, const struct story *s,
     HTML_LIT(b, "</button> <button type=\"submit\" name=\"action\" value=\"schedule\">");
     layout_t(b, c, MSG_NR_SCHEDULE);
     HTML_LIT(b, "</button>");
-    if (s && s->status && strcmp(s->status, "draft") != 0) {
+    if (s && s->status != STORY_DRAFT) {
         HTML_LIT(b, " <button type=\"submit\" name=\"action\" value=\"unpublish\">");
         layout_t(b, c, MSG_NR_UNPUBLISH);
         HTML_LIT(b, "</button>");
@@ -558,7 +562,7 @@ void page_nr_timing(struct buf *b, struct page_ctx *c, const struct story *s, en
 
 void page_nr_users(struct buf *b, struct page_ctx *c, const struct user *u, size_t n)
 {
-    static const char *const roles[] = { "reader", "editor", "admin" };
+    static const enum user_role roles[] = { ROLE_READER, ROLE_EDITOR, ROLE_ADMIN };
 
     layout_head(b, c, msg(c->ui, MSG_NR_ROLES), NULL);
     layout_header(b, c);
@@ -582,10 +586,10 @@ void page_nr_users(struct buf *b, struct page_ctx *c, const struct user *u, size
         HTML_LIT(b, "\">");
         for (size_t r = 0; r < GZ_NELEM(roles); r++) {
             HTML_LIT(b, "<option");
-            if (u[i].role && strcmp(u[i].role, roles[r]) == 0)
+            if (u[i].role == roles[r])
                 HTML_LIT(b, " selected");
             HTML_LIT(b, ">");
-            html_cstr(b, roles[r]);
+            html_cstr(b, user_role_name(roles[r]));
             HTML_LIT(b, "</option>");
         }
         HTML_LIT(b, "</select> <button type=\"submit\">");

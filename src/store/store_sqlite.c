@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "core/embed.h"
+#include "core/log.h"
 
 enum q_id {
 #define Q(id, lite, pg) Q_##id,
@@ -51,15 +52,64 @@ static sqlite3_stmt *q_get(struct store *st, enum q_id id)
     return s;
 }
 
+/* The GZ code for a SQLite result: a full disk and a held lock are told apart from the rest,
+ * since the service layer answers them differently (507, 503). */
+static int gz_code(int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_FULL:
+        return GZ_EFULL;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return GZ_EBUSY;
+    default:
+        return GZ_EDB;
+    }
+}
+
 static int db_err(struct store *st, struct err *err, const char *what)
 {
-    return err_set(err, GZ_EDB, "%s: %s", what, sqlite3_errmsg(lite(st)->db));
+    sqlite3 *db = lite(st)->db;
+    return err_set(err, gz_code(sqlite3_extended_errcode(db)), "%s: %s", what,
+                   sqlite3_errmsg(db));
+}
+
+/* Step s to its end and reset it; the statement's final SQLite result. A write in autocommit
+ * mode commits on its last step, so only this result says it is stored: an INSERT …
+ * RETURNING answers SQLITE_ROW first, before a commit that may still fail (disk full). rc is
+ * the result of the step the caller already took. */
+static int finish(sqlite3_stmt *s, int rc)
+{
+    int reset;
+
+    while (rc == SQLITE_ROW)
+        rc = sqlite3_step(s);
+    reset = sqlite3_reset(s);
+    return rc == SQLITE_DONE ? reset : rc;
 }
 
 static char *col_dup(sqlite3_stmt *s, int i)
 {
     const unsigned char *t = sqlite3_column_text(s, i);
     return t ? xstrndup((const char *)t, (size_t)sqlite3_column_bytes(s, i)) : NULL;
+}
+
+/* A status or role column: the schema's CHECK constraints allow only known names; anything else
+ * reads as the least privileged value. */
+static enum story_status col_status(sqlite3_stmt *s, int i)
+{
+    enum story_status v = STORY_DRAFT;
+    if (story_status_parse((const char *)sqlite3_column_text(s, i), &v) != GZ_OK)
+        v = STORY_DRAFT;
+    return v;
+}
+
+static enum user_role col_role(sqlite3_stmt *s, int i)
+{
+    enum user_role v = ROLE_READER;
+    if (!user_role_parse((const char *)sqlite3_column_text(s, i), &v))
+        v = ROLE_READER;
+    return v;
 }
 
 static void bind_text(sqlite3_stmt *s, int i, const char *t)
@@ -75,9 +125,10 @@ static int exec_plain(sqlite3 *db, const char *sql, struct err *err)
     char *msg = NULL;
     int rc = sqlite3_exec(db, sql, NULL, NULL, &msg); /* constant SQL only: no runtime data */
     if (rc != SQLITE_OK) {
-        err_set(err, GZ_EDB, "'%.60s': %s", sql, msg ? msg : sqlite3_errstr(rc));
+        rc = err_set(err, gz_code(sqlite3_extended_errcode(db)), "'%.60s': %s", sql,
+                     msg ? msg : sqlite3_errstr(rc));
         sqlite3_free(msg);
-        return GZ_EDB;
+        return rc;
     }
     return GZ_OK;
 }
@@ -109,9 +160,11 @@ static int migrate(sqlite3 *db, struct err *err)
         if (rc == GZ_OK)
             rc = exec_plain(db, "COMMIT", err);
         if (rc != GZ_OK) {
+            char why[sizeof err->msg];
+            snprintf(why, sizeof why, "%s", err->msg); /* err_set must not read what it writes */
             sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
             return err_set(err, GZ_EDB, "migration '%s' failed: %s", embed_sql_sqlite[i].name,
-                           err->msg);
+                           why);
         }
     }
     return GZ_OK;
@@ -187,7 +240,7 @@ static int read_briefs(struct store *st, sqlite3_stmt *s, struct brief_list *out
         b->headline[LANG_ZH] = col_dup(s, 7);
         b->summary[LANG_ZH] = col_dup(s, 8);
         if (sqlite3_column_count(s) > 10) { /* newsroom lists add status and version */
-            b->status = col_dup(s, 9);
+            b->status = col_status(s, 9);
             b->version = sqlite3_column_int64(s, 10);
         }
     }
@@ -244,7 +297,7 @@ static int lite_story_get(struct store *st, int64_t id, struct story **out, stru
     a->copyright = col_dup(s, 6);
     a->pairs = col_dup(s, 7);
     a->tags = col_dup(s, 8);
-    a->status = col_dup(s, 9);
+    a->status = col_status(s, 9);
     a->version = sqlite3_column_int64(s, 10);
     a->related = col_dup(s, 11);
     sqlite3_reset(s);
@@ -267,9 +320,11 @@ static int lite_story_get(struct store *st, int64_t id, struct story **out, stru
         rc = transcript_parse((const char *)sqlite3_column_text(s, 5),
                               (size_t)sqlite3_column_bytes(s, 5), &l->tr, err);
         if (rc != GZ_OK) {
+            char why[sizeof err->msg];
+            snprintf(why, sizeof why, "%s", err->msg); /* err_set must not read what it writes */
             sqlite3_reset(s);
             story_free(a);
-            return err_set(err, GZ_EDB, "story %lld body: %s", (long long)id, err->msg);
+            return err_set(err, GZ_EDB, "story %lld body: %s", (long long)id, why);
         }
         l->audio = col_dup(s, 6);
         l->duration = sqlite3_column_double(s, 7);
@@ -287,22 +342,75 @@ static int lite_story_get(struct store *st, int64_t id, struct story **out, stru
 
 static int step_done(struct store *st, sqlite3_stmt *s, struct err *err, const char *what)
 {
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? GZ_OK : db_err(st, err, what);
+    int rc = finish(s, sqlite3_step(s));
+    return rc == SQLITE_OK ? GZ_OK : db_err(st, err, what);
+}
+
+/* Open a transaction unless the caller (a service flow) already holds one. OUT: *owned, 1
+ * when this call opened it and must end it with tx_end. */
+static int tx_join(struct store *st, int *owned, struct err *err)
+{
+    sqlite3 *db = lite(st)->db;
+
+    *owned = 0;
+    if (!sqlite3_get_autocommit(db))
+        return GZ_OK;
+    *owned = 1;
+    return exec_plain(db, "BEGIN IMMEDIATE", err);
+}
+
+/* End what tx_join opened: commit when rc is GZ_OK, else roll back. Returns the final rc. In
+ * a joined transaction a failure is left for the flow's own rollback. */
+static int tx_end(struct store *st, int owned, int rc, struct err *err)
+{
+    sqlite3 *db = lite(st)->db;
+
+    if (owned && rc == GZ_OK)
+        rc = exec_plain(db, "COMMIT", err);
+    if (owned && rc != GZ_OK && !sqlite3_get_autocommit(db))
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+static int lite_tx_begin(struct store *st, struct err *err)
+{
+    if (!sqlite3_get_autocommit(lite(st)->db))
+        return err_set(err, GZ_EINVAL, "a transaction is already open");
+    return exec_plain(lite(st)->db, "BEGIN IMMEDIATE", err);
+}
+
+static int lite_tx_commit(struct store *st, struct err *err)
+{
+    sqlite3 *db = lite(st)->db;
+    int rc;
+
+    if (sqlite3_get_autocommit(db)) /* SQLite rolled back already (full disk, I/O error) */
+        return err_set(err, GZ_EDB, "commit: no transaction is open");
+    rc = exec_plain(db, "COMMIT", err);
+    if (rc != GZ_OK && !sqlite3_get_autocommit(db))
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+static int lite_tx_rollback(struct store *st, struct err *err)
+{
+    sqlite3 *db = lite(st)->db;
+
+    if (sqlite3_get_autocommit(db))
+        return GZ_OK;
+    return exec_plain(db, "ROLLBACK", err);
 }
 
 static int lite_story_put(struct store *st, const struct story *a, int64_t *id, struct err *err)
 {
-    sqlite3 *db = lite(st)->db;
     struct buf body, plain;
     sqlite3_stmt *s;
     int64_t sec_id, sid;
-    int rc;
+    int rc, owned = 0;
 
     buf_init(&body, 0);
     buf_init(&plain, 0);
-    rc = exec_plain(db, "BEGIN IMMEDIATE", err);
+    rc = tx_join(st, &owned, err);
     if (rc != GZ_OK)
         goto out;
 
@@ -323,12 +431,13 @@ static int lite_story_put(struct store *st, const struct story *a, int64_t *id, 
     bind_text(s, 1, a->section_slug);
     bind_text(s, 2, a->section_zh);
     bind_text(s, 3, a->section_en);
-    if (sqlite3_step(s) != SQLITE_ROW) {
+    rc = sqlite3_step(s);
+    sec_id = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    if (rc != SQLITE_ROW || finish(s, rc) != SQLITE_OK) {
+        sqlite3_reset(s);
         rc = db_err(st, err, "section");
         goto out;
     }
-    sec_id = sqlite3_column_int64(s, 0);
-    sqlite3_reset(s);
 
     s = q_get(st, Q_STORY_UPSERT);
     bind_text(s, 1, a->slug);
@@ -337,14 +446,15 @@ static int lite_story_put(struct store *st, const struct story *a, int64_t *id, 
     bind_text(s, 4, a->copyright);
     bind_text(s, 5, a->pairs);
     sqlite3_bind_int64(s, 6, (int64_t)time(NULL));
-    bind_text(s, 7, a->status ? a->status : "published");
+    bind_text(s, 7, story_status_name(a->status));
     bind_text(s, 8, a->related);
-    if (sqlite3_step(s) != SQLITE_ROW) {
+    rc = sqlite3_step(s);
+    sid = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    if (rc != SQLITE_ROW || finish(s, rc) != SQLITE_OK) {
+        sqlite3_reset(s);
         rc = db_err(st, err, "story");
         goto out;
     }
-    sid = sqlite3_column_int64(s, 0);
-    sqlite3_reset(s);
 
     s = q_get(st, Q_STORY_LANGS_DELETE);
     sqlite3_bind_int64(s, 1, sid);
@@ -400,12 +510,9 @@ static int lite_story_put(struct store *st, const struct story *a, int64_t *id, 
     if (rc == GZ_OK)
         rc = step_done(st, q_get(st, Q_GEN_BUMP), err, "generation");
     if (rc == GZ_OK)
-        rc = exec_plain(db, "COMMIT", err);
-    if (rc == GZ_OK)
         *id = sid;
 out:
-    if (rc != GZ_OK && !sqlite3_get_autocommit(db))
-        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    rc = tx_end(st, owned, rc, err);
     buf_release(&body);
     buf_release(&plain);
     return rc;
@@ -485,9 +592,8 @@ static int lite_quiz_put(struct store *st, const char *slug, const char *title_z
                          const char *title_en, int64_t published, const char *body, int64_t *id,
                          struct err *err)
 {
-    sqlite3 *db = lite(st)->db;
     sqlite3_stmt *s;
-    int rc = exec_plain(db, "BEGIN IMMEDIATE", err);
+    int owned, rc = tx_join(st, &owned, err);
 
     if (rc != GZ_OK)
         return rc;
@@ -497,20 +603,16 @@ static int lite_quiz_put(struct store *st, const char *slug, const char *title_z
     bind_text(s, 3, title_en);
     sqlite3_bind_int64(s, 4, published);
     bind_text(s, 5, body);
-    if (sqlite3_step(s) != SQLITE_ROW) {
-        rc = db_err(st, err, "quiz");
+    rc = sqlite3_step(s);
+    *id = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    if (rc != SQLITE_ROW || finish(s, rc) != SQLITE_OK) {
         sqlite3_reset(s);
+        rc = db_err(st, err, "quiz");
         goto out;
     }
-    *id = sqlite3_column_int64(s, 0);
-    sqlite3_reset(s);
     rc = step_done(st, q_get(st, Q_GEN_BUMP), err, "generation");
-    if (rc == GZ_OK)
-        rc = exec_plain(db, "COMMIT", err);
 out:
-    if (rc != GZ_OK && !sqlite3_get_autocommit(db))
-        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-    return rc;
+    return tx_end(st, owned, rc, err);
 }
 
 static int lite_quiz_get(struct store *st, int64_t id, struct quiz_brief *brief,
@@ -573,13 +675,31 @@ static int lite_attempt_put(struct store *st, int64_t quiz_id, const char *who,
     bind_text(s, 3, answers);
     sqlite3_bind_int64(s, 4, score);
     sqlite3_bind_int64(s, 5, now);
-    rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc == SQLITE_DONE)
+    rc = finish(s, sqlite3_step(s));
+    if (rc == SQLITE_OK)
         return GZ_OK;
     if ((rc & 0xff) == SQLITE_CONSTRAINT)
         return err_set(err, GZ_ECONFLICT, "already answered");
     return db_err(st, err, "attempt");
+}
+
+static int lite_media_published(struct store *st, const char *name, int *published,
+                                struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_MEDIA_PUBLISHED);
+    int rc;
+
+    *published = 0;
+    bind_text(s, 1, name);
+    rc = sqlite3_step(s);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(s);
+        return db_err(st, err, "media");
+    }
+    rc = sqlite3_column_type(s, 0) == SQLITE_NULL ? GZ_ENOTFOUND : GZ_OK;
+    *published = sqlite3_column_int(s, 0) == 1;
+    sqlite3_reset(s);
+    return rc;
 }
 
 static int lite_story_by_slug(struct store *st, const char *slug, int64_t *id, struct err *err)
@@ -647,9 +767,8 @@ static int conflict(struct store *st, struct err *err)
 
 static int step_write(struct store *st, sqlite3_stmt *s, struct err *err, const char *what)
 {
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc == SQLITE_DONE)
+    int rc = finish(s, sqlite3_step(s));
+    if (rc == SQLITE_OK)
         return GZ_OK;
     if ((rc & 0xff) == SQLITE_CONSTRAINT)
         return conflict(st, err);
@@ -670,12 +789,11 @@ static int lite_user_create(struct store *st, const char *email, const char *use
     bind_text(s, 5, agreed);
     sqlite3_bind_int64(s, 6, now);
     rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        *id = sqlite3_column_int64(s, 0);
-        sqlite3_reset(s);
+    *id = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    rc = rc == SQLITE_ROW ? finish(s, rc) : finish(s, rc == SQLITE_DONE ? SQLITE_ERROR : rc);
+    if (rc == SQLITE_OK)
         return GZ_OK;
-    }
-    sqlite3_reset(s);
+    *id = 0;
     return (rc & 0xff) == SQLITE_CONSTRAINT ? conflict(st, err) : db_err(st, err, "user");
 }
 
@@ -697,7 +815,7 @@ static int read_user(struct store *st, sqlite3_stmt *s, struct user *u, struct e
     u->username = col_dup(s, 2);
     u->pw_hash = col_dup(s, 3);
     u->phone = col_dup(s, 4);
-    u->role = col_dup(s, 5);
+    u->role = col_role(s, 5);
     u->font_size = sqlite3_column_int(s, 6);
     u->rate = sqlite3_column_double(s, 7);
     u->created = sqlite3_column_int64(s, 8);
@@ -743,11 +861,12 @@ static int lite_user_update(struct store *st, const struct user *u, struct err *
     return step_write(st, s, err, "user update");
 }
 
-static int lite_user_set_role(struct store *st, int64_t id, const char *role, struct err *err)
+static int lite_user_set_role(struct store *st, int64_t id, enum user_role role,
+                              struct err *err)
 {
     sqlite3_stmt *s = q_get(st, Q_USER_ROLE);
     sqlite3_bind_int64(s, 1, id);
-    bind_text(s, 2, role);
+    bind_text(s, 2, user_role_name(role));
     return step_write(st, s, err, "user role");
 }
 
@@ -793,8 +912,14 @@ static int lite_session_find(struct store *st, const unsigned char *digest, int6
     *session_id = sqlite3_column_int64(s, 0);
     *user_id = sqlite3_column_int64(s, 1);
     sqlite3_reset(s);
-    s = q_get(st, Q_SESSION_TOUCH);
-    sqlite3_bind_int64(s, 1, *session_id);
+    return GZ_OK;
+}
+
+static int lite_session_touch(struct store *st, int64_t session_id, int64_t now,
+                              struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_SESSION_TOUCH);
+    sqlite3_bind_int64(s, 1, session_id);
     sqlite3_bind_int64(s, 2, now);
     return step_write(st, s, err, "session touch");
 }
@@ -879,7 +1004,8 @@ static int lite_remember_put(struct store *st, const char *selector, int64_t use
 }
 
 static int lite_remember_get(struct store *st, const char *selector, int64_t *user_id,
-                             unsigned char *vd, int64_t *expires, struct err *err)
+                             unsigned char *vd, int64_t *expires, unsigned char *prev,
+                             int64_t *rotated, struct err *err)
 {
     sqlite3_stmt *s = q_get(st, Q_REMEMBER_GET);
     int rc;
@@ -897,16 +1023,21 @@ static int lite_remember_get(struct store *st, const char *selector, int64_t *us
     *user_id = sqlite3_column_int64(s, 0);
     memcpy(vd, sqlite3_column_blob(s, 1), 32);
     *expires = sqlite3_column_int64(s, 2);
+    memset(prev, 0, 32);
+    if (sqlite3_column_bytes(s, 3) == 32)
+        memcpy(prev, sqlite3_column_blob(s, 3), 32);
+    *rotated = sqlite3_column_int64(s, 4);
     sqlite3_reset(s);
     return GZ_OK;
 }
 
 static int lite_remember_rotate(struct store *st, const char *selector, const unsigned char *vd,
-                                struct err *err)
+                                int64_t now, struct err *err)
 {
     sqlite3_stmt *s = q_get(st, Q_REMEMBER_ROTATE);
     bind_text(s, 1, selector);
     bind_blob(s, 2, vd);
+    sqlite3_bind_int64(s, 3, now);
     return step_write(st, s, err, "remember rotate");
 }
 
@@ -943,14 +1074,16 @@ static int lite_reset_take(struct store *st, const unsigned char *digest, int64_
     bind_blob(s, 1, digest);
     sqlite3_bind_int64(s, 2, now);
     rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        *user_id = sqlite3_column_int64(s, 0);
-        rc = sqlite3_step(s);
+    if (rc == SQLITE_DONE) {
         sqlite3_reset(s);
-        return GZ_OK;
+        return GZ_ENOTFOUND;
     }
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? GZ_ENOTFOUND : db_err(st, err, "reset");
+    *user_id = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    if (finish(s, rc) != SQLITE_OK) { /* the token must be spent before it is honoured */
+        *user_id = 0;
+        return db_err(st, err, "reset");
+    }
+    return GZ_OK;
 }
 
 static int lite_sms_put(struct store *st, const char *phone, const unsigned char *digest,
@@ -1144,7 +1277,7 @@ static int lite_sections_all(struct store *st, struct section_list *out, struct 
 static int write_and_bump(struct store *st, sqlite3_stmt *s, struct err *err, int *changes)
 {
     sqlite3 *db = lite(st)->db;
-    int rc = exec_plain(db, "BEGIN IMMEDIATE", err);
+    int owned, rc = tx_join(st, &owned, err);
 
     if (rc != GZ_OK) {
         sqlite3_reset(s);
@@ -1155,21 +1288,17 @@ static int write_and_bump(struct store *st, sqlite3_stmt *s, struct err *err, in
         *changes = sqlite3_changes(db);
     if (rc == GZ_OK && (!changes || *changes > 0))
         rc = step_done(st, q_get(st, Q_GEN_BUMP), err, "generation");
-    if (rc == GZ_OK)
-        rc = exec_plain(db, "COMMIT", err);
-    if (rc != GZ_OK && !sqlite3_get_autocommit(db))
-        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-    return rc;
+    return tx_end(st, owned, rc, err);
 }
 
-static int lite_story_set_status(struct store *st, int64_t id, const char *status, int64_t at,
-                                 struct err *err)
+static int lite_story_set_status(struct store *st, int64_t id, enum story_status status,
+                                 int64_t at, struct err *err)
 {
     sqlite3_stmt *s = q_get(st, Q_STORY_STATUS);
     int changes = 0, rc;
 
     sqlite3_bind_int64(s, 1, id);
-    bind_text(s, 2, status);
+    bind_text(s, 2, story_status_name(status));
     if (at > 0)
         sqlite3_bind_int64(s, 3, at);
     sqlite3_bind_int64(s, 4, (int64_t)time(NULL));
@@ -1191,16 +1320,19 @@ static int lite_job_add(struct store *st, int64_t story_id, const char *lang, co
                         int64_t now, int64_t *id, struct err *err)
 {
     sqlite3_stmt *s = q_get(st, Q_JOB_ADD);
+    int rc;
+
     sqlite3_bind_int64(s, 1, story_id);
     bind_text(s, 2, lang);
     bind_text(s, 3, audio);
     sqlite3_bind_int64(s, 4, now);
-    if (sqlite3_step(s) != SQLITE_ROW) {
+    rc = sqlite3_step(s);
+    *id = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    if (rc != SQLITE_ROW || finish(s, rc) != SQLITE_OK) {
         sqlite3_reset(s);
+        *id = 0;
         return db_err(st, err, "job");
     }
-    *id = sqlite3_column_int64(s, 0);
-    sqlite3_reset(s);
     return GZ_OK;
 }
 
@@ -1217,9 +1349,11 @@ static int lite_job_claim(struct store *st, int64_t now, int64_t *id, int64_t *s
         *story_id = sqlite3_column_int64(s, 1);
         snprintf(lang, 3, "%s", (const char *)sqlite3_column_text(s, 2));
         snprintf(audio, audio_cap, "%s", (const char *)sqlite3_column_text(s, 3));
-        while (sqlite3_step(s) == SQLITE_ROW)
-            ;
-        sqlite3_reset(s);
+        /* Claimed only once the update is committed: else two workers could run it. */
+        if (finish(s, rc) != SQLITE_OK) {
+            *id = 0;
+            return db_err(st, err, "job claim");
+        }
         return GZ_OK;
     }
     sqlite3_reset(s);
@@ -1304,7 +1438,7 @@ static int lite_user_list(struct store *st, int limit, struct user **out, size_t
         u.email = col_dup(s, 1);
         u.username = col_dup(s, 2);
         u.phone = col_dup(s, 4);
-        u.role = col_dup(s, 5);
+        u.role = col_role(s, 5);
         u.created = sqlite3_column_int64(s, 8);
         if (*n == cap) {
             cap = cap ? cap * 2 : 16;
@@ -1375,6 +1509,9 @@ static int lite_purge(struct store *st, int64_t now, int64_t *n, struct err *err
 }
 
 static const struct store_ops lite_ops = {
+    .tx_begin = lite_tx_begin,
+    .tx_commit = lite_tx_commit,
+    .tx_rollback = lite_tx_rollback,
     .generation = lite_generation,
     .sections = lite_sections,
     .latest = lite_latest,
@@ -1388,6 +1525,7 @@ static const struct store_ops lite_ops = {
     .attempt_get = lite_attempt_get,
     .attempt_put = lite_attempt_put,
     .story_by_slug = lite_story_by_slug,
+    .media_published = lite_media_published,
     .quiz_latest = lite_quiz_latest,
     .setting_get = lite_setting_get,
     .setting_put = lite_setting_put,
@@ -1400,6 +1538,7 @@ static const struct store_ops lite_ops = {
     .user_delete = lite_user_delete,
     .session_put = lite_session_put,
     .session_find = lite_session_find,
+    .session_touch = lite_session_touch,
     .session_delete = lite_session_delete,
     .session_delete_id = lite_session_delete_id,
     .session_delete_user = lite_session_delete_user,
@@ -1481,8 +1620,18 @@ fail:
     return rc;
 }
 
+void store_rollback(struct store *st)
+{
+    struct err err = { 0 };
+
+    if (st && st->ops->tx_rollback(st, &err) != GZ_OK)
+        log_warn("store", "cannot roll back: %s", err.msg);
+}
+
 void store_close(struct store *st)
 {
-    if (st)
-        st->ops->close(st);
+    const struct store_ops *ops = st ? st->ops : NULL;
+
+    if (ops) /* close returns nothing: there is no result to check */
+        ops->close(st);
 }

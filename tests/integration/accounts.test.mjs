@@ -127,7 +127,9 @@ describe('remember me', () => {
     assert.equal(back.status, 200, 'signed in again from the remember-me cookie');
     assert.notEqual(c.jar.get('gz_rm'), stolen, 'rotated on use');
     assert.ok(c.jar.get('gz_sid'));
-    // The thief replays the old cookie: the series is revoked for everyone.
+    // The thief replays the old cookie later than a browser's parallel tabs would (the grace
+    // window is 20 s): the series is revoked for everyone.
+    advance(60);
     const thief = client();
     thief.jar.set('gz_rm', stolen);
     assert.equal((await thief.get('/account')).status, 303);
@@ -135,6 +137,26 @@ describe('remember me', () => {
     assert.equal((await c.get('/account')).status, 303, 'the owner must sign in again too');
     const acct = client(); await acct.get('/login'); await acct.post('/login', { login: 'gina', password: PW });
     assert.match((await acct.get('/account')).text, /remember-me-reuse/);
+  });
+
+  test('parallel tabs sending the same cookie right after a rotation keep the reader signed in', async () => {
+    await register(client(), 'tabs@example.com', 'tabs');
+    const c = client(); await c.get('/login');
+    await c.post('/login', { login: 'tabs', password: PW, remember: '1' });
+    const cookie = c.jar.get('gz_rm');
+    c.jar.delete('gz_sid'); // the browser restarts and restores five tabs at once
+    const tabs = Array.from({ length: 5 }, () => {
+      const t = client(); t.headers = c.headers; t.jar.set('gz_rm', cookie); return t;
+    });
+    const pages = await Promise.all(tabs.map((t) => t.get('/account')));
+    for (const p of pages) assert.equal(p.status, 200, 'every tab is signed in');
+    // The series survives: the rotated cookie still works afterwards.
+    const rotated = tabs.map((t) => t.jar.get('gz_rm')).find((v) => v && v !== cookie);
+    assert.ok(rotated, 'one tab got the rotated cookie');
+    const later = client(); later.headers = c.headers; later.jar.set('gz_rm', rotated);
+    assert.equal((await later.get('/account')).status, 200);
+    const acct = (await later.get('/account')).text;
+    assert.doesNotMatch(acct, /remember-me-reuse/);
   });
 
   test('remember-me expires after 30 days', async () => {
@@ -159,13 +181,33 @@ describe('throttling', () => {
     r = await c.post('/login', { login: 'ivan', password: 'wrong again!' });
     assert.equal(r.status, 429);
     assert.ok(Number(r.res.headers.get('retry-after')) >= 1);
-    // Even the right password waits now, from another client too (per-account limit).
+    // That client waits, even with the right password.
+    r = await c.post('/login', { login: 'ivan', password: PW });
+    assert.equal(r.status, 429);
+    // The owner elsewhere is not locked out by someone else's failures.
     const other = client(); await other.get('/login');
     r = await other.post('/login', { login: 'ivan', password: PW });
-    assert.equal(r.status, 429);
-    advance(20 * 60);
-    r = await other.post('/login', { login: 'ivan', password: PW });
     assert.equal(r.status, 303);
+    advance(20 * 60);
+    r = await c.post('/login', { login: 'ivan', password: PW });
+    assert.equal(r.status, 303);
+  });
+
+  test('failures from many clients slow the account by seconds at most, never lock the owner out', async () => {
+    await register(client(), 'owner@example.com', 'owner');
+    for (let i = 0; i < 30; i++) {
+      const a = client(); await a.get('/login');
+      const st = (await a.post('/login', { login: 'owner', password: 'guess ' + i })).status;
+      assert.ok(st === 401 || st === 429, `attempt ${i}: ${st}`);
+      if (st === 429) advance(1);
+    }
+    const owner = client(); await owner.get('/login');
+    let r = await owner.post('/login', { login: 'owner', password: PW });
+    assert.equal(r.status, 429, 'account-wide: a short wait after many failures');
+    assert.ok(Number(r.res.headers.get('retry-after')) <= 5, 'capped at 5 s');
+    advance(5);
+    r = await owner.post('/login', { login: 'owner', password: PW });
+    assert.equal(r.status, 303, 'then the owner signs in');
   });
 });
 
@@ -294,6 +336,73 @@ describe('phone', () => {
     r = await l.post('/phone/verify', { phone: '13600003333', code });
     assert.equal(r.status, 409);
     assert.match(r.text, /已绑定其他账户/);
+  });
+});
+
+describe('concurrency', () => {
+  test('ten parallel registrations of one e-mail: exactly one account, the others 409, none 500', async () => {
+    const clients = Array.from({ length: 10 }, () => client());
+    await Promise.all(clients.map((c) => c.get('/register')));
+    const res = await Promise.all(clients.map((c, i) =>
+      c.api('register', { email: 'race@example.com', username: `racer${i}`, password: PW, agree: true })));
+    const codes = res.map((r) => r.status).sort();
+    assert.deepEqual(codes, [200, 409, 409, 409, 409, 409, 409, 409, 409, 409], codes.join(' '));
+    const winner = res.findIndex((r) => r.status === 200);
+    assert.ok(clients[winner].jar.has('gz_sid'), 'the one account is signed in');
+    for (const [i, c] of clients.entries()) if (i !== winner) assert.ok(!c.jar.has('gz_sid'));
+  });
+});
+
+describe('probing accounts', () => {
+  test('bind: password guesses back off with 429, and a weak guess does not tell whether the e-mail exists', async () => {
+    advance(2 * 86400);
+    await register(client(), 'target@example.com', 'target');
+    const c = client();
+    await c.post('/phone/send', { phone: '13500004444' });
+    const code = (await outbox('sms', '+8613500004444')).match(/验证码 (\d{6})/)[1];
+    assert.equal((await c.post('/phone/verify', { phone: '13500004444', code, agree: '1' })).status, 303);
+    // A weak password: the same answer for an existing and an unknown address.
+    const known = await c.api('bind', { email: 'target@example.com', password: 'password' });
+    const unknown = await c.api('bind', { email: 'nobody-here@example.com', password: 'password' });
+    assert.equal(known.status, 400);
+    assert.deepEqual(known.json, unknown.json);
+    let r;
+    for (let i = 0; i < 5; i++) {
+      r = await c.api('bind', { email: 'target@example.com', password: `wrong guess number ${i}` });
+      assert.equal(r.status, 401, `guess ${i}`);
+    }
+    r = await c.api('bind', { email: 'target@example.com', password: 'wrong guess number 6' });
+    assert.equal(r.status, 429, 'guesses back off like sign-in');
+    assert.ok(Number(r.res.headers.get('retry-after')) >= 1);
+    r = await c.api('bind', { email: 'target@example.com', password: PW });
+    assert.equal(r.status, 429, 'even the right one waits from this client');
+  });
+
+  test('phone/verify without agree does not tell registered numbers, and is throttled', async () => {
+    advance(2 * 86400);
+    const owner = client();
+    await owner.post('/phone/send', { phone: '13400005555' });
+    const code = (await outbox('sms', '+8613400005555')).match(/验证码 (\d{6})/)[1];
+    assert.equal((await owner.post('/phone/verify', { phone: '13400005555', code, agree: '1' })).status, 303);
+    const probe = client();
+    const reg = await probe.api('phone/verify', { phone: '13400005555', code: '123456' });
+    const unreg = await probe.api('phone/verify', { phone: '13400006666', code: '123456' });
+    assert.equal(reg.status, 400);
+    assert.deepEqual(reg.json, unreg.json, 'registered and unknown numbers answer alike');
+    assert.equal(unreg.json.error.code, 'invalid_code');
+    let r;
+    for (let i = 0; i < 12; i++) r = await probe.api('phone/verify', { phone: `1340000${7000 + i}`, code: '123456' });
+    assert.equal(r.status, 429, 'wrong codes from one client back off');
+    // The agreement is still asked for, once the code is right.
+    advance(3600);
+    const fresh = client();
+    await fresh.post('/phone/send', { phone: '13400008888' });
+    const c2 = (await outbox('sms', '+8613400008888')).match(/验证码 (\d{6})/)[1];
+    r = await fresh.api('phone/verify', { phone: '13400008888', code: c2 });
+    assert.equal(r.status, 400);
+    assert.equal(r.json.error.code, 'agreement_required');
+    r = await fresh.api('phone/verify', { phone: '13400008888', code: c2, agree: true });
+    assert.equal(r.status, 200, 'the code still works with the agreement');
   });
 });
 
