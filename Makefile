@@ -99,7 +99,7 @@ fuzz: $(OBJ)
 
 $(B)/tests/run: $(TEST_SRC) $(OBJ) tests/unit/suites.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit -o $@ $(TEST_SRC) $(OBJ) $(LDLIBS) $(LDFLAGS) $$(pkg-config --libs check)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $(TEST_SRC) $(OBJ) $(LDLIBS) $(LDFLAGS) $$(pkg-config --libs check libbrotlidec)
 
 # The same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
 san:

@@ -20,6 +20,7 @@
 #include "auth/auth.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "http/form.h"
 #include "http/http_int.h"
 #include "notify/notify.h"
@@ -295,6 +296,7 @@ static struct outcome do_login(struct req *r, const char *login, const char *pas
     /* Verify against a dummy hash when there is no such account, so that timing does not
      * tell which accounts exist. */
     if (!auth_password_verify(found ? u.pw_hash : NULL, password)) {
+        metrics_signin_failure();
         r->st->ops->rate_add(r->st, key_user, clock_now(), &err);
         r->st->ops->rate_add(r->st, key_ip, clock_now(), &err);
         if (found)

@@ -32,6 +32,10 @@ struct app {
     volatile int worker_stop;
     int worker_running;
     char asset_ver[17];  /* hash of the embedded web assets */
+    int access_log;      /* write the access log (accesslog.c) */
+    char *metrics_listen; /* --metrics-listen HOST:PORT, or NULL */
+    void *metrics_daemon; /* its MHD daemon (metrics.c) */
+    long min_free_mb;     /* /readyz: free disk space floor for the data folder */
     struct cache *cache; /* rendered pages */
     pthread_mutex_t stores_lock;
     struct store *stores[256]; /* one per server thread, closed at stop */
@@ -41,6 +45,10 @@ struct app {
 /* The background worker: publishes scheduled stories, runs narration jobs. */
 int worker_start(struct app *app);
 void worker_stop(struct app *app);
+
+/* /metrics on app->metrics_listen, in its own small daemon (never on the site's address). */
+int metrics_server_start(struct app *app, struct err *err);
+void metrics_server_stop(struct app *app);
 
 /* The cache-busting version of the embedded web assets: 16 hex digits and a NUL. */
 void files_asset_version(char out[17]);
