@@ -17,7 +17,7 @@ SRC      = $(wildcard src/core/*.c src/text/*.c src/auth/*.c src/tts/*.c src/ali
                       src/speech/*.c src/notify/*.c src/http/*.c src/cli/*.c)
 OBJ      = $(SRC:src/%.c=$(B)/obj/%.o) $(B)/obj/gen/embed_web.o $(B)/obj/gen/embed_sql.o \
            $(B)/obj/gen/embed_demo.o $(B)/obj/gen/embed_data.o
-WEB      = $(sort $(wildcard web/*.js web/*.css web/*.svg))
+WEB      = $(sort $(wildcard web/*.js web/*.css web/*.svg web/*.png))
 SQL      = $(sort $(wildcard sql/sqlite/*.sql))
 DEMO     = $(sort $(wildcard demo/*.json))
 DATAFILES = $(sort $(wildcard data/*.txt))

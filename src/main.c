@@ -33,7 +33,7 @@ static const char usage[] =
         "         [--base-url URL] [--threads N] [--trust-proxy] [--dev]\n"
         "         [--access-log FILE|-|off] [--log-format text|json]\n"
         "         [--log-level debug|info|warn|error] [--metrics-listen HOST:PORT]\n"
-        "         [--min-free-mb N]\n"
+        "         [--min-free-mb N] [--podcast-email ADDRESS]\n"
         "         serve the site (default 127.0.0.1:8080, data in ./var); a new, empty\n"
         "         data folder is seeded with the demo stories unless --no-demo;\n"
         "         --dev shows the mail/SMS outbox at /dev/outbox; settings in FILE are\n"
@@ -191,7 +191,7 @@ static int seed_demo(struct store *st, const char *media, struct err *err)
 
 /* Settings of `gazette serve`: from --config FILE first, then the flags (which win). */
 struct serve_cfg {
-    char *listen, *data, *base_url, *access_log, *metrics_listen;
+    char *listen, *data, *base_url, *access_log, *metrics_listen, *podcast_email;
     int demo, threads, trust_proxy, dev, log_json;
     enum log_level level;
     long min_free_mb;
@@ -272,6 +272,10 @@ static int serve_set(void *ctx, const char *name, const char *v, struct err *err
         if (log_level_parse(v, &c->level) != GZ_OK)
             return err_set(err, GZ_EINVAL, "log-level: want debug, info, warn or error, not '%s'",
                            v);
+    } else if (strcmp(name, "podcast-email") == 0) {
+        if (!strchr(v, '@') || strcspn(v, "<>\"' \t") != strlen(v))
+            return err_set(err, GZ_EINVAL, "podcast-email: want an e-mail address, not '%s'", v);
+        set_str(&c->podcast_email, v);
     } else if (strcmp(name, "min-free-mb") == 0) {
         if (parse_long(v, 0, 1L << 30, &n) != GZ_OK)
             return err_set(err, GZ_EINVAL, "min-free-mb: want a number of megabytes, not '%s'",
@@ -290,6 +294,7 @@ static void serve_cfg_release(struct serve_cfg *c)
     free(c->base_url);
     free(c->access_log);
     free(c->metrics_listen);
+    free(c->podcast_email);
 }
 
 /* Defaults, then --config FILE, then every other flag in order. 0 ok, 2 usage error. */
@@ -385,6 +390,7 @@ static int cmd_serve(int argc, char **argv)
     app.dev = cfg.dev;
     app.metrics_listen = cfg.metrics_listen;
     app.min_free_mb = cfg.min_free_mb;
+    app.podcast_email = cfg.podcast_email;
     app.access_log = strcmp(cfg.access_log, "off") != 0;
     if (app.base_url) {
         size_t n = strlen(app.base_url);

@@ -27,6 +27,7 @@ static const struct {
     { ".js", "text/javascript; charset=utf-8" },
     { ".css", "text/css; charset=utf-8" },
     { ".svg", "image/svg+xml" },
+    { ".png", "image/png" },
     { ".mp3", "audio/mpeg" },
     { ".ogg", "audio/ogg" },
     { ".opus", "audio/ogg" },

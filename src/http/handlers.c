@@ -266,6 +266,7 @@ static int feed(struct req *r, const struct page_req *pr, struct buf *b, struct 
     }
     if (pr->kind == PK_FEED) {
         struct buf title, self;
+        c->contact_email = r->app->podcast_email;
         buf_init(&title, 0);
         buf_init(&self, 0);
         buf_puts(&title, r->app->site_name);

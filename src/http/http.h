@@ -36,6 +36,7 @@ struct app {
     char *metrics_listen; /* --metrics-listen HOST:PORT, or NULL */
     void *metrics_daemon; /* its MHD daemon (metrics.c) */
     long min_free_mb;     /* /readyz: free disk space floor for the data folder */
+    char *podcast_email;  /* feeds' itunes:owner e-mail, or NULL */
     struct cache *cache; /* rendered pages */
     pthread_mutex_t stores_lock;
     struct store *stores[256]; /* one per server thread, closed at stop */

@@ -3,6 +3,7 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import zlib from 'node:zlib';
+import { spawnSync } from 'node:child_process';
 import { startServer } from './server.mjs';
 
 let srv;
@@ -257,5 +258,74 @@ describe('metrics, access log, config', () => {
     const missing = gazette(['serve', '--config', `${dir}/nope.conf`]);
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /nope\.conf/);
+  });
+});
+
+describe('podcast feeds', () => {
+  const check = (xml) => {
+    const r = spawnSync('python3', ['tests/integration/podcast_rules.py'], { input: xml });
+    assert.equal(r.status, 0, r.stderr.toString());
+    return JSON.parse(r.stdout.toString());
+  };
+
+  test('the checker itself catches broken feeds', () => {
+    assert.match(check('<rss version="2.0"><channel>').errors[0], /not well-formed/);
+    const bad = check(`<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel>
+      <title>t</title><link>http://x/</link><description>d</description><language>en</language>
+      <itunes:category text="Cooking"/><itunes:explicit>no</itunes:explicit>
+      <item><title>a</title><guid>g</guid><link>http://x/1</link><description>d</description><pubDate>2026-11-28</pubDate>
+      <enclosure url="/m.mp3" length="0" type="text/html"/></item>
+      <item><title>b</title><guid>g</guid><link>http://x/2</link><description>d</description><pubDate>Sat, 28 Nov 2026 10:00:00 +0000</pubDate></item>
+      </channel></rss>`).errors.join('\n');
+    for (const want of [/missing itunes:image/, /missing itunes:author/, /missing itunes:owner/, /itunes:explicit must be/,
+      /not an Apple category/, /pubDate '2026-11-28' is not RFC 822/, /enclosure length '0'/, /enclosure type 'text\/html'/,
+      /enclosure url '\/m.mp3' is not absolute/, /itunes:duration None/, /guid 'g' repeated/])
+      assert.match(bad, want);
+  });
+
+  test('every feed meets the RSS and podcast rules; enclosures, transcripts and artwork resolve', async () => {
+    const home = (await get(srv.url + '/')).body.toString();
+    const section = home.match(/href="\/section\/([a-z0-9-]+)"/)[1];
+    for (const path of ['/feed.xml', '/feed.en.xml', '/feed.bilingual.xml', `/section/${section}/feed.xml`]) {
+      const xml = (await get(srv.url + path)).body.toString();
+      assert.match(xml, /xmlns:podcast="https:\/\/podcastindex\.org\/namespace\/1\.0"/);
+      const r = check(xml);
+      assert.deepEqual(r.errors, [], `${path}:\n${r.errors.join('\n')}`);
+      assert.ok(r.items.length > 0);
+      // Artwork: served by the binary, a square RGB PNG of 1400 to 3000 pixels.
+      const img = await get(r.image);
+      assert.equal(img.status, 200);
+      assert.equal(img.headers['content-type'], 'image/png');
+      assert.equal(img.body.subarray(1, 4).toString(), 'PNG');
+      const w = img.body.readUInt32BE(16), h = img.body.readUInt32BE(20), colour = img.body[25];
+      assert.ok(w === h && w >= 1400 && w <= 3000, `${w}x${h}`);
+      assert.equal(colour, 2, 'RGB without alpha');
+      for (const it of r.items) {
+        assert.ok(it.enclosure, `${path}: ${it.title} has no enclosure`);
+        const m = await get(it.enclosure.url);
+        assert.equal(m.status, 200);
+        assert.equal(Number(m.headers['content-length']), it.enclosure.length, 'enclosure length is the file size');
+        assert.equal(m.headers['content-type'], it.enclosure.type);
+        assert.match(it.duration, /^\d+:\d\d:\d\d$/);
+        assert.ok(it.transcripts.some((t) => t.type === 'text/vtt'));
+        for (const t of it.transcripts) {
+          const tr = await get(t.url);
+          assert.equal(tr.status, 200, t.url);
+          assert.ok(tr.headers['content-type'].startsWith(t.type), `${t.url}: ${tr.headers['content-type']}`);
+        }
+      }
+    }
+  });
+
+  test('--podcast-email fills itunes:owner; a bad address is refused', async () => {
+    const s = await startServer({ args: ['--podcast-email', 'news@example.org'] });
+    try {
+      const xml = (await get(s.url + '/feed.xml')).body.toString();
+      assert.match(xml, /<itunes:owner><itunes:name>Gazette<\/itunes:name><itunes:email>news@example\.org<\/itunes:email><\/itunes:owner>/);
+    } finally { await s.stop(); }
+    const { gazette } = await import('./server.mjs');
+    const r = gazette(['serve', '--podcast-email', '<x>@y']);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /podcast-email: want an e-mail address/);
   });
 });
