@@ -27,7 +27,7 @@ FUZZ     = form bundle html text audio textreader auth
 PORT    ?= 8080
 DATA    ?= var
 
-.PHONY: bench-align fuzz all run test test-only san bench deps clean format lint
+.PHONY: lighthouse bench-align fuzz all run test test-only san bench deps clean format lint
 all: $(B)/gazette
 
 $(B)/gazette: $(OBJ) $(B)/obj/main.o
@@ -112,6 +112,10 @@ bench: $(B)/gazette
 
 bench-align: $(B)/gazette
 	bench/align.sh $(B)
+
+# Lighthouse (mobile) on home, story and 对照; fails below 95 in any category.
+lighthouse: $(B)/gazette
+	bench/lighthouse.sh $(B)
 
 lint:
 	tools/lint.sh

@@ -17,9 +17,9 @@
 #include "http/form.h"
 #include "http/http_int.h"
 
-/* Media names are fresh per upload (never rewritten), so a month is safe; ETag and
- * Last-Modified still let a reader's copy be checked. */
-#define MEDIA_CACHE "public, max-age=2592000"
+/* Media names are content-hashed or fresh per upload (a file is never rewritten under its
+ * name), so a year is safe; ETag and Last-Modified still let a reader's copy be checked. */
+#define MEDIA_CACHE "public, max-age=31536000"
 
 static const struct {
     const char *ext, *type;
