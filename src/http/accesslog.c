@@ -110,7 +110,7 @@ static enum MHD_Result put_arg(void *cls, enum MHD_ValueKind kind, const char *k
 void accesslog_request_id(struct req *r, char out[65])
 {
     static _Atomic uint64_t seq;
-    static uint32_t boot;
+    static _Atomic uint32_t boot; /* a random prefix per process, so ids differ across restarts */
     const char *given = r->app->trust_proxy ? http_header(r, "X-Request-Id") : NULL;
     size_t n = given ? strlen(given) : 0;
 
@@ -120,9 +120,11 @@ void accesslog_request_id(struct req *r, char out[65])
         memcpy(out, given, n + 1);
         return;
     }
-    if (!boot)
-        boot = randombytes_random() | 1; /* a benign race: any non-zero value will do */
-    snprintf(out, 65, "%08x%08x", boot,
+    if (!atomic_load_explicit(&boot, memory_order_relaxed)) {
+        uint32_t none = 0;
+        atomic_compare_exchange_strong(&boot, &none, randombytes_random() | 1);
+    }
+    snprintf(out, 65, "%08x%08x", (unsigned)atomic_load_explicit(&boot, memory_order_relaxed),
              (unsigned)atomic_fetch_add_explicit(&seq, 1, memory_order_relaxed));
 }
 
