@@ -329,3 +329,54 @@ describe('podcast feeds', () => {
     assert.match(r.stderr, /podcast-email: want an e-mail address/);
   });
 });
+
+describe('job and aligner metrics', () => {
+  test('an aligned upload moves the job and aligner counters', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { gazette, Client } = await import('./server.mjs');
+    const dir = mkdtempSync(`${tmpdir()}/gz-jobs-`);
+    const PW = 'editor pass phrase';
+    assert.equal(gazette(['user', 'add', '--data', dir, '--role', 'editor', '--password-stdin', 'ed@example.com'], { input: PW + '\n' }).status, 0);
+    const s = await startServer({ demo: false, dataDir: dir, args: ['--metrics-listen', '127.0.0.1:0'] });
+    try {
+      let murl;
+      for (let i = 0; i < 100 && !murl; i++) {
+        murl = s.stdout().match(/metrics on (http:\/\/\S+)/)?.[1];
+        if (!murl) await new Promise((r) => setTimeout(r, 50));
+      }
+      const ed = new Client(s.url);
+      await ed.get('/login');
+      assert.equal((await ed.post('/login', { login: 'ed@example.com', password: PW })).status, 303);
+      await ed.get('/newsroom/new');
+      const r = await ed.post('/newsroom/new', { version: '0', slug: 'metered', new_section: 'ports, 港口, Ports',
+        en_headline: 'Metered', en_body: 'One sentence here. Another one there.', action: 'save' });
+      const id = r.location.match(/story\/(\d+)/)[1];
+      // Five seconds of a 16 kHz tone as WAV.
+      const n = 5 * 16000, wav = Buffer.alloc(44 + n * 2);
+      wav.write('RIFF', 0); wav.writeUInt32LE(36 + n * 2, 4); wav.write('WAVEfmt ', 8); wav.writeUInt32LE(16, 16);
+      wav.writeUInt16LE(1, 20); wav.writeUInt16LE(1, 22); wav.writeUInt32LE(16000, 24); wav.writeUInt32LE(32000, 28);
+      wav.writeUInt16LE(2, 32); wav.writeUInt16LE(16, 34); wav.write('data', 36); wav.writeUInt32LE(n * 2, 40);
+      for (let i = 0; i < n; i++) wav.writeInt16LE(Math.round(6000 * Math.sin(i * 0.07) * (i % 16000 < 12000 ? 1 : 0)), 44 + 2 * i);
+      await ed.get(`/newsroom/story/${id}`);
+      const fd = new FormData();
+      fd.append('csrf', ed.csrf);
+      fd.append('audio', new Blob([wav]), 'tone.wav');
+      const up = await fetch(`${s.url}/newsroom/story/${id}/narration/en`, { method: 'POST', body: fd, redirect: 'manual', headers: { cookie: ed.cookieHeader() } });
+      assert.equal(up.status, 303);
+      let t = '';
+      for (let i = 0; i < 300; i++) {
+        t = (await get(murl)).body.toString();
+        if (/^gazette_jobs_total\{result="(done|failed)"\} [1-9]/m.test(t)) break;
+        await new Promise((res) => setTimeout(res, 100));
+      }
+      assert.match(t, /^gazette_jobs_total\{result="done"\} 1$/m);
+      assert.match(t, /^gazette_job_duration_seconds_count 1$/m);
+      const audio = Number(t.match(/^gazette_align_audio_seconds_total (\S+)$/m)[1]);
+      const wall = Number(t.match(/^gazette_align_seconds_total (\S+)$/m)[1]);
+      assert.ok(Math.abs(audio - 5) < 0.01, `audio seconds ${audio}`);
+      assert.ok(wall > 0 && wall < audio, `aligner seconds ${wall}`);
+      assert.match(t, /^gazette_job_queue_depth 0$/m);
+    } finally { await s.stop(); }
+  });
+});
