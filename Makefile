@@ -5,7 +5,7 @@ WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototyp
            -Wvla -Wwrite-strings -Wpointer-arith -Wundef -fno-common
 OPT     ?= -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 PKGS     = libmicrohttpd sqlite3 jansson libsodium libqrencode sndfile espeak-ng samplerate fftw3f \
-           libcurl md4c
+           libcurl md4c libbrotlienc zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  += $(CSTD) $(WARN) $(OPT) -Isrc -Ibuild/gen $(PKG_CFLAGS)
@@ -17,7 +17,7 @@ SRC      = $(wildcard src/core/*.c src/text/*.c src/auth/*.c src/tts/*.c src/ali
                       src/speech/*.c src/notify/*.c src/service/*.c src/http/*.c src/cli/*.c)
 OBJ      = $(SRC:src/%.c=$(B)/obj/%.o) $(B)/obj/gen/embed_web.o $(B)/obj/gen/embed_sql.o \
            $(B)/obj/gen/embed_demo.o $(B)/obj/gen/embed_data.o
-WEB      = $(sort $(wildcard web/*.js web/*.css web/*.svg))
+WEB      = $(sort $(wildcard web/*.js web/*.css web/*.svg web/*.png))
 SQL      = $(sort $(wildcard sql/sqlite/*.sql))
 DEMO     = $(sort $(wildcard demo/*.json))
 DATAFILES = $(sort $(wildcard data/*.txt))
@@ -27,7 +27,7 @@ FUZZ     = form bundle html text audio textreader auth
 PORT    ?= 8080
 DATA    ?= var
 
-.PHONY: bench-align fuzz all run test san bench deps clean format lint
+.PHONY: lighthouse bench-align fuzz all run test test-only san bench deps clean format lint
 all: $(B)/gazette
 
 $(B)/gazette: $(OBJ) $(B)/obj/main.o
@@ -71,8 +71,14 @@ deps:
 	scripts/deps.sh
 
 # All tests: C unit tests (Check), then integration and browser tests against the real
-# binary (node:test + playwright-core). The last line is the combined summary.
-test: $(B)/gazette $(B)/tests/run $(FUZZ:%=$(B)/tests/fuzz_%)
+# binary (node:test + playwright-core). The last line is the combined summary. Like `run`, it
+# first installs what is missing (Debian test tools when root, npm packages), then builds in a
+# second make so that pkg-config sees libraries the first step installed.
+test:
+	@scripts/deps.sh --quiet --test
+	@$(MAKE) --no-print-directory test-only
+
+test-only: $(B)/gazette $(B)/tests/run $(FUZZ:%=$(B)/tests/fuzz_%)
 	@scripts/test.sh $(B)
 
 # Fuzz targets: replayed over their committed corpora by `make test` (gcc, plain main());
@@ -93,7 +99,7 @@ fuzz: $(OBJ)
 
 $(B)/tests/run: $(TEST_SRC) $(OBJ) tests/unit/suites.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit -o $@ $(TEST_SRC) $(OBJ) $(LDLIBS) $(LDFLAGS) $$(pkg-config --libs check)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $(TEST_SRC) $(OBJ) $(LDLIBS) $(LDFLAGS) $$(pkg-config --libs check libbrotlidec)
 
 # The same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
 san:
@@ -106,6 +112,10 @@ bench: $(B)/gazette
 
 bench-align: $(B)/gazette
 	bench/align.sh $(B)
+
+# Lighthouse (mobile) on home, story and 对照; fails below 95 in any category.
+lighthouse: $(B)/gazette
+	bench/lighthouse.sh $(B)
 
 lint:
 	tools/lint.sh

@@ -1,7 +1,7 @@
 /*
  * main.c: the gazette command. Parses arguments, wires the modules together; the only file
  * that knows every module.
- *   gazette serve [--listen HOST:PORT] [--data DIR] [--no-demo] [--base-url URL] [--threads N]
+ *   gazette serve [--config FILE] [--listen HOST:PORT] [--data DIR] ... (see usage)
  *   gazette import [--data DIR] FILE...
  *   gazette backup [--data DIR] DEST | gazette restore [--data DIR] SRC
  */
@@ -19,9 +19,11 @@
 #include "cli/cli.h"
 #include "cli/datadir.h"
 #include "core/buf.h"
+#include "core/config.h"
 #include "core/dirlock.h"
 #include "core/embed.h"
 #include "core/log.h"
+#include "http/accesslog.h"
 #include "http/cache.h"
 #include "http/http.h"
 #include "model/quiz.h"
@@ -31,11 +33,15 @@
 static const char usage[] =
         "usage: gazette <command> [options]\n"
         "\n"
-        "  serve  [--listen HOST:PORT] [--data DIR] [--no-demo] [--base-url URL]\n"
-        "         [--threads N] [--trust-proxy] [--dev]\n"
+        "  serve  [--config FILE] [--listen HOST:PORT] [--data DIR] [--no-demo]\n"
+        "         [--base-url URL] [--threads N] [--trust-proxy] [--dev]\n"
+        "         [--access-log FILE|-|off] [--log-format text|json]\n"
+        "         [--log-level debug|info|warn|error] [--metrics-listen HOST:PORT]\n"
+        "         [--min-free-mb N] [--podcast-email ADDRESS]\n"
         "         serve the site (default 127.0.0.1:8080, data in ./var); a new, empty\n"
         "         data folder is seeded with the demo stories unless --no-demo;\n"
-        "         --dev shows the mail/SMS outbox at /dev/outbox\n"
+        "         --dev shows the mail/SMS outbox at /dev/outbox; settings in FILE are\n"
+        "         'name = value' lines named as the flags (flags win; docs/CONFIG.md)\n"
         "  import [--data DIR] [--check] FILE...\n"
         "         load article bundles (docs/BUNDLE.md); --check validates only\n"
         "  align  AUDIO TEXT [-o OUT] [-f FORMAT] [--lang en|zh|auto] [--lines] [--words]\n"
@@ -185,44 +191,217 @@ static int seed_demo(struct store *st, const char *media, struct err *err)
     return st->ops->setting_put(st, "demo_seeded", "1", err);
 }
 
+/* Settings of `gazette serve`: from --config FILE first, then the flags (which win). */
+struct serve_cfg {
+    char *listen, *data, *base_url, *access_log, *metrics_listen, *podcast_email;
+    int demo, threads, trust_proxy, dev, log_json;
+    enum log_level level;
+    long min_free_mb;
+};
+
+/* Names that take no value on the command line (in the file: true/false). */
+static const char *const serve_bools[] = { "no-demo", "trust-proxy", "dev" };
+
+static int is_serve_bool(const char *name)
+{
+    for (size_t i = 0; i < GZ_NELEM(serve_bools); i++)
+        if (strcmp(name, serve_bools[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static int parse_long(const char *v, long lo, long hi, long *out)
+{
+    char *end;
+    long n;
+
+    errno = 0;
+    n = strtol(v, &end, 10);
+    if (!*v || *end || errno || n < lo || n > hi)
+        return GZ_EINVAL;
+    *out = n;
+    return GZ_OK;
+}
+
+static void set_str(char **field, const char *v)
+{
+    free(*field);
+    *field = xstrdup(v);
+}
+
+static int serve_set(void *ctx, const char *name, const char *v, struct err *err)
+{
+    struct serve_cfg *c = ctx;
+    long n;
+
+    if (is_serve_bool(name)) {
+        int b = config_bool(v);
+        if (b < 0)
+            return err_set(err, GZ_EINVAL, "%s: want true or false, not '%s'", name, v);
+        if (strcmp(name, "no-demo") == 0)
+            c->demo = !b;
+        else if (strcmp(name, "trust-proxy") == 0)
+            c->trust_proxy = b;
+        else
+            c->dev = b;
+        return GZ_OK;
+    }
+    if (strcmp(name, "listen") == 0 || strcmp(name, "metrics-listen") == 0) {
+        const char *colon = strrchr(v, ':');
+        if (!colon || parse_long(colon + 1, 0, 65535, &n) != GZ_OK)
+            return err_set(err, GZ_EINVAL, "%s: want HOST:PORT, not '%s'", name, v);
+        set_str(name[0] == 'l' ? &c->listen : &c->metrics_listen, v);
+    } else if (strcmp(name, "data") == 0) {
+        if (!*v)
+            return err_set(err, GZ_EINVAL, "data: want a folder");
+        set_str(&c->data, v);
+    } else if (strcmp(name, "base-url") == 0) {
+        if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
+            return err_set(err, GZ_EINVAL, "base-url: want http://... or https://..., not '%s'",
+                           v);
+        set_str(&c->base_url, v);
+    } else if (strcmp(name, "threads") == 0) {
+        if (parse_long(v, 0, 256, &n) != GZ_OK)
+            return err_set(err, GZ_EINVAL, "threads: want 0 (one per core) to 256, not '%s'", v);
+        c->threads = (int)n;
+    } else if (strcmp(name, "access-log") == 0) {
+        set_str(&c->access_log, v);
+    } else if (strcmp(name, "log-format") == 0) {
+        if (strcmp(v, "text") != 0 && strcmp(v, "json") != 0)
+            return err_set(err, GZ_EINVAL, "log-format: want text or json, not '%s'", v);
+        c->log_json = strcmp(v, "json") == 0;
+    } else if (strcmp(name, "log-level") == 0) {
+        if (log_level_parse(v, &c->level) != GZ_OK)
+            return err_set(err, GZ_EINVAL, "log-level: want debug, info, warn or error, not '%s'",
+                           v);
+    } else if (strcmp(name, "podcast-email") == 0) {
+        if (!strchr(v, '@') || strcspn(v, "<>\"' \t") != strlen(v))
+            return err_set(err, GZ_EINVAL, "podcast-email: want an e-mail address, not '%s'", v);
+        set_str(&c->podcast_email, v);
+    } else if (strcmp(name, "min-free-mb") == 0) {
+        if (parse_long(v, 0, 1L << 30, &n) != GZ_OK)
+            return err_set(err, GZ_EINVAL, "min-free-mb: want a number of megabytes, not '%s'",
+                           v);
+        c->min_free_mb = n;
+    } else {
+        return err_set(err, GZ_EINVAL, "unknown setting '%s'", name);
+    }
+    return GZ_OK;
+}
+
+static void serve_cfg_release(struct serve_cfg *c)
+{
+    free(c->listen);
+    free(c->data);
+    free(c->base_url);
+    free(c->access_log);
+    free(c->metrics_listen);
+    free(c->podcast_email);
+}
+
+/* Defaults, then --config FILE, then every other flag in order. 0 ok, 2 usage error. */
+static int serve_args(int argc, char **argv, struct serve_cfg *c)
+{
+    struct err err = { 0 };
+
+    memset(c, 0, sizeof *c);
+    c->listen = xstrdup("127.0.0.1:8080");
+    c->data = xstrdup("var");
+    c->access_log = xstrdup("-");
+    c->demo = 1;
+    c->level = LOG_INFO;
+    c->min_free_mb = 100;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--config") != 0)
+            continue;
+        if (i + 1 >= argc) {
+            fprintf(stderr, "gazette serve: --config needs a file\n");
+            return 2;
+        }
+        if (config_load(argv[i + 1], serve_set, c, &err) != GZ_OK) {
+            fprintf(stderr, "gazette serve: %s\n", err.msg);
+            return 2;
+        }
+    }
+    for (int i = 0; i < argc; i++) {
+        const char *name = argv[i] + 2;
+        if (strncmp(argv[i], "--", 2) != 0) {
+            fprintf(stderr, "gazette serve: unexpected argument '%s'\n%s", argv[i], usage);
+            return 2;
+        }
+        if (strcmp(name, "config") == 0) {
+            i++;
+            continue;
+        }
+        if (is_serve_bool(name)) {
+            serve_set(c, name, "true", &err);
+            continue;
+        }
+        if (i + 1 >= argc) {
+            fprintf(stderr, "gazette serve: option '%s' needs a value\n%s", argv[i], usage);
+            return 2;
+        }
+        if (serve_set(c, name, argv[i + 1], &err) != GZ_OK) {
+            if (strncmp(err.msg, "unknown setting", 15) == 0)
+                fprintf(stderr, "gazette serve: unknown option '%s'\n%s", argv[i], usage);
+            else
+                fprintf(stderr, "gazette serve: --%s\n", err.msg);
+            return 2;
+        }
+        i++;
+    }
+    return 0;
+}
+
+/* Mail and SMS that only go to the outbox reach nobody: say so where an operator looks. */
+static void warn_outbox(void)
+{
+    const char *mail = getenv("GAZETTE_MAIL"), *sms = getenv("GAZETTE_SMS");
+    if (!mail || !*mail || strcmp(mail, "outbox") == 0)
+        log_warn("notify", "*** MAIL IS NOT DELIVERED: GAZETTE_MAIL=outbox keeps messages in the "
+                           "database (shown at /dev/outbox with --dev); set GAZETTE_MAIL=smtp "
+                           "and GAZETTE_SMTP_URL to send ***");
+    if (!sms || !*sms || strcmp(sms, "outbox") == 0)
+        log_warn("notify", "*** SMS IS NOT DELIVERED: GAZETTE_SMS=outbox keeps codes in the "
+                           "database (shown at /dev/outbox with --dev); set GAZETTE_SMS=http "
+                           "and GAZETTE_SMS_URL to send ***");
+}
+
 static int cmd_serve(int argc, char **argv)
 {
-    const char *listen = "127.0.0.1:8080", *data = "var";
+    struct serve_cfg cfg;
     struct app app;
     struct paths p = { 0 };
     struct store *st = NULL;
     struct err err = { 0 };
-    int demo = 1, rc, lock = -1;
+    int rc, lock = -1;
     int64_t count = 0;
 
     memset(&app, 0, sizeof app);
-    app.site_name = xstrdup("Gazette");
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc)
-            listen = argv[++i];
-        else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
-            data = argv[++i];
-        else if (strcmp(argv[i], "--no-demo") == 0)
-            demo = 0;
-        else if (strcmp(argv[i], "--base-url") == 0 && i + 1 < argc)
-            app.base_url = xstrdup(argv[++i]);
-        else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc)
-            app.threads = (int)strtol(argv[++i], NULL, 10);
-        else if (strcmp(argv[i], "--trust-proxy") == 0)
-            app.trust_proxy = 1;
-        else if (strcmp(argv[i], "--dev") == 0)
-            app.dev = 1;
-        else {
-            fprintf(stderr, "gazette serve: unknown option '%s'\n%s", argv[i], usage);
-            return 2;
-        }
+    rc = serve_args(argc, argv, &cfg);
+    if (rc != 0) {
+        serve_cfg_release(&cfg);
+        return rc;
     }
+    log_set_level(cfg.level);
+    log_set_json(cfg.log_json);
+    app.site_name = xstrdup("Gazette");
+    app.base_url = cfg.base_url ? xstrdup(cfg.base_url) : NULL;
+    app.threads = cfg.threads;
+    app.trust_proxy = cfg.trust_proxy;
+    app.dev = cfg.dev;
+    app.metrics_listen = cfg.metrics_listen;
+    app.min_free_mb = cfg.min_free_mb;
+    app.podcast_email = cfg.podcast_email;
+    app.access_log = strcmp(cfg.access_log, "off") != 0;
     if (app.base_url) {
         size_t n = strlen(app.base_url);
         while (n && app.base_url[n - 1] == '/')
             app.base_url[--n] = '\0';
     }
-    rc = paths_init(&p, data, &err);
+    rc = app.access_log ? accesslog_open(cfg.access_log, cfg.log_json, &err) : GZ_OK;
+    if (rc == GZ_OK)
+        rc = paths_init(&p, cfg.data, &err);
     if (rc == GZ_OK) {
         /* One server per data folder: a second one would run the first one's jobs again. */
         lock = dirlock_take(p.data, "serve", &err);
@@ -236,29 +415,32 @@ static int cmd_serve(int argc, char **argv)
     }
     if (rc == GZ_OK)
         rc = st->ops->story_count(st, &count, &err);
-    if (rc == GZ_OK && demo && count == 0)
+    if (rc == GZ_OK && cfg.demo && count == 0)
         rc = seed_demo(st, p.media, &err);
     store_close(st);
     if (rc != GZ_OK) {
         fprintf(stderr, "gazette serve: %s\n", err.msg);
         goto out;
     }
+    warn_outbox();
     app.data_dir = p.data;
     app.db_path = p.db;
     app.media_dir = p.media;
     app.cache = cache_new(4096);
     pthread_mutex_init(&app.stores_lock, NULL);
     files_asset_version(app.asset_ver);
-    rc = server_run(&app, listen, &err);
+    rc = server_run(&app, cfg.listen, &err);
     if (rc != GZ_OK)
         fprintf(stderr, "gazette serve: %s\n", err.msg);
     cache_free(app.cache);
     pthread_mutex_destroy(&app.stores_lock);
 out:
     dirlock_release(lock);
+    accesslog_close();
     paths_release(&p);
     free(app.site_name);
     free(app.base_url);
+    serve_cfg_release(&cfg);
     return rc == GZ_OK ? 0 : 1;
 }
 

@@ -397,7 +397,12 @@ function initPlayer() {
     .catch(() => { /* non-fatal: the highlight then lasts until the audio ends */ });
 }
 
-for (const f of [initFontSize, initShare, () => modal('signin-dlg', 'a.signin-open'), initWait, initTables, initPlayer]) {
-  try { f(); } catch (e) { console.error(e); }
-}
+// One task per part, so that the page answers input between them (no long task at start-up);
+// the player, which readers see first, goes first.
+const parts = [initPlayer, initFontSize, initShare, () => modal('signin-dlg', 'a.signin-open'), initWait, initTables];
+const next = () => {
+  try { parts.shift()(); } catch (e) { console.error(e); }
+  if (parts.length) setTimeout(next, 0);
+};
+next();
 })();

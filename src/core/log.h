@@ -10,6 +10,10 @@
 enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
 
 void log_set_level(enum log_level lvl);
+/* 1: each line is a JSON object {"time","level","module","msg"} instead of text. */
+void log_set_json(int json);
+/* "debug", "info", "warn", "error" → *lvl; GZ_EINVAL otherwise. */
+int log_level_parse(const char *name, enum log_level *lvl);
 void log_msg(enum log_level lvl, const char *mod, const char *fmt, ...) GZ_PRINTF(3, 4);
 #define log_info(mod, ...) log_msg(LOG_INFO, mod, __VA_ARGS__)
 #define log_warn(mod, ...) log_msg(LOG_WARN, mod, __VA_ARGS__)

@@ -14,6 +14,7 @@
 #include "auth/auth.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "http/form.h"
 #include "http/http_int.h"
 #include "notify/notify.h"

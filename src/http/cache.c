@@ -19,6 +19,14 @@ static uint64_t hash(const char *s)
     return h;
 }
 
+static uint64_t hash_n(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return h;
+}
+
 struct cache *cache_new(size_t max_entries)
 {
     struct cache *c = xcalloc(1, sizeof *c);
@@ -34,6 +42,7 @@ static void entry_drop(struct cache_entry *e)
     if (--e->refs == 0) {
         free(e->data);
         free(e->key);
+        zpage_release(&e->z);
         free(e);
     }
 }
@@ -107,6 +116,9 @@ struct cache_entry *cache_put(struct cache *c, const char *key, int64_t gen, cha
     e->key = xstrdup(key);
     e->gen = gen;
     e->refs = 1; /* the caller's */
+    e->hash = hash_n(data, len);
+    if (len >= COMPRESS_MIN && compress_type_ok(ctype))
+        zpage_build(&e->z, data, len, csrf_at, n_csrf); /* on failure z stays empty */
 
     pthread_mutex_lock(&c->lock);
     if (gen == c->gen) {

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,12 +17,17 @@
 #include "http/form.h"
 #include "http/http_int.h"
 
+/* Media names are content-hashed or fresh per upload (a file is never rewritten under its
+ * name), so a year is safe; ETag and Last-Modified still let a reader's copy be checked. */
+#define MEDIA_CACHE "public, max-age=31536000"
+
 static const struct {
     const char *ext, *type;
 } types[] = {
     { ".js", "text/javascript; charset=utf-8" },
     { ".css", "text/css; charset=utf-8" },
     { ".svg", "image/svg+xml" },
+    { ".png", "image/png" },
     { ".mp3", "audio/mpeg" },
     { ".ogg", "audio/ogg" },
     { ".opus", "audio/ogg" },
@@ -60,11 +67,25 @@ void files_asset_version(char out[17])
     sodium_bin2hex(out, 17, h, sizeof h);
 }
 
-/* Does If-None-Match name etag (or "*")? */
-static int etag_match(struct req *r, const char *etag)
+int http_etag_match(struct req *r, const char *etag)
 {
     const char *inm = http_header(r, MHD_HTTP_HEADER_IF_NONE_MATCH);
-    return inm && (strstr(inm, etag) || strcmp(inm, "*") == 0);
+    size_t n = strlen(etag);
+
+    if (!inm)
+        return 0;
+    for (const char *p = inm; *p;) {
+        size_t len;
+        while (*p == ' ' || *p == '\t' || *p == ',')
+            p++;
+        if (p[0] == 'W' && p[1] == '/')
+            p += 2; /* weak comparison, as RFC 9110 asks for If-None-Match */
+        len = strcspn(p, ", \t");
+        if ((len == 1 && *p == '*') || (len == n && memcmp(p, etag, n) == 0))
+            return 1;
+        p += len;
+    }
+    return 0;
 }
 
 static enum MHD_Result not_modified(struct req *r, const char *etag, const char *cc)
@@ -82,30 +103,77 @@ static enum MHD_Result not_modified(struct req *r, const char *etag, const char 
     return ret;
 }
 
+/* Compressed forms of the embedded web files, made once at first use. */
+struct zfile {
+    char *gz, *br;
+    size_t gz_len, br_len;
+};
+static struct zfile *zfiles;
+static pthread_once_t zfiles_once = PTHREAD_ONCE_INIT;
+
+static void zfiles_init(void)
+{
+    zfiles = xcalloc(embed_web_n ? embed_web_n : 1, sizeof *zfiles);
+    for (size_t i = 0; i < embed_web_n; i++) {
+        const struct embed_file *f = &embed_web[i];
+        struct zfile *z = &zfiles[i];
+        if (f->len < COMPRESS_MIN || !compress_type_ok(type_of(f->name)))
+            continue;
+        if (compress_gzip(f->data, f->len, &z->gz, &z->gz_len) != GZ_OK ||
+            compress_br(f->data, f->len, 11, &z->br, &z->br_len) != GZ_OK) {
+            free(z->gz);
+            free(z->br);
+            memset(z, 0, sizeof *z);
+        }
+    }
+}
+
 enum MHD_Result files_static(struct req *r, const char *name)
 {
     const struct embed_file *f;
+    const struct zfile *z;
     const char *v = http_query(r, "v");
     const char *cc = v && strcmp(v, r->app->asset_ver) == 0
                              ? "public, max-age=31536000, immutable"
                              : "public, max-age=300";
-    char etag[24];
+    char etag[32];
+    const void *body;
+    size_t len;
+    enum content_enc enc = ENC_IDENTITY;
     struct MHD_Response *resp;
     enum MHD_Result ret;
+    int nm;
 
     if (!safe_name(name) || !(f = embed_find(embed_web, embed_web_n, name)) || !type_of(name))
         return http_error(r, 404);
-    snprintf(etag, sizeof etag, "\"%s\"", r->app->asset_ver);
-    if (etag_match(r, etag))
-        return not_modified(r, etag, cc);
-    resp = MHD_create_response_from_buffer(f->len, (void *)f->data, MHD_RESPMEM_PERSISTENT);
+    pthread_once(&zfiles_once, zfiles_init);
+    z = &zfiles[f - embed_web];
+    if (z->gz)
+        enc = compress_pick(http_header(r, MHD_HTTP_HEADER_ACCEPT_ENCODING), 1);
+    body = enc == ENC_BR ? z->br : enc == ENC_GZIP ? z->gz : (const void *)f->data;
+    len = enc == ENC_BR ? z->br_len : enc == ENC_GZIP ? z->gz_len : f->len;
+    snprintf(etag, sizeof etag, "\"%s%s%s\"", r->app->asset_ver, enc ? "-" : "",
+             enc ? compress_name(enc) : "");
+    nm = http_etag_match(r, etag);
+    if (nm) {
+        resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+    } else {
+        resp = MHD_create_response_from_buffer(len, (void *)(uintptr_t)body,
+                                               MHD_RESPMEM_PERSISTENT);
+        if (resp)
+            MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type_of(name));
+        if (resp && enc)
+            MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, compress_name(enc));
+        r->bytes = (int64_t)len;
+    }
     if (!resp)
         return MHD_NO;
     MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type_of(name));
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, cc);
+    if (z->gz)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
     http_common_headers(r, resp);
-    ret = MHD_queue_response(r->conn, 200, resp);
+    ret = MHD_queue_response(r->conn, nm ? 304 : 200, resp);
     MHD_destroy_response(resp);
     return ret;
 }
@@ -142,9 +210,9 @@ enum MHD_Result files_media(struct req *r, const char *name)
     snprintf(etag, sizeof etag, "\"%" PRIx64 "-%lx\"", size, (long)sb.st_mtime);
     gmtime_r(&sb.st_mtime, &tm);
     strftime(lm, sizeof lm, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-    if (etag_match(r, etag)) {
+    if (http_etag_match(r, etag)) {
         close(fd);
-        return not_modified(r, etag, access == 1 ? "public, max-age=86400" : "private, no-store");
+        return not_modified(r, etag, access == 1 ? MEDIA_CACHE : "private, no-store");
     }
     rk = range_parse(http_header(r, MHD_HTTP_HEADER_RANGE), size, &first, &last);
     ifr = http_header(r, MHD_HTTP_HEADER_IF_RANGE);
@@ -162,6 +230,7 @@ enum MHD_Result files_media(struct req *r, const char *name)
         MHD_destroy_response(resp);
         return ret;
     }
+    r->bytes = (int64_t)(rk == RANGE_OK ? last - first + 1 : size);
     if (rk == RANGE_OK) {
         status = 206;
         resp = MHD_create_response_from_fd_at_offset64(last - first + 1, fd, first);
@@ -180,7 +249,7 @@ enum MHD_Result files_media(struct req *r, const char *name)
     MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
     MHD_add_response_header(resp, MHD_HTTP_HEADER_LAST_MODIFIED, lm);
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
-                            access == 1 ? "public, max-age=86400" : "private, no-store");
+                            access == 1 ? MEDIA_CACHE : "private, no-store");
     if (access == 1)
         MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
     http_common_headers(r, resp);

@@ -11,6 +11,7 @@
 
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "text/text.h"
 #include "http/form.h"
 #include "http/http_int.h"
@@ -265,6 +266,7 @@ static int feed(struct req *r, const struct page_req *pr, struct buf *b, struct 
     }
     if (pr->kind == PK_FEED) {
         struct buf title, self;
+        c->contact_email = r->app->podcast_email;
         buf_init(&title, 0);
         buf_init(&self, 0);
         buf_puts(&title, r->app->site_name);
@@ -456,6 +458,7 @@ static enum MHD_Result serve_page(struct req *r, const struct page_req *pr)
     buf_init(&key, 0);
     page_key(&key, r, pr);
     e = cache_get(cache, buf_cstr(&key), gen);
+    metrics_cache(e != NULL);
     if (!e) {
         buf_init(&b, 8 << 20);
         rc = render(r, pr, &b, &c, &status, &ctype, &err);
@@ -599,6 +602,22 @@ static enum MHD_Result prefs(struct req *r, enum pref which)
     return ret;
 }
 
+/* robots.txt: everything public may be crawled; the sitemaps by absolute URL. */
+static enum MHD_Result robots(struct req *r)
+{
+    struct buf b;
+    size_t len;
+    char *text;
+
+    buf_init(&b, 0);
+    buf_printf(&b,
+               "User-agent: *\nAllow: /\nDisallow: /newsroom\nDisallow: /account\n"
+               "Sitemap: %s/sitemap.xml\nSitemap: %s/sitemap-news.xml\n",
+               r->app->base_url, r->app->base_url);
+    text = buf_take(&b, &len);
+    return http_send(r, 200, "text/plain; charset=utf-8", text, len, "public, max-age=3600");
+}
+
 enum MHD_Result handle(struct req *r)
 {
     struct page_req pr;
@@ -634,10 +653,8 @@ enum MHD_Result handle(struct req *r)
             return http_error(r, 404);
         return quiz_route(r, qid);
     }
-    if (strcmp(path, "/healthz") == 0)
-        return http_text(r, 200, "ok\n");
     if (strcmp(path, "/robots.txt") == 0)
-        return http_text(r, 200, "User-agent: *\nAllow: /\n");
+        return robots(r);
     if (strcmp(path, "/favicon.ico") == 0)
         return files_static(r, "icon.svg");
     if (route_page(path, &pr))

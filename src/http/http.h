@@ -40,6 +40,11 @@ struct app {
     atomic_int worker_stop; /* set by the main thread, read by the worker */
     int worker_running;
     char asset_ver[17];  /* hash of the embedded web assets */
+    int access_log;      /* write the access log (accesslog.c) */
+    char *metrics_listen; /* --metrics-listen HOST:PORT, or NULL */
+    void *metrics_daemon; /* its MHD daemon (metrics.c) */
+    long min_free_mb;     /* /readyz: free disk space floor for the data folder */
+    char *podcast_email;  /* feeds' itunes:owner e-mail, or NULL */
     struct cache *cache; /* rendered pages */
     struct auth_pool *pw_pool;   /* password hashing off the HTTP threads (auth/pool.h) */
     struct auth_pool *send_pool; /* mail and SMS sends off the HTTP threads */
@@ -51,6 +56,10 @@ struct app {
 /* The background worker: publishes scheduled stories, runs narration jobs. */
 int worker_start(struct app *app);
 void worker_stop(struct app *app);
+
+/* /metrics on app->metrics_listen, in its own small daemon (never on the site's address). */
+int metrics_server_start(struct app *app, struct err *err);
+void metrics_server_stop(struct app *app);
 
 /* The cache-busting version of the embedded web assets: 16 hex digits and a NUL. */
 void files_asset_version(char out[17]);

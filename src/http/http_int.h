@@ -2,6 +2,8 @@
 #ifndef GZ_HTTP_HTTP_INT_H
 #define GZ_HTTP_HTTP_INT_H
 
+#include <time.h>
+
 #include <microhttpd.h>
 
 #include "core/buf.h"
@@ -37,6 +39,12 @@ struct req {
     int offloaded;         /* handled on a pool thread (server.c) */
     enum MHD_Result offload_ret;
     struct upload *upload; /* a narration upload streaming to disk (newsroom.c) */
+    char etag[64];                  /* an ETag for this response, "" for none */
+    const char *content_encoding;   /* "gzip", "br", or NULL */
+    int vary_ae;                    /* Vary: Accept-Encoding */
+    struct timespec t0;             /* when the request arrived */
+    int64_t bytes;                  /* body bytes of the response, -1 unknown */
+    char req_id[65];                /* X-Request-Id, also in the access log */
 };
 
 /* Responses. Each queues a response and returns the MHD result. */
@@ -82,6 +90,11 @@ void http_sections(struct req *r, struct section_list *out);
 
 /* handlers.c */
 enum MHD_Result handle(struct req *r);
+/* health.c: GET /readyz (database, disk space, job queue); never sets cookies. */
+enum MHD_Result health_ready(struct req *r);
+/* server.c: "HOST:PORT" (IPv4) → address; GZ_EINVAL when malformed. */
+struct sockaddr_in;
+int http_parse_listen(const char *listen, struct sockaddr_in *sa);
 /* account.c: the reader from the session or remember-me cookie (sets user_id, cookies). */
 void account_identify(struct req *r);
 /* account.c: routes under /login, /register, /phone, /account, /api/v1 …; MHD_NO with
@@ -101,6 +114,8 @@ void newsroom_upload_abort(struct req *r); /* frees an unfinished upload, remove
 /* quiz.c: GET and POST /quiz/<id>. */
 enum MHD_Result quiz_route(struct req *r, int64_t id);
 /* files.c */
+/* 1 when If-None-Match names etag (strong or weak form) or is "*". */
+int http_etag_match(struct req *r, const char *etag);
 enum MHD_Result files_static(struct req *r, const char *name);
 enum MHD_Result files_media(struct req *r, const char *name);
 

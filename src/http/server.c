@@ -13,6 +13,8 @@
 
 #include "auth/pool.h"
 #include "core/log.h"
+#include "core/metrics.h"
+#include "http/accesslog.h"
 #include "http/form.h"
 #include "http/guard.h"
 #include "http/http_int.h"
@@ -130,6 +132,7 @@ void http_common_headers(struct req *r, struct MHD_Response *resp)
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
     MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
     MHD_add_response_header(resp, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+    MHD_add_response_header(resp, "X-Request-Id", r->req_id);
     if (r->secure)
         MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
     if (r->bad)
@@ -150,6 +153,12 @@ static enum MHD_Result queue(struct req *r, int status, struct MHD_Response *res
                             cache_control ? cache_control : "no-cache");
     if (r->csrf_new)
         http_set_cookie(r, resp, "gz_csrf", r->csrf, 0, 1);
+    if (r->etag[0])
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, r->etag);
+    if (r->content_encoding)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, r->content_encoding);
+    if (r->vary_ae)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
     if (r->cors)
         MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
     if (r->retry_after > 0) {
@@ -171,6 +180,7 @@ enum MHD_Result http_send(struct req *r, int status, const char *ctype, char *bo
         free(body_owned);
         return MHD_NO;
     }
+    r->bytes = (int64_t)len;
     return queue(r, status, resp, ctype, cache_control);
 }
 
@@ -204,13 +214,45 @@ int http_same_origin(struct req *r, const char *origin)
 
 enum MHD_Result http_send_entry(struct req *r, struct cache_entry *e, const char *cache_control)
 {
-    size_t len;
-    /* One contiguous copy with the reader's token spliced in: MHD then writes headers and
-     * body with a single sendmsg, which measured faster than a zero-copy iovec response. */
-    char *body = http_splice(r, e->data, e->len, e->csrf_at, e->n_csrf, &len);
+    size_t len, tl = strlen(r->csrf);
+    char *body;
     int status = e->status;
     const char *ctype = e->ctype;
+    enum content_enc enc = ENC_IDENTITY;
 
+    if (e->z.gz) {
+        r->vary_ae = 1;
+        if (!e->z.shared_window || tl == ZPAGE_TOKEN_LEN)
+            enc = compress_pick(http_header(r, MHD_HTTP_HEADER_ACCEPT_ENCODING),
+                                e->z.br != NULL);
+    }
+    if (status == 200) {
+        /* The page's hash, the reader's token's (pages with forms carry it), the coding. */
+        unsigned char th[4] = { 0 };
+        if (e->n_csrf)
+            crypto_generichash(th, sizeof th, (const unsigned char *)r->csrf, tl, NULL, 0);
+        snprintf(r->etag, sizeof r->etag, "\"%016llx-%02x%02x%02x%02x%s%s\"",
+                 (unsigned long long)e->hash, th[0], th[1], th[2], th[3],
+                 enc == ENC_IDENTITY ? "" : "-", enc == ENC_IDENTITY ? "" : compress_name(enc));
+        if (!r->csrf_new && http_etag_match(r, r->etag)) {
+            struct MHD_Response *resp =
+                    MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+            cache_unref(r->app->cache, e);
+            return queue(r, 304, resp, NULL, cache_control);
+        }
+    }
+    if (enc == ENC_BR) {
+        body = xmalloc(e->z.br_len ? e->z.br_len : 1);
+        memcpy(body, e->z.br, e->z.br_len);
+        len = e->z.br_len;
+    } else if (enc == ENC_GZIP) {
+        body = zpage_gzip(&e->z, r->csrf, tl, &len);
+    } else {
+        /* One contiguous copy with the reader's token spliced in: MHD then writes headers
+         * and body with a single sendmsg, which measured faster than a zero-copy iovec. */
+        body = http_splice(r, e->data, e->len, e->csrf_at, e->n_csrf, &len);
+    }
+    r->content_encoding = compress_name(enc);
     cache_unref(r->app->cache, e);
     return http_send(r, status, ctype, body, len, cache_control);
 }
@@ -358,6 +400,8 @@ static int prepare(struct req *r)
     r->secure = proto && strcmp(proto, "https") == 0;
     client_ip(r);
     r->st = thread_store(r->app);
+    if (strcmp(r->path, "/readyz") == 0)
+        return 1; /* a probe: no reader, no token, no cookies (503 itself without a store) */
     r->ui = pick_ui(r);
     fs = http_cookie(r, "gz_fs");
     r->fs = fs && fs[0] >= '1' && fs[0] <= '5' && fs[1] == '\0' ? fs[0] - '0' : FS_DEFAULT;
@@ -456,6 +500,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->conn = conn;
         r->method = method;
         r->path = url;
+        clock_gettime(CLOCK_MONOTONIC, &r->t0);
+        r->bytes = -1;
+        client_ip(r);
+        accesslog_request_id(r, r->req_id);
         r->is_post = strcmp(method, "POST") == 0;
         buf_init(&r->body, HTTP_BODY_MAX);
         if (url_len(conn, url) > HTTP_URL_MAX) {
@@ -518,6 +566,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->bad = 1;
         return http_text(r, 413, "request body too large\n");
     }
+    if (strcmp(r->path, "/healthz") == 0) /* the process is up: nothing else is asked */
+        return http_text(r, 200, "ok\n");
+    if (strcmp(r->path, "/readyz") == 0) {
+        prepare(r);
+        return health_ready(r);
+    }
     if (!prepare(r))
         return http_text(r, 503, "database unavailable\n");
     if (slow_pool(r))
@@ -529,11 +583,23 @@ static void on_done(void *cls, struct MHD_Connection *conn, void **con_cls,
                     enum MHD_RequestTerminationCode toe)
 {
     struct req *r = *con_cls;
-    (void)cls;
+    struct app *app = cls;
+    const union MHD_ConnectionInfo *ci;
+    struct timespec t1;
+    uint64_t us;
+    int status;
+
     (void)toe;
     guard_request_done(conn);
     if (!r)
         return;
+    ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_HTTP_STATUS);
+    status = ci ? (int)ci->http_status : 0; /* 0: no response was sent */
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    us = (uint64_t)((t1.tv_sec - r->t0.tv_sec) * 1000000 + (t1.tv_nsec - r->t0.tv_nsec) / 1000);
+    metrics_request(metrics_route_of(r->path), status, us);
+    if (app->access_log)
+        accesslog_write(r, status, r->bytes, us);
     newsroom_upload_abort(r);
     buf_release(&r->body);
     for (int i = 0; i < r->n_set_cookie; i++)
@@ -552,6 +618,7 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 
     (void)cls;
     guard_notify(conn, socket_context, code);
+    metrics_conn(code == MHD_CONNECTION_NOTIFY_STARTED ? 1 : -1);
     if (code != MHD_CONNECTION_NOTIFY_STARTED)
         return;
     ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
@@ -559,7 +626,7 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
         setsockopt(ci->connect_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
-static int parse_listen(const char *listen, struct sockaddr_in *sa)
+int http_parse_listen(const char *listen, struct sockaddr_in *sa)
 {
     const char *colon = strrchr(listen, ':');
     char host[64];
@@ -590,7 +657,7 @@ int server_run(struct app *app, const char *listen, struct err *err)
     int sig, threads = app->threads;
     char host[INET_ADDRSTRLEN];
 
-    if (parse_listen(listen, &sa) != GZ_OK)
+    if (http_parse_listen(listen, &sa) != GZ_OK)
         return err_set(err, GZ_EINVAL, "bad --listen '%s': want HOST:PORT (IPv4)", listen);
     if (threads <= 0) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -600,6 +667,7 @@ int server_run(struct app *app, const char *listen, struct err *err)
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
@@ -639,15 +707,26 @@ int server_run(struct app *app, const char *listen, struct err *err)
     log_info("http", "serving '%s' with %d threads", app->data_dir, threads);
     if (worker_start(app) != GZ_OK)
         log_error("http", "cannot start the background worker");
-    /* Wait for a stop signal; meanwhile, once a second, end slow request heads. */
+    if (app->metrics_listen && metrics_server_start(app, err) != GZ_OK)
+        log_error("http", "%s", err->msg); /* the site still serves */
+    /* Wait for a stop signal (SIGHUP reopens the log files); meanwhile, once a second, end
+     * slow request heads. */
     for (;;) {
         struct timespec one = { 1, 0 };
         sig = sigtimedwait(&set, NULL, &one);
+        if (sig == SIGHUP) {
+            if (accesslog_reopen(err) != GZ_OK)
+                log_error("http", "%s", err->msg);
+            else
+                log_info("http", "log files reopened on SIGHUP");
+            continue;
+        }
         if (sig > 0)
             break;
         guard_sweep();
     }
     log_info("http", "stopping on signal %d", sig);
+    metrics_server_stop(app);
     /* Suspended connections must be resumed before MHD stops: end the pools' jobs first (the
      * waiting ones get 503); the pools refuse new ones until MHD has stopped, then go. */
     auth_pool_stop(app->pw_pool);

@@ -16,6 +16,7 @@
 #include "align/align.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "http/http_int.h"
 #include "model/markdown.h"
 #include "service/job.h"
@@ -37,6 +38,7 @@ static int on_progress(void *cls, double f)
     if ((now.tv_sec - p->last.tv_sec) * 1000 + (now.tv_nsec - p->last.tv_nsec) / 1000000 >= 250 ||
         f >= 1.0) {
         p->last = now;
+        metrics_worker_beat();
         /* Progress is a hint for the editor's page; a failed update costs nothing else. */
         if (p->st->ops->job_progress(p->st, p->job, f < 0.99 ? f : 0.99, clock_now(), &err) !=
             GZ_OK)
@@ -100,7 +102,15 @@ static int run_align(struct app *app, struct store *st, int64_t jid, struct stor
         cfg.lang = lang_code(l);
         cfg.progress = on_progress;
         cfg.progress_cls = &pc;
-        rc = align_run(&cfg, aud, segs, n, &speech_end, err);
+        {
+            struct timespec t0, t1;
+            clock_gettime(CLOCK_MONOTONIC, &t0);
+            rc = align_run(&cfg, aud, segs, n, &speech_end, err);
+            clock_gettime(CLOCK_MONOTONIC, &t1);
+            if (rc == GZ_OK)
+                metrics_align((double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
+                              align_audio_seconds(aud));
+        }
     }
     if (rc == GZ_OK) {
         /* Keep times an editor already has for unchanged sentences of the same recording
@@ -247,6 +257,7 @@ static void run_job(struct app *app, struct store *st, int64_t jid, int64_t stor
     }
     if (rc == GZ_OK && !stored)
         rc = err_set(&err, GZ_ECONFLICT, "the story was saved during the job: run it again");
+    metrics_job((double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9, rc == GZ_OK);
     if (rc != GZ_OK)
         log_warn("worker", "job %lld failed: %s", (long long)jid, err.msg);
     else
@@ -272,6 +283,7 @@ static void *loop(void *arg)
     while (!app->worker_stop) {
         int64_t jid, sid, purged = 0;
         char lang[3], audio[256];
+        int64_t depth = 0;
         int n = 0;
 
         /* Expired sessions, codes, reset links, rate events and old audit rows: hourly. */
@@ -283,6 +295,9 @@ static void *loop(void *arg)
             next_purge = clock_now() + 3600;
         }
 
+        metrics_worker_beat();
+        if (st->ops->job_depth(st, &depth, &err) == GZ_OK)
+            metrics_job_depth(depth);
         if (st->ops->publish_due(st, clock_now(), &n, &err) == GZ_OK && n > 0)
             log_info("worker", "published %d scheduled stories", n);
         if (st->ops->job_claim(st, clock_now(), &jid, &sid, lang, audio, sizeof audio, &err) ==

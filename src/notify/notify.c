@@ -10,6 +10,7 @@
 
 #include "core/buf.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "model/story.h"
 
 static const char *env(const char *name, const char *dflt)
@@ -169,16 +170,22 @@ static int http_sms(const char *to, const char *text, struct err *err)
 int notify_mail(struct store *st, const char *to, const char *subject, const char *body,
                 int64_t now, struct err *err)
 {
-    if (strcmp(env("GAZETTE_MAIL", "outbox"), "smtp") == 0)
-        return smtp_send(to, subject, body, err);
+    if (strcmp(env("GAZETTE_MAIL", "outbox"), "smtp") == 0) {
+        int rc = smtp_send(to, subject, body, err);
+        metrics_notify(0, rc == GZ_OK);
+        return rc;
+    }
     log_info("outbox", "mail to '%s': %s", to, subject);
     return st->ops->outbox_add(st, "mail", to, subject, body, now, err);
 }
 
 int notify_sms(struct store *st, const char *to, const char *text, int64_t now, struct err *err)
 {
-    if (strcmp(env("GAZETTE_SMS", "outbox"), "http") == 0)
-        return http_sms(to, text, err);
+    if (strcmp(env("GAZETTE_SMS", "outbox"), "http") == 0) {
+        int rc = http_sms(to, text, err);
+        metrics_notify(1, rc == GZ_OK);
+        return rc;
+    }
     /* Never the text: it holds a sign-in code. */
     log_info("outbox", "sms to '%s' (%zu bytes)", to, strlen(text));
     return st->ops->outbox_add(st, "sms", to, "", text, now, err);

@@ -1,6 +1,6 @@
-/* feed.c: RSS 2.0 feeds (with the narration as enclosure and podcast:transcript links),
- * sitemaps, and the search page. XML text goes through the same escaper as HTML (its
- * entities are XML's too). */
+/* feed.c: RSS 2.0 feeds (with the narration as enclosure and podcast:transcript links, and
+ * the itunes: tags podcast directories require), sitemaps, and the search page. XML text goes
+ * through the same escaper as HTML (its entities are XML's too). */
 #include <string.h>
 #include <time.h>
 
@@ -24,6 +24,35 @@ static void iso8601(struct buf *b, int64_t t)
     gmtime_r(&tt, &tm);
     strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
     html_cstr(b, s);
+}
+
+/* The enclosure's media type, from the narration file's extension. */
+static const char *audio_type(const char *name)
+{
+    static const struct {
+        const char *ext, *type;
+    } t[] = { { ".mp3", "audio/mpeg" }, { ".m4a", "audio/mp4" }, { ".ogg", "audio/ogg" },
+              { ".opus", "audio/ogg" }, { ".flac", "audio/flac" }, { ".wav", "audio/wav" } };
+    const char *dot = strrchr(name, '.');
+    for (size_t i = 0; dot && i < sizeof t / sizeof t[0]; i++)
+        if (strcmp(dot, t[i].ext) == 0)
+            return t[i].type;
+    return "audio/mpeg";
+}
+
+/* itunes:duration as H:MM:SS (whole seconds). */
+static void duration(struct buf *b, double s)
+{
+    int64_t t = (int64_t)(s + 0.5);
+    html_int(b, t / 3600);
+    HTML_LIT(b, ":");
+    if (t / 60 % 60 < 10)
+        HTML_LIT(b, "0");
+    html_int(b, t / 60 % 60);
+    HTML_LIT(b, ":");
+    if (t % 60 < 10)
+        HTML_LIT(b, "0");
+    html_int(b, t % 60);
 }
 
 static void item_lang(struct buf *b, const struct page_ctx *c, const struct feed_item *it,
@@ -57,15 +86,29 @@ static void item_lang(struct buf *b, const struct page_ctx *c, const struct feed
         HTML_LIT(b, " / ");
         html_cstr(b, s->l[other].standfirst);
     }
-    HTML_LIT(b, "</description>");
-    if (sl->audio) {
+    HTML_LIT(b, "</description><itunes:summary>");
+    html_cstr(b, sl->standfirst);
+    HTML_LIT(b, "</itunes:summary><itunes:author>");
+    html_cstr(b, c->site_name);
+    HTML_LIT(b, "</itunes:author><itunes:explicit>false</itunes:explicit>"
+                "<itunes:episodeType>full</itunes:episodeType>");
+    /* An episode needs its file: an item whose narration is missing on disk has none. */
+    if (sl->audio && it->audio_bytes[l] > 0) {
         HTML_LIT(b, "<enclosure url=\"");
         html_cstr(b, c->base_url);
         HTML_LIT(b, "/media/");
         html_attr(b, sl->audio);
         HTML_LIT(b, "\" length=\"");
         html_int(b, it->audio_bytes[l]);
-        HTML_LIT(b, "\" type=\"audio/mpeg\"/><podcast:transcript url=\"");
+        HTML_LIT(b, "\" type=\"");
+        html_cstr(b, audio_type(sl->audio));
+        HTML_LIT(b, "\"/>");
+        if (sl->duration > 0) {
+            HTML_LIT(b, "<itunes:duration>");
+            duration(b, sl->duration);
+            HTML_LIT(b, "</itunes:duration>");
+        }
+        HTML_LIT(b, "<podcast:transcript url=\"");
         html_cstr(b, c->base_url);
         HTML_LIT(b, "/story/");
         html_int(b, s->id);
@@ -91,6 +134,7 @@ void feed_rss(struct buf *b, const struct page_ctx *c, const char *title, const 
 {
     HTML_LIT(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\" "
                 "xmlns:atom=\"http://www.w3.org/2005/Atom\" "
+                "xmlns:itunes=\"http://www.itunes.com/dtds/podcast-1.0.dtd\" "
                 "xmlns:podcast=\"https://podcastindex.org/namespace/1.0\"><channel><title>");
     html_cstr(b, title);
     HTML_LIT(b, "</title><link>");
@@ -102,7 +146,29 @@ void feed_rss(struct buf *b, const struct page_ctx *c, const char *title, const 
     html_cstr(b, title);
     HTML_LIT(b, "</description><language>");
     html_cstr(b, kind == FEED_EN ? "en" : "zh-cn");
-    HTML_LIT(b, "</language>");
+    HTML_LIT(b, "</language><itunes:author>");
+    html_cstr(b, c->site_name);
+    HTML_LIT(b, "</itunes:author><itunes:summary>");
+    html_cstr(b, title);
+    if (kind == FEED_EN)
+        HTML_LIT(b, ": the news, narrated.");
+    else
+        HTML_LIT(b, "：有声新闻，中英双语。");
+    HTML_LIT(b, "</itunes:summary><itunes:image href=\"");
+    html_cstr(b, c->base_url);
+    HTML_LIT(b, "/static/podcast.png?v=");
+    html_attr(b, c->asset_ver);
+    HTML_LIT(b, "\"/><itunes:category text=\"News\"><itunes:category text=\"Daily News\"/>"
+                "</itunes:category><itunes:explicit>false</itunes:explicit>"
+                "<itunes:type>episodic</itunes:type><itunes:owner><itunes:name>");
+    html_cstr(b, c->site_name);
+    HTML_LIT(b, "</itunes:name>");
+    if (c->contact_email) {
+        HTML_LIT(b, "<itunes:email>");
+        html_cstr(b, c->contact_email);
+        HTML_LIT(b, "</itunes:email>");
+    }
+    HTML_LIT(b, "</itunes:owner>");
     for (size_t i = 0; i < n; i++) {
         const struct story *s = items[i].story;
         enum lang l = kind == FEED_EN ? LANG_EN : (s->l[LANG_ZH].present ? LANG_ZH : LANG_EN);

@@ -30,6 +30,7 @@ struct page_ctx {
     const struct section_list *sections;
     int signed_in;         /* header shows the account link instead of the sign-in dialog */
     int newsroom;          /* load the newsroom's script and styles too */
+    const char *contact_email; /* feeds' itunes:owner e-mail (--podcast-email), or NULL */
     size_t csrf_at[CSRF_SLOTS_MAX]; /* OUT: where the token goes */
     size_t n_csrf;                  /* OUT */
 };

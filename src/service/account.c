@@ -15,6 +15,7 @@
 
 #include "core/buf.h"
 #include "core/clock.h"
+#include "core/metrics.h"
 #include "notify/notify.h"
 
 #define RESET_S                   (30 * 60)
@@ -309,6 +310,7 @@ struct acct_out acct_login(struct store *st, const struct acct_client *cl, const
     /* Verify against a dummy hash when there is no such account, so that timing does not
      * tell which accounts exist. */
     if (!auth_password_verify(found && hash[0] ? hash : NULL, password)) {
+        metrics_signin_failure();
         if (!begin(st, &o)) {
             if (found)
                 user_release(&u);

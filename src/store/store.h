@@ -181,6 +181,8 @@ struct store_ops {
     GZ_MUST_CHECK int (*job_requeue)(struct store *st, struct err *err);
     GZ_MUST_CHECK int (*job_latest)(struct store *st, int64_t story_id, const char *lang,
                       struct job_info *out, struct err *err);
+    /* Jobs waiting in the queue. */
+    GZ_MUST_CHECK int (*job_depth)(struct store *st, int64_t *queued, struct err *err);
     GZ_MUST_CHECK int (*user_list)(struct store *st, int limit, struct user **out, size_t *n,
                      struct err *err);
     /* ---- operations ---- */

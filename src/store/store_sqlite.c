@@ -1417,6 +1417,16 @@ static int lite_job_latest(struct store *st, int64_t story_id, const char *lang,
     return GZ_OK;
 }
 
+static int lite_job_depth(struct store *st, int64_t *queued, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_JOB_DEPTH);
+    int rc = sqlite3_step(s);
+
+    *queued = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW ? GZ_OK : db_err(st, err, "job depth");
+}
+
 static int lite_user_list(struct store *st, int limit, struct user **out, size_t *n,
                           struct err *err)
 {
@@ -1573,6 +1583,7 @@ static const struct store_ops lite_ops = {
     .job_finish = lite_job_finish,
     .job_requeue = lite_job_requeue,
     .job_latest = lite_job_latest,
+    .job_depth = lite_job_depth,
     .user_list = lite_user_list,
     .media_names = lite_media_names,
     .purge = lite_purge,

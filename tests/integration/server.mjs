@@ -11,8 +11,9 @@ export async function startServer({ demo = true, args = [], dataDir, env = {} } 
   const dir = dataDir || mkdtempSync(join(tmpdir(), 'gz-it-'));
   const proc = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--data', dir,
     ...(demo ? [] : ['--no-demo']), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  let stderr = '';
+  let stderr = '', stdout = '';
   proc.stderr.on('data', (d) => { stderr += d; });
+  proc.stdout.on('data', (d) => { stdout += d; });
   const url = await new Promise((res, rej) => {
     let out = '';
     const timer = setTimeout(() => rej(new Error('server did not start: ' + stderr)), 60000);
@@ -26,6 +27,7 @@ export async function startServer({ demo = true, args = [], dataDir, env = {} } 
   return {
     url, dir, proc,
     stderr: () => stderr,
+    stdout: () => stdout,
     async stop({ keep = false } = {}) {
       if (proc.exitCode === null) {
         const done = new Promise((r) => proc.once('exit', r));
