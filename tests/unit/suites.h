@@ -14,8 +14,9 @@ Suite *suite_mfcc(void);
 Suite *suite_dtw(void);
 Suite *suite_auth(void);
 Suite *suite_compress(void);
+Suite *suite_config(void);
 
 #define ALL_SUITES suite_text, suite_html, suite_story, suite_form, suite_bundle, suite_store, \
-                   suite_mfcc, suite_dtw, suite_auth, suite_compress
+                   suite_mfcc, suite_dtw, suite_auth, suite_compress, suite_config
 
 #endif
