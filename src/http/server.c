@@ -238,6 +238,7 @@ enum MHD_Result http_send_entry(struct req *r, struct cache_entry *e, const char
             struct MHD_Response *resp =
                     MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
             cache_unref(r->app->cache, e);
+            r->bytes = 0;
             return queue(r, 304, resp, NULL, cache_control);
         }
     }
@@ -702,13 +703,18 @@ int server_run(struct app *app, const char *listen, struct err *err)
         free(app->base_url);
         app->base_url = buf_take(&u, NULL);
     }
+    if (app->metrics_listen && metrics_server_start(app, err) != GZ_OK) {
+        MHD_stop_daemon(d);
+        auth_pool_free(app->pw_pool);
+        auth_pool_free(app->send_pool);
+        app->pw_pool = app->send_pool = NULL;
+        return err->code;
+    }
     printf("listening on http://%s:%u\n", host, info ? info->port : 0);
     fflush(stdout);
     log_info("http", "serving '%s' with %d threads", app->data_dir, threads);
     if (worker_start(app) != GZ_OK)
         log_error("http", "cannot start the background worker");
-    if (app->metrics_listen && metrics_server_start(app, err) != GZ_OK)
-        log_error("http", "%s", err->msg); /* the site still serves */
     /* Wait for a stop signal (SIGHUP reopens the log files); meanwhile, once a second, end
      * slow request heads. */
     for (;;) {

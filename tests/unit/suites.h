@@ -15,6 +15,7 @@ Suite *suite_dtw(void);
 Suite *suite_auth(void);
 Suite *suite_ops(void);
 Suite *suite_compress(void);
+Suite *suite_config(void);
 Suite *suite_service_account(void);
 Suite *suite_store_fault(void);
 Suite *suite_err(void);
@@ -23,7 +24,7 @@ Suite *suite_service_import(void);
 Suite *suite_service_newsroom(void);
 
 #define ALL_SUITES suite_text, suite_html, suite_story, suite_form, suite_bundle, suite_store, \
-                   suite_mfcc, suite_dtw, suite_auth, suite_ops, suite_compress, suite_service_account, suite_store_fault, \
+                   suite_mfcc, suite_dtw, suite_auth, suite_ops, suite_compress, suite_config, suite_service_account, suite_store_fault, \
                    suite_err, suite_service_quiz, suite_service_import, \
                    suite_service_newsroom
 
