@@ -1,6 +1,6 @@
 /*
  * gazette align AUDIO TEXT [-o OUT] [-f FORMAT] [--lang en|zh|auto] [--lines] [--words]
- *               [--url URL] [--rate WPM] [--quiet]
+ *               [--url URL] [--rate WPM] [--model DIR] [--no-acoustic] [--quiet]
  * Reads the text (plain UTF-8, or the page's transcript JSON to re-time), aligns it to the
  * audio and writes the timing. Exit 0 on success, 2 on bad input (nothing written).
  */
@@ -21,7 +21,10 @@
 
 static const char usage[] =
         "usage: gazette align AUDIO TEXT [-o OUT] [-f FORMAT] [--lang en|zh|auto] [--lines]\n"
-        "                     [--words] [--url URL] [--rate WPM] [--quiet]\n"
+        "                     [--words] [--url URL] [--rate WPM] [--model DIR]\n"
+        "                     [--no-acoustic] [--quiet]\n"
+        "  --model DIR: a Sphinx acoustic model and dictionary (default: Debian's\n"
+        "        pocketsphinx-en-us); --no-acoustic: espeak-ng + DTW only\n"
         "  FORMAT: readalong (default) | vtt | srt | smil | aeneas | tsv | audacity\n"
         "  TEXT: plain UTF-8 (paragraphs separated by blank lines; --lines: one segment per\n"
         "        line) or the page's transcript JSON, whose paragraphs and sentences are kept\n";
@@ -81,8 +84,8 @@ static int write_out(const char *path, const struct buf *b, struct err *err)
 int cmd_align(int argc, char **argv)
 {
     const char *audio = NULL, *textp = NULL, *outp = NULL, *fmt_name = "readalong";
-    const char *lang = "auto", *url = NULL;
-    int lines = 0, words = 0, quiet = 0, rate = 0, status = 2;
+    const char *lang = "auto", *url = NULL, *model = NULL;
+    int lines = 0, words = 0, quiet = 0, rate = 0, status = 2, no_acoustic = 0;
     struct buf text, out;
     struct transcript t = { 0 };
     struct align_seg *segs = NULL;
@@ -109,6 +112,10 @@ int cmd_align(int argc, char **argv)
             url = argv[++i];
         else if (strcmp(a, "--rate") == 0 && i + 1 < argc)
             rate = (int)strtol(argv[++i], NULL, 10);
+        else if (strcmp(a, "--model") == 0 && i + 1 < argc)
+            model = argv[++i];
+        else if (strcmp(a, "--no-acoustic") == 0)
+            no_acoustic = 1;
         else if (strcmp(a, "--lines") == 0)
             lines = 1;
         else if (strcmp(a, "--words") == 0)
@@ -139,6 +146,13 @@ int cmd_align(int argc, char **argv)
         fprintf(stderr, "gazette align: --lang must be en, zh or auto\n");
         goto done;
     }
+    if (model && access(model, R_OK | X_OK) != 0) {
+        fprintf(stderr, "gazette align: cannot open the model folder '%s': %s\n", model,
+                strerror(errno));
+        goto done;
+    }
+    if (!no_acoustic && getenv("GAZETTE_NO_ACOUSTIC") && *getenv("GAZETTE_NO_ACOUSTIC"))
+        no_acoustic = 1;
     if (rate && (rate < 80 || rate > 450)) {
         fprintf(stderr, "gazette align: --rate must be 80 to 450 words a minute\n");
         goto done;
@@ -186,12 +200,19 @@ int cmd_align(int argc, char **argv)
         }
 
     /* The audio, then the alignment. */
-    if (align_audio_open(audio, &aud, &err) != GZ_OK)
+    if (align_audio_open_model(audio, no_acoustic || strcmp(lang, "en") != 0 ? "" : model, &aud,
+                               &err) != GZ_OK)
         goto fail;
+    if (model && !no_acoustic && strcmp(lang, "en") == 0 && !align_audio_has_model(aud)) {
+        err_set(&err, GZ_EINVAL, "no Sphinx acoustic model and dictionary in '%s'", model);
+        goto fail;
+    }
     memset(&cfg, 0, sizeof cfg);
     cfg.lang = lang;
     cfg.rate_wpm = rate;
     cfg.want_words = words;
+    cfg.model = model;
+    cfg.no_acoustic = no_acoustic;
     if (!quiet && isatty(2))
         cfg.progress = on_progress;
     if (align_run(&cfg, aud, segs, n_seg, &speech_end, &err) != GZ_OK)
