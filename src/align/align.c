@@ -738,6 +738,8 @@ static void atext_release(struct atext *at)
 
 #define AC_BEFORE_S 1.0   /* the window begins this long before the DTW estimate */
 #define AC_AFTER_S 1.0    /* and ends this long after the next segment's estimate */
+#define AC_QUICK_S 1.5    /* or, for starts only, this long after the segment's own */
+#define AC_BODY 5         /* words decoded for a start only */
 #define AC_MAX_SHIFT_S 1.2 /* a decoded start further than this from the estimate is refused */
 #define AC_PRE 8          /* words of the sentence before, as context (> 1 s of speech) */
 #define AC_POST 3         /* words of the next sentence after a whole one */
@@ -784,6 +786,15 @@ static double local_onset(const struct vad *v, double s)
     return ((double)k * VAD_HOP + VAD_WIN / 2) / ALIGN_SR_HZ;
 }
 
+/* Whether t is a speech onset after a pause of at least AC_SNAP_PAUSE_S. */
+static int strong_onset(const struct vad *v, double t)
+{
+    for (size_t o = 0; o < v->n_on; o++)
+        if (fabs(v->on[o].t - t) < 1e-9 && v->on[o].pause_len >= AC_SNAP_PAUSE_S)
+            return 1;
+    return 0;
+}
+
 /* Refine every spoken segment's start (and, with want_words, its words) by the acoustic
  * model. Segments the model cannot place keep their estimate and lose confidence. */
 static int acoustic_stage(const struct align_cfg *cfg, const struct align_audio *au,
@@ -797,7 +808,7 @@ static int acoustic_stage(const struct align_cfg *cfg, const struct align_audio 
     unsigned char *src = NULL;
     float *ppf = NULL; /* acoustic score per frame, per segment */
     double secs = align_audio_seconds(au), prev_start = -1.0;
-    int rc, anchor_frame = 0;
+    int rc, anchor_frame = 0, quick = !cfg->want_words;
     size_t cap = 16, anchor_w = SIZE_MAX;
 
     rc = acoustic_new(acoustic_fe_model(au->afe), &ac, err);
@@ -832,7 +843,7 @@ static int acoustic_stage(const struct align_cfg *cfg, const struct align_audio 
     hits = xmalloc(cap * sizeof *hits);
 
     for (size_t k = 0; k < n_seg; k++) {
-        size_t p = k, q = k + 1, n = 0, n_pre, nb, must, wf = at.w_from[k], entry_max;
+        size_t p = k, q = k + 1, n = 0, n_pre, nb, body, must, wf = at.w_from[k], entry_max;
         double est = segs[k].start, f0s, f1s, start, nx;
         struct err e2 = { 0 };
         int ok;
@@ -845,10 +856,17 @@ static int acoustic_stage(const struct align_cfg *cfg, const struct align_audio 
         nb = at.w_from[k + 1] - wf;
         if (nb == 0)
             continue;
+        /* For starts only, a DTW start snapped to the onset after a clear pause in a segment
+         * that matched well would stand anyway (see below): not decoded, which keeps read
+         * narration with pauses at DTW speed. */
+        if (quick && segs[k].confidence >= 0.99f && strong_onset(vad, est)) {
+            prev_start = est;
+            continue;
+        }
         /* Context: the last words of the spoken segment before. Chained: from the start of
          * its second-to-last word, where the last window put it (a word boundary, so the
          * window begins with no partial word). Otherwise about a second of them. */
-        if (p > 0 && anchor_w != SIZE_MAX) {
+        if (p > 0 && anchor_w != SIZE_MAX && !quick) {
             for (size_t x = anchor_w; x < at.w_from[p]; x++) {
                 names[n] = at.w[x];
                 src[n++] = at.src[x];
@@ -868,13 +886,14 @@ static int acoustic_stage(const struct align_cfg *cfg, const struct align_audio 
         }
         f0s = fmax(f0s, prev_start + 0.05);
         n_pre = n;
-        for (size_t x = 0; x < nb; x++) {
+        body = quick && nb > AC_BODY ? AC_BODY : nb;
+        for (size_t x = 0; x < body; x++) {
             names[n] = at.w[wf + x];
             src[n++] = at.src[wf + x];
         }
-        must = n - 1;
+        must = quick ? n_pre : n - 1;
         /* The segment is followed by the first words of the next one. */
-        if (q < n_seg) {
+        if (q < n_seg && body == nb) {
             size_t qs = at.w_from[q], qe = at.w_from[q + 1];
             for (size_t x = qs; x < qe && x < qs + AC_POST; x++) {
                 names[n] = at.w[x];
@@ -882,7 +901,7 @@ static int acoustic_stage(const struct align_cfg *cfg, const struct align_audio 
             }
         }
         nx = q < n_seg && !isnan(segs[q].start) ? segs[q].start : secs;
-        f1s = fmin(nx + AC_AFTER_S, f0s + 55.0);
+        f1s = quick ? fmin(est + AC_QUICK_S, nx + AC_AFTER_S) : fmin(nx + AC_AFTER_S, f0s + 55.0);
         ok = acoustic_decode(ac, au->afe, (size_t)(f0s / ACOUSTIC_FRAME_S),
                              (size_t)(f1s / ACOUSTIC_FRAME_S), names, src, n, n_pre, entry_max,
                              must, hits, &e2) == GZ_OK;
@@ -895,7 +914,7 @@ static int acoustic_stage(const struct align_cfg *cfg, const struct align_audio 
             start = g < n ? hits[g].start * ACOUSTIC_FRAME_S + AC_CENTRE_S : NAN;
             ok = !isnan(start) && fabs(start - est) <= AC_MAX_SHIFT_S && start > prev_start;
         }
-        if (ok && nb >= 2) {
+        if (ok && nb >= 2 && !quick) {
             /* The next window starts at this segment's second-to-last placed word. */
             size_t g = n_pre, placed = 0;
             for (size_t i = nb; i-- > 0;) {
@@ -949,7 +968,7 @@ static int acoustic_stage(const struct align_cfg *cfg, const struct align_audio 
         }
         if (ok) {
             long sc = 0, fr = 0;
-            for (size_t g = n_pre; g < n_pre + nb; g++)
+            for (size_t g = n_pre; g < n_pre + body; g++)
                 if (hits[g].start >= 0) {
                     sc += hits[g].ascr;
                     fr += hits[g].end - hits[g].start;
@@ -957,7 +976,7 @@ static int acoustic_stage(const struct align_cfg *cfg, const struct align_audio 
             ppf[k] = fr > 0 ? (float)sc / (float)fr : NAN;
             segs[k].start = start;
             segs[k].flags |= ALIGN_ACOUSTIC;
-            {
+            if (!quick) {
                 size_t t0 = at.tok_from[k], nt = at.tok_from[k + 1] - t0, m = 0;
                 double last_end = NAN;
                 free(segs[k].words);
