@@ -104,7 +104,9 @@ static void model_release(struct model_paths *mp)
 }
 
 /* The decoder's configuration: the model's own feat.params, silence frames kept (the
- * library drops them by default, which shifts every time after the first pause), no log. */
+ * library drops them by default, which shifts every time after the first pause), dither
+ * (digital silence, as edited or synthetic audio has, gives features no model path survives;
+ * a fixed seed keeps runs identical), no log. */
 static cmd_ln_t *config_new(const char *hmm)
 {
     cmd_ln_t *c;
@@ -112,7 +114,7 @@ static cmd_ln_t *config_new(const char *hmm)
 
     err_set_logfp(NULL);
     c = cmd_ln_init(NULL, ps_args(), TRUE, "-hmm", hmm, "-remove_silence", "no", "-logfn",
-                    "/dev/null", "-bestpath", "no", NULL);
+                    "/dev/null", "-bestpath", "no", "-dither", "yes", "-seed", "1", NULL);
     if (!c)
         return NULL;
     buf_init(&fp, 4096);

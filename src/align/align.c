@@ -581,8 +581,9 @@ static int check_possible(const struct align_audio *au, const struct align_seg *
     for (size_t t = 0; t < n; t++)
         db[t] = (float)(10.0 * log10(au->blk[t] / VAD_HOP + 1e-12));
     qsort(db, n, sizeof *db, cmp_float);
-    /* The level that one second of the recording reaches, and the quietest twentieth. */
-    loud = db[n - 1 - (n > 200 ? 200 : n / 10)];
+    /* The level that the loudest second (or tenth, in a short file) reaches, and the
+     * quietest twentieth. */
+    loud = db[n - 1 - (n / 10 < 200 ? n / 10 : 200)];
     quiet = db[n / 20];
     free(db);
     if (loud < -60.0f || loud - quiet < 6.0f)
@@ -634,6 +635,35 @@ static void atext_word(struct atext *at, const char *p, size_t n)
     }
     w[m] = '\0';
     at->w[at->n_w++] = w;
+}
+
+/* One part of a token as a narrator reads it: "$20" is "20 dollars", "3.5%" is "3.5
+ * percent" (the number itself goes to espeak-ng, which reads digits). */
+static void atext_part(struct atext *at, const char *p, size_t n)
+{
+    static const struct {
+        const char *sym, *one, *many;
+    } cur[] = { { "$", "dollar", "dollars" }, { "\xc2\xa3", "pound", "pounds" },
+                { "\xe2\x82\xac", "euro", "euros" } };
+    const char *after = NULL;
+
+    for (size_t i = 0; i < GZ_NELEM(cur); i++) {
+        size_t l = strlen(cur[i].sym);
+        if (n > l && memcmp(p, cur[i].sym, l) == 0 && isdigit((unsigned char)p[l])) {
+            p += l;
+            n -= l;
+            after = n == 1 && p[0] == '1' ? cur[i].one : cur[i].many;
+            break;
+        }
+    }
+    if (n > 1 && p[n - 1] == '%' && isdigit((unsigned char)p[n - 2])) {
+        atext_word(at, p, n - 1);
+        atext_word(at, "percent", 7);
+    } else {
+        atext_word(at, p, n);
+    }
+    if (after)
+        atext_word(at, after, strlen(after));
 }
 
 /* Punctuation around a token: ASCII other than $ % ' and the letters and digits, and the
@@ -711,7 +741,7 @@ static void atext_segment(struct atext *at, const char *text)
                 while (y > x && punct_len((const unsigned char *)p + y - 1, 1) == 1 &&
                        p[y - 1] != '\'' && p[y - 1] != '%')
                     y--;
-                atext_word(at, p + x, y - x);
+                atext_part(at, p + x, y - x);
             }
             p += len;
             while (*p == ' ' || *p == '-' || *p == '/' ||
@@ -835,8 +865,16 @@ static int acoustic_stage(const struct align_cfg *cfg, const struct align_audio 
         if (nb + AC_PRE + AC_POST > cap)
             cap = nb + AC_PRE + AC_POST;
         for (size_t w = at.w_from[k]; w < at.w_from[k + 1]; w++)
-            if (at.src[w] == ACOUSTIC_GUESSED)
+            if (at.src[w] != ACOUSTIC_DICT) {
+                struct buf g;
                 segs[k].flags |= ALIGN_GUESSED;
+                buf_init(&g, 0);
+                if (segs[k].guessed)
+                    buf_printf(&g, "%s ", segs[k].guessed);
+                buf_puts(&g, at.w[w]);
+                free(segs[k].guessed);
+                segs[k].guessed = buf_take(&g, NULL);
+            }
     }
     names = xmalloc(cap * sizeof *names);
     src = xmalloc(cap);
@@ -846,7 +884,7 @@ static int acoustic_stage(const struct align_cfg *cfg, const struct align_audio 
         size_t p = k, q = k + 1, n = 0, n_pre, nb, body, must, wf = at.w_from[k], entry_max;
         double est = segs[k].start, f0s, f1s, start, nx;
         struct err e2 = { 0 };
-        int ok;
+        int ok, full;
         if (!segs[k].spoken || isnan(est))
             continue;
         while (p > 0 && !segs[p - 1].spoken)
@@ -905,6 +943,13 @@ static int acoustic_stage(const struct align_cfg *cfg, const struct align_audio 
         ok = acoustic_decode(ac, au->afe, (size_t)(f0s / ACOUSTIC_FRAME_S),
                              (size_t)(f1s / ACOUSTIC_FRAME_S), names, src, n, n_pre, entry_max,
                              must, hits, &e2) == GZ_OK;
+        /* No path to the end (a word far from its guessed pronunciation can lose every
+         * path): once more, allowed to stop after any word; what was placed still counts. */
+        full = ok;
+        if (!ok && must > n_pre)
+            ok = acoustic_decode(ac, au->afe, (size_t)(f0s / ACOUSTIC_FRAME_S),
+                                 (size_t)(f1s / ACOUSTIC_FRAME_S), names, src, n, n_pre,
+                                 entry_max, n_pre, hits, &e2) == GZ_OK;
         start = NAN;
         anchor_w = SIZE_MAX;
         if (ok) {
@@ -914,7 +959,7 @@ static int acoustic_stage(const struct align_cfg *cfg, const struct align_audio 
             start = g < n ? hits[g].start * ACOUSTIC_FRAME_S + AC_CENTRE_S : NAN;
             ok = !isnan(start) && fabs(start - est) <= AC_MAX_SHIFT_S && start > prev_start;
         }
-        if (ok && nb >= 2 && !quick) {
+        if (ok && full && nb >= 2 && !quick) {
             /* The next window starts at this segment's second-to-last placed word. */
             size_t g = n_pre, placed = 0;
             for (size_t i = nb; i-- > 0;) {
@@ -1368,6 +1413,8 @@ void align_segs_release(struct align_seg *segs, size_t n)
 {
     for (size_t k = 0; k < n; k++) {
         free(segs[k].words);
+        free(segs[k].guessed);
+        segs[k].guessed = NULL;
         segs[k].words = NULL;
         segs[k].n_words = 0;
     }

@@ -54,6 +54,7 @@ struct align_seg {
     int flags;
     struct align_word *words; /* with want_words; malloc'd */
     size_t n_words;
+    char *guessed; /* words pronounced by espeak-ng's guess, space-separated; malloc'd or NULL */
 };
 
 /* Return nonzero to cancel. done/total are in arbitrary units, total fixed for a run. */

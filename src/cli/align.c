@@ -232,7 +232,15 @@ int cmd_align(int argc, char **argv)
                     fprintf(stderr, "gazette align: check segment %zu (confidence %.2f): %.60s\n",
                             k + 1, (double)s->confidence, s->text);
             }
+            if (segs[k].guessed) {
+                free(s->guessed);
+                s->guessed = xstrdup(segs[k].guessed);
+            }
             if (segs[k].n_words) {
+                for (size_t w = 0; w < s->n_words; w++)
+                    free(s->words[w].text); /* re-timing a transcript that had words */
+                free(s->words);
+                s->n_words = 0;
                 s->words = xcalloc(segs[k].n_words, sizeof *s->words);
                 for (size_t w = 0; w < segs[k].n_words; w++) {
                     /* espeak-ng counts characters from 1; find the word's bytes. */
@@ -253,6 +261,7 @@ int cmd_align(int argc, char **argv)
                         len = (size_t)(q - p);
                     }
                     s->words[s->n_words].start = segs[k].words[w].start;
+                    s->words[s->n_words].end = segs[k].words[w].end;
                     s->words[s->n_words].text = xstrndup(p, len);
                     s->n_words++;
                 }

@@ -16,6 +16,7 @@ enum lang { LANG_EN = 0, LANG_ZH = 1, LANG_COUNT = 2 };
 
 struct word {
     double start;
+    double end; /* NAN when unknown */
     char *text;
 };
 
@@ -26,6 +27,7 @@ struct sent {
     double end;       /* NAN when unknown: the next start is the end */
     float confidence; /* 0..1 */
     int low_confidence;
+    char *guessed; /* words whose pronunciation the aligner guessed, space-separated; NULL */
     struct word *words;
     size_t n_words;
 };
@@ -132,12 +134,15 @@ double transcript_next_start(const struct transcript *t, size_t pi, size_t si);
 void transcript_body_json(struct buf *b, const struct transcript *t);
 /* WebVTT: one cue per spoken sentence, ending where the next spoken one starts. */
 void transcript_vtt(struct buf *b, const struct transcript *t);
+/* The same; with_words puts a cue-internal timestamp <hh:mm:ss.mmm> before each word. */
+void transcript_vtt_ex(struct buf *b, const struct transcript *t, int with_words);
 enum export_fmt { EXPORT_READALONG, EXPORT_VTT, EXPORT_SRT, EXPORT_SMIL, EXPORT_AENEAS,
                   EXPORT_TSV, EXPORT_AUDACITY };
 /* Parse a format name (readalong|json|vtt|srt|smil|aeneas|tsv|audacity). */
 int export_parse(const char *name, enum export_fmt *out);
-/* Write t in fmt. audio: the narration's URL or file name (may be NULL); with_words adds the
- * per-segment "words" array to the read-along JSON. */
+/* Write t in fmt. audio: the narration's URL or file name (may be NULL); with_words adds
+ * word timing: the read-along JSON's per-segment "words", WebVTT cue timestamps, a SMIL <seq>
+ * of word <par>s, aeneas "children", TSV word rows. */
 void export_write(struct buf *b, enum export_fmt fmt, const struct transcript *t,
                   const char *audio, int with_words);
 
