@@ -212,6 +212,25 @@ describe('formats', () => {
     assert.match(aud[2], /^\d+\.\d{6}\t\d+\.\d{6}\tAnalysts/);
   });
 
+  test('--words in every format that carries words: start and end from the acoustic model', () => {
+    const j = JSON.parse(run('--words').stdout);
+    for (const seg of j.text.flat().filter((x) => x.text)) {
+      assert.ok(seg.words.length >= 5);
+      for (const w of seg.words) assert.ok(w.end > w.start, `${w.text}: ${w.start}..${w.end}`);
+    }
+    const vtt = run('-f', 'vtt', '--words').stdout;
+    assert.match(vtt, /\nThe <00:00:0\d\.\d{3}>harbour <00:00:\d\d\.\d{3}>authority/);
+    assert.doesNotMatch(run('-f', 'vtt').stdout, /<00:/);
+    const smil = run('-f', 'smil', '--words').stdout;
+    assert.match(smil, /<seq id="s000001" epub:textref="text.xhtml#f000001">\n      <par id="p000001w001">/);
+    assert.match(smil, /<text src="text.xhtml#f000002w003"\/>/);
+    const aen = JSON.parse(run('-f', 'aeneas', '--words').stdout);
+    assert.equal(aen.fragments[0].children[1].lines[0], 'harbour');
+    assert.ok(Number(aen.fragments[0].children[1].end) > Number(aen.fragments[0].children[1].begin));
+    const tsv = run('-f', 'tsv', '--words').stdout.trim().split('\n');
+    assert.match(tsv[1], /^\d+\.\d{3}\t\d+\.\d{3}\tf000001w001\t\t\tThe\t$/);
+  });
+
   test('re-timing a transcript keeps its paragraphs and unspoken rows', () => {
     const tj = join(dir, 't.json');
     writeFileSync(tj, JSON.stringify({ text: [[{ start: 0, text: EN[0] }, { start: 1, text: EN[1] }],
@@ -222,6 +241,48 @@ describe('formats', () => {
     assert.equal(j.text.length, 4);
     assert.equal(j.text[1][0].start, null);
     assert.ok(j.text[2][0].start > j.text[0][1].start);
+  });
+});
+
+describe('what real news text has: names, numbers, money, fillers', () => {
+  // The narrator reads digits, money and percentages out and says "um" and "uh"; the text has
+  // "3.5%", "$20", "1997", a name and a spelling ("yknow") no dictionary holds.
+  const spoken = ['Xiaomi shares rose three point five percent to twenty dollars in nineteen ninety seven, um, you know.',
+    'Zhang Wei said the figures were, uh, fine.', 'Analysts expect the glut to last until the spring.'];
+  const written = ['Xiaomi shares rose 3.5% to $20 in 1997, yknow.', 'Zhang Wei said the figures were fine.',
+    'Analysts expect the glut to last until the spring.'];
+  let audio, starts, text;
+  before(() => {
+    const dir = mkdtempSync(join(work, 'news-'));
+    ({ audio, starts } = narrate(spoken, { voice: 'en-us+m3', speed: 165, effects: false, dir }));
+    text = join(dir, 'news.txt');
+    writeFileSync(text, written.join('\n') + '\n');
+  });
+
+  test('every sentence and word placed by the acoustic model; guessed words noted', () => {
+    const r = gazette(['align', audio, text, '--lines', '-q', '--words']);
+    assert.equal(r.status, 0, r.stderr);
+    const segs = JSON.parse(r.stdout).text.flat().filter((x) => x.text);
+    segs.forEach((seg, i) => assert.ok(Math.abs(seg.start - starts[i]) <= 0.1, `sentence ${i}: ${seg.start} vs ${starts[i]}`));
+    const w = segs[0].words;
+    assert.deepEqual(w.map((x) => x.text), ['Xiaomi', 'shares', 'rose', '3.5%', 'to', '$20', 'in', '1997', 'yknow']);
+    for (const x of w) assert.ok(x.end > x.start, `${x.text} has an end (acoustic)`);
+    // "um" lies between "1997" and "yknow": neither word swallows it.
+    const um = w[8].start - w[7].end;
+    assert.ok(um > 0.2, `a gap for "um": ${um.toFixed(3)} s`);
+    const tsv = gazette(['align', audio, text, '--lines', '-q', '-f', 'tsv']).stdout.trim().split('\n').map((l) => l.split('\t'));
+    assert.equal(tsv[0][6], 'xiaomi 3.5 20 yknow');
+    assert.equal(tsv[1][6], '');
+    const aen = JSON.parse(gazette(['align', audio, text, '--lines', '-q', '-f', 'aeneas']).stdout);
+    assert.deepEqual(aen.fragments[0].guessed, ['xiaomi', '3.5', '20', 'yknow']);
+  });
+
+  test('a word no pronunciation fits does not make the run fail', () => {
+    const t = join(work, 'odd.txt');
+    writeFileSync(t, written[0].replace('yknow', 'qqxzzk\u2019 \u00e9l\u00e8ve ###') + '\n' + written.slice(1).join('\n'));
+    const r = gazette(['align', audio, t, '--lines', '-q', '-f', 'tsv']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim().split('\n').length, 3);
   });
 });
 

@@ -12,9 +12,10 @@ Suite *suite_bundle(void);
 Suite *suite_store(void);
 Suite *suite_mfcc(void);
 Suite *suite_dtw(void);
+Suite *suite_acoustic(void);
 Suite *suite_auth(void);
 
 #define ALL_SUITES suite_text, suite_html, suite_story, suite_form, suite_bundle, suite_store, \
-                   suite_mfcc, suite_dtw, suite_auth
+                   suite_mfcc, suite_dtw, suite_acoustic, suite_auth
 
 #endif
