@@ -13,6 +13,8 @@ Episodes (16 kHz mono WAV + one sentence per line + ground truth JSON like the c
   libri_tight  the same cut 30 ms around the speech and joined with no added pause
                (60 ms of room tone between sentences: no pause an energy detector would take)
   cards_tight  the five card clips, cut and joined the same way
+  bed          libri_tight and cards_tight joined, under a music bed (a chord with tremolo at
+               about -26 dBFS, sox), which hides the pauses an energy detector relies on
 Usage: real_speech.py CORPUS_DIR OUT_DIR
 """
 import json
@@ -74,4 +76,5 @@ be.build_episode({"id": "libri", "seed": 2026,
                   "utterances": [{"wav": w, "text": t} for w, t in lib]}, out, "/")
 tight("libri_tight", lib)
 tight("cards_tight", clips("cards"))
+tight("both_tight", lib + clips("cards"))
 print("real speech episodes in", out)

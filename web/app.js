@@ -264,8 +264,23 @@ function initPlayer() {
     const p = ce && up(curEl, '.pair');
     if (p) p.classList.toggle('now', yes);
   };
+  /* the spoken word inside the spoken sentence, when the transcript has word times */
+  let wordsOn = !/(?:^|; *)gz_words=0/.test(d.cookie), curW = null;
+  const markWord = (i) => {
+    let wEl = null;
+    const ws = wordsOn && i >= 0 && items[i].words;
+    if (ws) {
+      const x = audio.currentTime + 0.01;
+      for (const wd of ws) if (wd.t <= x) wEl = wd.el; else break;
+    }
+    if (wEl === curW) return;
+    if (curW) curW.classList.remove('wnow');
+    curW = wEl;
+    if (curW) curW.classList.add('wnow');
+  };
   const highlight = () => {
     const i = !started || audio.ended ? -1 : find(audio.currentTime);
+    markWord(i);
     if (i === cur) return;
     mark(false);
     cur = i;
@@ -327,6 +342,13 @@ function initPlayer() {
   if (body) {
     on(body, 'click', (e) => {
       const s = up(e.target, 'span.s[role="button"]'), sel = String(w.getSelection()).trim();
+      const wd = wordsOn && up(e.target, 'span.w[data-t]');
+      if (s && wd && !sel && !up(e.target, 'a')) { // a word: play from that word
+        follow = bNow.hidden = true;
+        seekTo(parseFloat(wd.getAttribute('data-t')));
+        play();
+        return;
+      }
       if (s && !sel && !up(e.target, 'a')) playFrom(s); // not when selecting text or following a link
     });
     on(body, 'keydown', (e) => {
@@ -385,16 +407,52 @@ function initPlayer() {
   state();
   render(true);
 
-  // without data-end, the end of speech is the start of the transcript's final empty segment
+  // The transcript: without data-end, the end of speech is the start of its final empty segment;
+  // segments with word times let the page mark the spoken word (never built with innerHTML).
   const url = sec.getAttribute('data-transcript');
-  if (endT === Infinity && url) fetch(url, { credentials: 'same-origin' })
+  const addWords = (p) => {
+    const segs = p.flat().filter((g) => g && typeof g.start === 'number' && String(g.text || '').trim());
+    const spans = body && !ce ? $$('span.s[data-t]', body) : [];
+    if (!segs.some((g) => Array.isArray(g.words) && g.words.length) || spans.length !== segs.length) return;
+    spans.forEach((sp, k) => {
+      const ws = segs[k].words, it = items.find((x) => x.el === sp);
+      if (!Array.isArray(ws) || !ws.length || !it || sp.childNodes.length !== 1 || sp.firstChild.nodeType !== 3) return;
+      const text = sp.textContent, frag = d.createDocumentFragment(), list = [];
+      let pos = 0;
+      for (const wd of ws) {
+        const at = typeof wd.text === 'string' && wd.text ? text.indexOf(wd.text, pos) : -1;
+        if (at < 0 || !(wd.start >= 0)) continue;
+        if (at > pos) frag.append(text.slice(pos, at));
+        const e = attr(el('span', 'w'), { 'data-t': String(wd.start) });
+        e.textContent = wd.text;
+        frag.append(e);
+        list.push({ t: wd.start, el: e });
+        pos = at + wd.text.length;
+      }
+      if (!list.length) return;
+      if (pos < text.length) frag.append(text.slice(pos));
+      sp.replaceChildren(frag);
+      it.words = list;
+    });
+    const bWords = attr(button('pb-words', i18n('words', zh ? '逐词高亮' : 'Highlight words'), 'Aa'), { 'aria-pressed': String(wordsOn) });
+    bar.insertBefore(bWords, bRate);
+    on(bWords, 'click', () => {
+      wordsOn = !wordsOn;
+      bWords.setAttribute('aria-pressed', String(wordsOn));
+      setCookie('gz_words', wordsOn ? '1' : '0');
+      markWord(wordsOn ? cur : -1);
+    });
+    markWord(cur);
+  };
+  if (url) fetch(url, { credentials: 'same-origin' })
     .then((r) => (r.ok ? r.json() : null))
     .then((j) => {
       const p = j && j.text, last = Array.isArray(p) && p[p.length - 1], seg = Array.isArray(last) && last[last.length - 1];
-      if (seg && typeof seg.start === 'number' && seg.start > (items.length ? items[items.length - 1].t : 0) &&
+      if (endT === Infinity && seg && typeof seg.start === 'number' && seg.start > (items.length ? items[items.length - 1].t : 0) &&
           !String(seg.text || '').trim()) endT = seg.start, highlight();
+      if (Array.isArray(p)) addWords(p);
     })
-    .catch(() => { /* non-fatal: the highlight then lasts until the audio ends */ });
+    .catch(() => { /* non-fatal: the highlight then lasts until the audio ends, sentences only */ });
 }
 
 for (const f of [initFontSize, initShare, () => modal('signin-dlg', 'a.signin-open'), initWait, initTables, initPlayer]) {

@@ -226,7 +226,7 @@ static void body_json(struct buf *b, const struct transcript *t, int with_words,
 
 void transcript_body_json(struct buf *b, const struct transcript *t)
 {
-    body_json(b, t, 0, 1);
+    body_json(b, t, 1, 1);
 }
 
 static void body_json(struct buf *b, const struct transcript *t, int with_words, int with_checks)
@@ -291,7 +291,7 @@ void transcript_json_ex(struct buf *b, const struct transcript *t, const char *u
 
 void transcript_json(struct buf *b, const struct transcript *t, const char *url)
 {
-    transcript_json_ex(b, t, url, 0);
+    transcript_json_ex(b, t, url, 1);
 }
 
 static void vtt_time(struct buf *b, double s)

@@ -122,15 +122,16 @@ int transcript_parse(const char *json, size_t len, struct transcript *t, struct 
  * The text ends at a NUL byte, if any. */
 void transcript_from_text(const char *s, size_t n, int lines, struct transcript *t);
 /* The page's format: {"text":[[{"start":s,"text":"..."},...],...,[{"start":end,"text":""}]],"url":...}.
- * url may be NULL (written as null). */
+ * url may be NULL (written as null). Segments with word times carry them ("words":
+ * [{"start":s,"end":e,"text":"..."}]): the reader page marks the spoken word. */
 void transcript_json(struct buf *b, const struct transcript *t, const char *url);
 /* The same, with each segment's "words" array when with_words and known. */
 void transcript_json_ex(struct buf *b, const struct transcript *t, const char *url,
                         int with_words);
 /* Start of the next spoken sentence after (pi, si), else the end of speech (NAN if none). */
 double transcript_next_start(const struct transcript *t, size_t pi, size_t si);
-/* The body as stored: the same list without the url wrapper; rows the aligner flagged
- * carry "check": true (never in the public transcript). */
+/* The body as stored: the same list (with words) without the url wrapper; rows the aligner
+ * flagged carry "check": true (never in the public transcript). */
 void transcript_body_json(struct buf *b, const struct transcript *t);
 /* WebVTT: one cue per spoken sentence, ending where the next spoken one starts. */
 void transcript_vtt(struct buf *b, const struct transcript *t);
