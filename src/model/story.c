@@ -153,6 +153,11 @@ int transcript_parse(const char *json, size_t len, struct transcript *t, struct 
             s->end = NAN;
             s->confidence = 1.0f;
             s->low_confidence = json_is_true(json_object_get(seg, "check"));
+            {
+                json_t *cf = json_object_get(seg, "confidence");
+                if (json_is_number(cf) && json_number_value(cf) >= 0 && json_number_value(cf) <= 1)
+                    s->confidence = (float)json_number_value(cf);
+            }
             t->para[t->n_para - 1].n_sent++;
             rc = parse_words(json_object_get(seg, "words"), s, i, j, err);
             if (rc != GZ_OK)
@@ -246,6 +251,8 @@ static void body_json(struct buf *b, const struct transcript *t, int with_words,
             json_str(b, p->sent[j].text, strlen(p->sent[j].text));
             if (with_checks && p->sent[j].low_confidence)
                 buf_puts(b, ",\"check\":true");
+            if (with_checks && p->sent[j].confidence >= 0 && p->sent[j].confidence < 0.995f)
+                buf_printf(b, ",\"confidence\":%.2f", (double)p->sent[j].confidence);
             if (with_words && p->sent[j].n_words) {
                 buf_puts(b, ",\"words\":[");
                 for (size_t w = 0; w < p->sent[j].n_words; w++) {
