@@ -407,33 +407,25 @@ function initPlayer() {
   state();
   render(true);
 
-  // The transcript: without data-end, the end of speech is the start of its final empty segment;
-  // segments with word times let the page mark the spoken word (never built with innerHTML).
+  // without data-end, the end of speech is the start of the transcript's final empty segment
   const url = sec.getAttribute('data-transcript');
-  const addWords = (p) => {
-    const segs = p.flat().filter((g) => g && typeof g.start === 'number' && String(g.text || '').trim());
-    const spans = body && !ce ? $$('span.s[data-t]', body) : [];
-    if (!segs.some((g) => Array.isArray(g.words) && g.words.length) || spans.length !== segs.length) return;
-    spans.forEach((sp, k) => {
-      const ws = segs[k].words, it = items.find((x) => x.el === sp);
-      if (!Array.isArray(ws) || !ws.length || !it || sp.childNodes.length !== 1 || sp.firstChild.nodeType !== 3) return;
-      const text = sp.textContent, frag = d.createDocumentFragment(), list = [];
-      let pos = 0;
-      for (const wd of ws) {
-        const at = typeof wd.text === 'string' && wd.text ? text.indexOf(wd.text, pos) : -1;
-        if (at < 0 || !(wd.start >= 0)) continue;
-        if (at > pos) frag.append(text.slice(pos, at));
-        const e = attr(el('span', 'w'), { 'data-t': String(wd.start) });
-        e.textContent = wd.text;
-        frag.append(e);
-        list.push({ t: wd.start, el: e });
-        pos = at + wd.text.length;
-      }
-      if (!list.length) return;
-      if (pos < text.length) frag.append(text.slice(pos));
-      sp.replaceChildren(frag);
-      it.words = list;
-    });
+  if (endT === Infinity && url) fetch(url, { credentials: 'same-origin' })
+    .then((r) => (r.ok ? r.json() : null))
+    .then((j) => {
+      const p = j && j.text, last = Array.isArray(p) && p[p.length - 1], seg = Array.isArray(last) && last[last.length - 1];
+      if (seg && typeof seg.start === 'number' && seg.start > (items.length ? items[items.length - 1].t : 0) &&
+          !String(seg.text || '').trim()) endT = seg.start, highlight();
+    })
+    .catch(() => { /* non-fatal: the highlight then lasts until the audio ends */ });
+
+  // words: sentences the server rendered with word times (span.w[data-t]) mark the spoken word
+  let anyWords = false;
+  items.forEach((it) => {
+    const ws = $$('span.w[data-t]', it.el).map((e) => ({ t: parseFloat(e.getAttribute('data-t')), el: e }))
+      .filter((x) => x.t >= 0).sort((a, b) => a.t - b.t);
+    if (ws.length) it.words = ws, anyWords = true;
+  });
+  if (anyWords) {
     const bWords = attr(button('pb-words', i18n('words', zh ? '逐词高亮' : 'Highlight words'), 'Aa'), { 'aria-pressed': String(wordsOn) });
     bar.insertBefore(bWords, bRate);
     on(bWords, 'click', () => {
@@ -442,17 +434,7 @@ function initPlayer() {
       setCookie('gz_words', wordsOn ? '1' : '0');
       markWord(wordsOn ? cur : -1);
     });
-    markWord(cur);
-  };
-  if (url) fetch(url, { credentials: 'same-origin' })
-    .then((r) => (r.ok ? r.json() : null))
-    .then((j) => {
-      const p = j && j.text, last = Array.isArray(p) && p[p.length - 1], seg = Array.isArray(last) && last[last.length - 1];
-      if (endT === Infinity && seg && typeof seg.start === 'number' && seg.start > (items.length ? items[items.length - 1].t : 0) &&
-          !String(seg.text || '').trim()) endT = seg.start, highlight();
-      if (Array.isArray(p)) addWords(p);
-    })
-    .catch(() => { /* non-fatal: the highlight then lasts until the audio ends, sentences only */ });
+  }
 }
 
 for (const f of [initFontSize, initShare, () => modal('signin-dlg', 'a.signin-open'), initWait, initTables, initPlayer]) {
