@@ -455,7 +455,11 @@ void quiz_brief_release(struct quiz_brief *q)
 
 void para_add(struct para *p, const char *s, size_t n, double start)
 {
-    p->sent = xrealloc(p->sent, (p->n_sent + 1) * sizeof *p->sent);
+    /* Geometric growth: a 100,000-line text must not copy the list per line. */
+    if (p->cap_sent < p->n_sent + 1) {
+        p->cap_sent = p->n_sent < 8 ? 8 : p->n_sent * 2;
+        p->sent = xrealloc(p->sent, p->cap_sent * sizeof *p->sent);
+    }
     memset(&p->sent[p->n_sent], 0, sizeof *p->sent);
     p->sent[p->n_sent].text = xstrndup(s, n);
     p->sent[p->n_sent].start = start;

@@ -35,6 +35,7 @@ struct sent {
 struct para {
     struct sent *sent;
     size_t n_sent;
+    size_t cap_sent; /* room para_add() made (0 when sent was allocated elsewhere) */
 };
 
 struct transcript {
