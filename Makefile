@@ -5,7 +5,7 @@ WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototyp
            -Wvla -Wwrite-strings -Wpointer-arith -Wundef -fno-common
 OPT     ?= -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 PKGS     = libmicrohttpd sqlite3 jansson libsodium libqrencode sndfile espeak-ng samplerate fftw3f \
-           libcurl md4c libbrotlienc zlib
+           libcurl md4c libbrotlienc zlib pocketsphinx sphinxbase
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  += $(CSTD) $(WARN) $(OPT) -Isrc -Ibuild/gen $(PKG_CFLAGS)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make bench-align: accuracy (the corpus scorer), speed (x real time, one core) and peak RSS
-# of gazette align on the dev set, the 11.9-minute long episode, one hour (the long episode
-# five times: memory must grow linearly) and a synthetic Mandarin check.
+# of gazette align on real speech Debian ships (pocketsphinx-testdata, with and without the
+# acoustic stage), the dev set, the 11.9-minute long episode (with each stage's time), one hour
+# (the long episode five times: memory must grow linearly) and a synthetic Mandarin check.
 set -euo pipefail
 B=${1:-build}
 BIN=$PWD/$B/gazette
@@ -17,6 +18,29 @@ run() {
     cat "$work/time"
 }
 dur() { soxi -D "$1"; }
+
+echo "== real speech (pocketsphinx-testdata; see bench/real_speech.py for how the truth is made)"
+if [ -d /usr/share/pocketsphinx/test/data/librivox ]; then
+    mkdir -p "$work/real"
+    python3 "$PWD/bench/real_speech.py" "$CORPUS" "$work/real" >/dev/null
+    d=$(soxi -D "$work/real/both_tight.wav")
+    sox -n -r 16000 -b 16 -c 1 "$work/real/music.wav" synth "$d" sine 220 sine 277 sine 330 tremolo 3 60 vol 0.05
+    sox -m "$work/real/both_tight.wav" "$work/real/music.wav" "$work/real/bed.wav"
+    cp "$work/real/both_tight.json" "$work/real/bed.json"
+    cp "$work/real/both_tight.txt" "$work/real/bed.txt"
+    for mode in acoustic no-acoustic; do
+        rm -rf "$work/real/$mode"; mkdir -p "$work/real/$mode"
+        for e in libri libri_tight cards_tight bed; do
+            flag=(); [ $mode = no-acoustic ] && flag=(--no-acoustic)
+            "$BIN" align "$work/real/$e.wav" "$work/real/$e.txt" --lines -q "${flag[@]}" -o "$work/real/$mode/$e.json"
+            cp "$work/real/$e.json" "$work/real/$mode/$e.gt.json"
+        done
+        echo "-- $mode"
+        python3 "$CORPUS/score.py" $(for e in libri libri_tight cards_tight bed; do echo "$work/real/$e.json $work/real/$mode/$e.json"; done) | tail -5
+    done
+else
+    echo "(pocketsphinx-testdata not installed: skipped)"
+fi
 
 echo "== dev (7 episodes, $(ls "$CORPUS"/dev/dev*.flac | wc -l) files)"
 mkdir -p "$work/dev"
@@ -35,6 +59,7 @@ echo "== long (11.9 min)"
 [ -f "$work/long/long01.flac" ] || python3 "$CORPUS/tools/make_long_episode.py" --out "$work/long" >/dev/null
 read -r t rss < <(run long "$work/long/long01.flac" "$work/long/long01.txt" "$work/long01.json" --lines)
 python3 "$CORPUS/score.py" "$work/long/long01.json" "$work/long01.json" | tail -1
+taskset -c 0 "$BIN" align "$work/long/long01.flac" "$work/long/long01.txt" --lines -q --timing -o "$work/long01.t.json"
 d=$(dur "$work/long/long01.flac")
 printf "speed %.0fx real time (%.1f s audio in %.2f s), peak RSS %.1f MiB\n" \
     "$(echo "$d / $t" | bc -l)" "$d" "$t" "$(echo "$rss / 1024" | bc -l)"

@@ -13,8 +13,10 @@ for a in "$@"; do
 done
 pkgs=(build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libjansson-dev libsodium-dev
       libqrencode-dev libsndfile1-dev libsamplerate0-dev libfftw3-dev libespeak-ng-dev espeak-ng-data
-      libcurl4-openssl-dev libmd4c-dev check libsubunit-dev libbrotli-dev zlib1g-dev)
-test_pkgs=(chromium fonts-wqy-microhei nodejs npm nginx-light wrk sox libsox-fmt-all espeak-ng flac python3-numpy)
+      libcurl4-openssl-dev libmd4c-dev check libsubunit-dev libbrotli-dev zlib1g-dev
+      libpocketsphinx-dev pocketsphinx-en-us)
+test_pkgs=(chromium fonts-wqy-microhei nodejs npm nginx-light wrk sox libsox-fmt-all espeak-ng flac python3-numpy
+           pocketsphinx-testdata)
 missing=()
 for p in "${pkgs[@]}" ${GAZETTE_TEST_DEPS:+"${test_pkgs[@]}"}; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

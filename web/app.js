@@ -264,8 +264,23 @@ function initPlayer() {
     const p = ce && up(curEl, '.pair');
     if (p) p.classList.toggle('now', yes);
   };
+  /* the spoken word inside the spoken sentence, when the transcript has word times */
+  let wordsOn = !/(?:^|; *)gz_words=0/.test(d.cookie), curW = null;
+  const markWord = (i) => {
+    let wEl = null;
+    const ws = wordsOn && i >= 0 && items[i].words;
+    if (ws) {
+      const x = audio.currentTime + 0.01;
+      for (const wd of ws) if (wd.t <= x) wEl = wd.el; else break;
+    }
+    if (wEl === curW) return;
+    if (curW) curW.classList.remove('wnow');
+    curW = wEl;
+    if (curW) curW.classList.add('wnow');
+  };
   const highlight = () => {
     const i = !started || audio.ended ? -1 : find(audio.currentTime);
+    markWord(i);
     if (i === cur) return;
     mark(false);
     cur = i;
@@ -327,6 +342,13 @@ function initPlayer() {
   if (body) {
     on(body, 'click', (e) => {
       const s = up(e.target, 'span.s[role="button"]'), sel = String(w.getSelection()).trim();
+      const wd = wordsOn && up(e.target, 'span.w[data-t]');
+      if (s && wd && !sel && !up(e.target, 'a')) { // a word: play from that word
+        follow = bNow.hidden = true;
+        seekTo(parseFloat(wd.getAttribute('data-t')));
+        play();
+        return;
+      }
       if (s && !sel && !up(e.target, 'a')) playFrom(s); // not when selecting text or following a link
     });
     on(body, 'keydown', (e) => {
@@ -395,6 +417,24 @@ function initPlayer() {
           !String(seg.text || '').trim()) endT = seg.start, highlight();
     })
     .catch(() => { /* non-fatal: the highlight then lasts until the audio ends */ });
+
+  // words: sentences the server rendered with word times (span.w[data-t]) mark the spoken word
+  let anyWords = false;
+  items.forEach((it) => {
+    const ws = $$('span.w[data-t]', it.el).map((e) => ({ t: parseFloat(e.getAttribute('data-t')), el: e }))
+      .filter((x) => x.t >= 0).sort((a, b) => a.t - b.t);
+    if (ws.length) it.words = ws, anyWords = true;
+  });
+  if (anyWords) {
+    const bWords = attr(button('pb-words', i18n('words', zh ? '逐词高亮' : 'Highlight words'), 'Aa'), { 'aria-pressed': String(wordsOn) });
+    bar.insertBefore(bWords, bRate);
+    on(bWords, 'click', () => {
+      wordsOn = !wordsOn;
+      bWords.setAttribute('aria-pressed', String(wordsOn));
+      setCookie('gz_words', wordsOn ? '1' : '0');
+      markWord(wordsOn ? cur : -1);
+    });
+  }
 }
 
 // One task per part, so that the page answers input between them (no long task at start-up);

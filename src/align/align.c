@@ -10,6 +10,7 @@
 #include <samplerate.h>
 #include <sndfile.h>
 
+#include "align/acoustic.h"
 #include "align/dtw.h"
 #include "align/mfcc.h"
 #include "core/buf.h"
@@ -31,21 +32,29 @@ struct align_audio {
     size_t n_blk, cap_blk;
     double acc;
     size_t in_blk, n_samples;
+    struct acoustic_fe *afe; /* NULL: no acoustic model */
 };
 
-static struct align_audio *audio_new(void)
+static struct align_audio *audio_new(const char *model_dir)
 {
     struct align_audio *a = xcalloc(1, sizeof *a);
     struct mfcc_cfg cfg;
+    struct err e = { 0 };
     mfcc_default(&cfg, ALIGN_SR_HZ);
     a->plan = mfcc_plan_new(&cfg);
     mfcc_stream_init(&a->ms, a->plan);
+    if (!model_dir)
+        model_dir = ACOUSTIC_MODEL_DEFAULT;
+    if (*model_dir && acoustic_fe_new(model_dir, &a->afe, &e) != GZ_OK)
+        a->afe = NULL; /* no model there: the acoustic stage is off */
     return a;
 }
 
 static void audio_feed(struct align_audio *a, const float *x, size_t n)
 {
     mfcc_stream_push(&a->ms, x, n);
+    if (a->afe)
+        acoustic_fe_push(a->afe, x, n);
     for (size_t i = 0; i < n; i++) {
         a->acc += (double)x[i] * x[i];
         if (++a->in_blk == VAD_HOP) {
@@ -64,11 +73,13 @@ static void audio_feed(struct align_audio *a, const float *x, size_t n)
 static void audio_finish(struct align_audio *a)
 {
     mfcc_stream_finish(&a->ms);
+    if (a->afe)
+        acoustic_fe_finish(a->afe);
 }
 
 struct align_audio *align_audio_from_pcm(const float *pcm, size_t n)
 {
-    struct align_audio *a = audio_new();
+    struct align_audio *a = audio_new(NULL);
     audio_feed(a, pcm, n);
     audio_finish(a);
     return a;
@@ -79,12 +90,18 @@ double align_audio_seconds(const struct align_audio *a)
     return (double)a->n_samples / ALIGN_SR_HZ;
 }
 
+int align_audio_has_model(const struct align_audio *a)
+{
+    return a->afe != NULL;
+}
+
 void align_audio_free(struct align_audio *a)
 {
     if (!a)
         return;
     mfcc_stream_release(&a->ms);
     mfcc_plan_free(a->plan);
+    acoustic_fe_free(a->afe);
     free(a->blk);
     free(a);
 }
@@ -92,6 +109,12 @@ void align_audio_free(struct align_audio *a)
 #define CHUNK 8192
 
 int align_audio_open(const char *path, struct align_audio **out, struct err *err)
+{
+    return align_audio_open_model(path, NULL, out, err);
+}
+
+int align_audio_open_model(const char *path, const char *model_dir, struct align_audio **out,
+                           struct err *err)
 {
     SF_INFO info;
     SNDFILE *f;
@@ -124,7 +147,7 @@ int align_audio_open(const char *path, struct align_audio **out, struct err *err
             return err_set(err, GZ_EAUDIO, "cannot resample '%s': %s", path, src_strerror(e));
         }
     }
-    a = audio_new();
+    a = audio_new(model_dir);
     raw = xmalloc((size_t)CHUNK * (size_t)info.channels * sizeof *raw);
     for (;;) {
         SRC_DATA d;
@@ -516,6 +539,586 @@ static void lead_in(struct align_seg *segs, size_t n_seg, const size_t *syn_star
     }
 }
 
+static int progress(const struct align_cfg *cfg, double f);
+
+/* ---- impossible jobs, refused before any work ---- */
+
+/* Audio whose loudest second is near digital silence, or no louder than its quietest part
+ * (steady noise, a hum), holds no speech; nor can a recording hold more words than
+ * ALIGN_MAX_WORDS_PER_S allows. */
+static int check_possible(const struct align_audio *au, const struct align_seg *segs,
+                          size_t n_seg, int zh, struct err *err)
+{
+    double secs = align_audio_seconds(au), lim;
+    size_t n_words = 0, n = au->n_blk;
+    float *db, loud, quiet;
+
+    for (size_t k = 0; k < n_seg; k++) {
+        const unsigned char *p = (const unsigned char *)segs[k].text;
+        int in_word = 0;
+        if (!segs[k].spoken)
+            continue;
+        for (; *p; p++) {
+            if (zh && *p >= 0xe3 && *p <= 0xe9) { /* a CJK character counts as a word */
+                n_words++;
+                in_word = 0;
+            } else if (isalnum(*p) || *p >= 0x80) {
+                if (!in_word && (*p < 0x80 || (*p & 0xc0) != 0x80))
+                    n_words++;
+                in_word = 1;
+            } else if (*p != '\'' && *p != '-') {
+                in_word = 0;
+            }
+        }
+    }
+    lim = zh ? ALIGN_MAX_ZH_CHARS_PER_S : ALIGN_MAX_WORDS_PER_S;
+    if ((double)n_words > lim * fmax(secs, 1.0))
+        return err_set(err, GZ_EINVAL, "%zu %s in %.1f seconds is not speech (at most %.0f a second)",
+                       n_words, zh ? "characters" : "words", secs, lim);
+    if (n < 20)
+        return GZ_OK;
+    db = xmalloc(n * sizeof *db);
+    for (size_t t = 0; t < n; t++)
+        db[t] = (float)(10.0 * log10(au->blk[t] / VAD_HOP + 1e-12));
+    qsort(db, n, sizeof *db, cmp_float);
+    /* The level that the loudest second (or tenth, in a short file) reaches, and the
+     * quietest twentieth. */
+    loud = db[n - 1 - (n / 10 < 200 ? n / 10 : 200)];
+    quiet = db[n / 20];
+    free(db);
+    if (loud < -60.0f || loud - quiet < 6.0f)
+        return err_set(err, GZ_EINVAL,
+                       "no speech found: %.0f seconds of %s (loudest second %.0f dBFS)", secs,
+                       loud < -60.0f ? "silence" : "steady sound", (double)loud);
+    return GZ_OK;
+}
+
+/* ---- the acoustic stage (English) ---- */
+
+/* The words of the whole text as the dictionary spells them, and which words each token of
+ * a segment (its position in characters) covers. */
+struct atok {
+    int cpos, clen;      /* characters, from 1 */
+    size_t first, n;     /* dictionary words [first, first + n) */
+};
+
+struct atext {
+    char **w;
+    size_t n_w, cap_w;
+    struct atok *tok;
+    size_t n_tok, cap_tok;
+    size_t *tok_from; /* per segment, n_seg + 1 */
+    size_t *w_from;   /* per segment, n_seg + 1 */
+    unsigned char *src;
+};
+
+static void atext_word(struct atext *at, const char *p, size_t n)
+{
+    char *w;
+    size_t m = 0;
+    if (!n)
+        return;
+    if (at->n_w == at->cap_w) {
+        at->cap_w = at->cap_w ? at->cap_w * 2 : 256;
+        at->w = xrealloc(at->w, at->cap_w * sizeof *at->w);
+    }
+    w = xmalloc(n + 1);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c == 0xe2 && i + 2 < n && (unsigned char)p[i + 1] == 0x80 &&
+            (unsigned char)p[i + 2] == 0x99) { /* ’ */
+            w[m++] = '\'';
+            i += 2;
+        } else {
+            w[m++] = (char)tolower(c);
+        }
+    }
+    w[m] = '\0';
+    at->w[at->n_w++] = w;
+}
+
+/* One part of a token as a narrator reads it: "$20" is "20 dollars", "3.5%" is "3.5
+ * percent" (the number itself goes to espeak-ng, which reads digits). */
+static void atext_part(struct atext *at, const char *p, size_t n)
+{
+    static const struct {
+        const char *sym, *one, *many;
+    } cur[] = { { "$", "dollar", "dollars" }, { "\xc2\xa3", "pound", "pounds" },
+                { "\xe2\x82\xac", "euro", "euros" } };
+    const char *after = NULL;
+
+    for (size_t i = 0; i < GZ_NELEM(cur); i++) {
+        size_t l = strlen(cur[i].sym);
+        if (n > l && memcmp(p, cur[i].sym, l) == 0 && isdigit((unsigned char)p[l])) {
+            p += l;
+            n -= l;
+            after = n == 1 && p[0] == '1' ? cur[i].one : cur[i].many;
+            break;
+        }
+    }
+    if (n > 1 && p[n - 1] == '%' && isdigit((unsigned char)p[n - 2])) {
+        atext_word(at, p, n - 1);
+        atext_word(at, "percent", 7);
+    } else {
+        atext_word(at, p, n);
+    }
+    if (after)
+        atext_word(at, after, strlen(after));
+}
+
+/* Punctuation around a token: ASCII other than $ % ' and the letters and digits, and the
+ * typographic quotes and dashes (U+2010..U+201F, U+2026). */
+static size_t punct_len(const unsigned char *p, size_t n)
+{
+    if (n >= 3 && p[0] == 0xe2 && p[1] == 0x80 && (p[2] >= 0x90 && p[2] <= 0xa6))
+        return 3;
+    if (n >= 2 && p[0] == 0xc2 && (p[1] == 0xab || p[1] == 0xbb)) /* « » */
+        return 2;
+    if (p[0] < 0x80 && !isalnum(p[0]) && p[0] != '$' && p[0] != '%')
+        return 1;
+    return 0;
+}
+
+static size_t utf8_chars(const char *s, size_t n)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += ((unsigned char)s[i] & 0xc0) != 0x80;
+    return c;
+}
+
+static void atext_segment(struct atext *at, const char *text)
+{
+    size_t n = strlen(text), i = 0;
+    while (i < n) {
+        size_t a, b, pl;
+        char *norm;
+        struct atok *t;
+        while (i < n && isspace((unsigned char)text[i]))
+            i++;
+        a = i;
+        while (i < n && !isspace((unsigned char)text[i]))
+            i++;
+        b = i;
+        /* Trim punctuation on both sides (a trailing quote after a letter: "dogs'" stays). */
+        while (a < b && (pl = punct_len((const unsigned char *)text + a, b - a)) > 0)
+            a += pl;
+        while (a < b) {
+            size_t k = b - 1;
+            while (k > a && ((unsigned char)text[k] & 0xc0) == 0x80)
+                k--;
+            if (punct_len((const unsigned char *)text + k, b - k) != b - k)
+                break;
+            b = k;
+        }
+        if (a >= b)
+            continue;
+        if (at->n_tok == at->cap_tok) {
+            at->cap_tok = at->cap_tok ? at->cap_tok * 2 : 256;
+            at->tok = xrealloc(at->tok, at->cap_tok * sizeof *at->tok);
+        }
+        t = &at->tok[at->n_tok++];
+        t->cpos = (int)utf8_chars(text, a) + 1;
+        t->clen = (int)utf8_chars(text + a, b - a);
+        t->first = at->n_w;
+        /* Read as a narrator would (years in pairs), then one dictionary word per part. */
+        {
+            char *core = xstrndup(text + a, b - a);
+            norm = align_normalise("en", core);
+            free(core);
+        }
+        for (const char *p = norm; *p;) {
+            size_t len = strcspn(p, " -/\xe2");
+            if (p[len] == '\xe2' && punct_len((const unsigned char *)p + len, strlen(p + len)) == 0) {
+                len += 1 + strcspn(p + len + 1, " -/"); /* another UTF-8 letter */
+            }
+            {
+                /* Trim again: normalising may leave punctuation at the edges of a part. */
+                size_t x = 0, y = len;
+                while (x < y && punct_len((const unsigned char *)p + x, y - x) == 1 &&
+                       p[x] != '\'')
+                    x++;
+                while (y > x && punct_len((const unsigned char *)p + y - 1, 1) == 1 &&
+                       p[y - 1] != '\'' && p[y - 1] != '%')
+                    y--;
+                atext_part(at, p + x, y - x);
+            }
+            p += len;
+            while (*p == ' ' || *p == '-' || *p == '/' ||
+                   (*p == '\xe2' && punct_len((const unsigned char *)p, strlen(p)) == 3))
+                p += *p == '\xe2' ? 3 : 1;
+        }
+        free(norm);
+        t->n = at->n_w - t->first;
+        if (t->n == 0)
+            at->n_tok--;
+    }
+}
+
+static void atext_release(struct atext *at)
+{
+    for (size_t i = 0; i < at->n_w; i++)
+        free(at->w[i]);
+    free(at->w);
+    free(at->tok);
+    free(at->tok_from);
+    free(at->w_from);
+    free(at->src);
+}
+
+#define AC_BEFORE_S 1.0   /* the window begins this long before the DTW estimate */
+#define AC_AFTER_S 1.0    /* and ends this long after the next segment's estimate */
+#define AC_QUICK_S 1.5    /* or, for starts only, this long after the segment's own */
+#define AC_BODY 5         /* words decoded for a start only */
+#define AC_MAX_SHIFT_S 1.2 /* a decoded start further than this from the estimate is refused */
+#define AC_PRE 8          /* words of the sentence before, as context (> 1 s of speech) */
+#define AC_POST 3         /* words of the next sentence after a whole one */
+#define AC_CENTRE_S 0.0128 /* a frame's time is its window's centre (25.6 ms windows) */
+#define AC_SNAP_S 0.06    /* a speech onset this close to the decoded start is taken */
+#define AC_SNAP_PAUSE_S 0.25 /* ... after a pause at least this long */
+#define AC_AGREE_S 0.35   /* the model agrees with a DTW start snapped to a pause */
+#define AC_MAX_WORD_S 1.0 /* a first word longer than this is not trusted */
+
+/* Where the sound of a word begins, near the model's start s: the model counts the silent
+ * closure of a stop or the faint start of a fricative as part of the word, the energy onset
+ * (what a listener hears, and how the corpus defines a start) comes at the burst. The quietest
+ * frame from s - 60 ms to s + 30 ms is the local floor; when the next 150 ms rise at least
+ * 12 dB above it, the onset is the first frame past the middle of that rise, walked back
+ * while 6 dB above the floor. Otherwise s stands. */
+static double local_onset(const struct vad *v, double s)
+{
+    long a = (long)((s - 0.06) * ALIGN_SR_HZ / VAD_HOP), b = (long)((s + 0.03) * ALIGN_SR_HZ / VAD_HOP);
+    long z = (long)((s + 0.15) * ALIGN_SR_HZ / VAD_HOP), k, lo_at = -1;
+    float lo = INFINITY, hi = -INFINITY, mid;
+
+    if (a < 0)
+        a = 0;
+    if (z >= (long)v->n)
+        z = (long)v->n - 1;
+    if (b > z)
+        b = z;
+    for (k = a; k <= b; k++)
+        if (v->e[k] < lo) {
+            lo = v->e[k];
+            lo_at = k;
+        }
+    if (lo_at < 0)
+        return s;
+    for (k = lo_at; k <= z; k++)
+        hi = fmaxf(hi, v->e[k]);
+    if (hi - lo < 12.0f)
+        return s;
+    mid = 0.5f * (lo + hi);
+    for (k = lo_at; k <= z && v->e[k] <= mid; k++)
+        ;
+    while (k > lo_at && v->e[k - 1] > lo + 6.0f)
+        k--;
+    return ((double)k * VAD_HOP + VAD_WIN / 2) / ALIGN_SR_HZ;
+}
+
+/* Whether t is a speech onset after a pause of at least AC_SNAP_PAUSE_S. */
+static int strong_onset(const struct vad *v, double t)
+{
+    for (size_t o = 0; o < v->n_on; o++)
+        if (fabs(v->on[o].t - t) < 1e-9 && v->on[o].pause_len >= AC_SNAP_PAUSE_S)
+            return 1;
+    return 0;
+}
+
+/* Refine every spoken segment's start (and, with want_words, its words) by the acoustic
+ * model. Segments the model cannot place keep their estimate and lose confidence. */
+static int acoustic_stage(const struct align_cfg *cfg, const struct align_audio *au,
+                          const struct vad *vad, struct align_seg *segs, size_t n_seg,
+                          double *speech_end, struct err *err)
+{
+    struct acoustic *ac = NULL;
+    struct atext at = { 0 };
+    struct acoustic_hit *hits = NULL;
+    char **names = NULL;
+    unsigned char *src = NULL;
+    float *ppf = NULL; /* acoustic score per frame, per segment */
+    double secs = align_audio_seconds(au), prev_start = -1.0;
+    int rc, anchor_frame = 0, quick = !cfg->want_words;
+    size_t cap = 16, anchor_w = SIZE_MAX;
+
+    rc = acoustic_new(acoustic_fe_model(au->afe), &ac, err);
+    if (rc != GZ_OK)
+        return rc == GZ_ENOTFOUND ? GZ_OK : rc;
+    at.tok_from = xcalloc(n_seg + 1, sizeof *at.tok_from);
+    at.w_from = xcalloc(n_seg + 1, sizeof *at.w_from);
+    for (size_t k = 0; k < n_seg; k++) {
+        at.tok_from[k] = at.n_tok;
+        at.w_from[k] = at.n_w;
+        if (segs[k].spoken)
+            atext_segment(&at, segs[k].text);
+    }
+    at.tok_from[n_seg] = at.n_tok;
+    at.w_from[n_seg] = at.n_w;
+    at.src = xcalloc(at.n_w ? at.n_w : 1, 1);
+    rc = acoustic_add_words(ac, at.w, at.n_w, at.src, err);
+    if (rc != GZ_OK)
+        goto out;
+    ppf = xmalloc(n_seg * sizeof *ppf);
+    for (size_t k = 0; k < n_seg; k++) {
+        size_t nb = at.w_from[k + 1] - at.w_from[k];
+        ppf[k] = NAN;
+        if (nb + AC_PRE + AC_POST > cap)
+            cap = nb + AC_PRE + AC_POST;
+        for (size_t w = at.w_from[k]; w < at.w_from[k + 1]; w++)
+            if (at.src[w] != ACOUSTIC_DICT) {
+                struct buf g;
+                segs[k].flags |= ALIGN_GUESSED;
+                buf_init(&g, 0);
+                if (segs[k].guessed)
+                    buf_printf(&g, "%s ", segs[k].guessed);
+                buf_puts(&g, at.w[w]);
+                free(segs[k].guessed);
+                segs[k].guessed = buf_take(&g, NULL);
+            }
+    }
+    names = xmalloc(cap * sizeof *names);
+    src = xmalloc(cap);
+    hits = xmalloc(cap * sizeof *hits);
+
+    for (size_t k = 0; k < n_seg; k++) {
+        size_t p = k, q = k + 1, n = 0, n_pre, nb, body, must, wf = at.w_from[k], entry_max;
+        double est = segs[k].start, f0s, f1s, start, nx;
+        struct err e2 = { 0 };
+        int ok, full;
+        if (!segs[k].spoken || isnan(est))
+            continue;
+        while (p > 0 && !segs[p - 1].spoken)
+            p--;
+        while (q < n_seg && !segs[q].spoken)
+            q++;
+        nb = at.w_from[k + 1] - wf;
+        if (nb == 0)
+            continue;
+        /* For starts only, a DTW start snapped to the onset after a clear pause in a segment
+         * that matched well would stand anyway (see below): not decoded, which keeps read
+         * narration with pauses at DTW speed. */
+        if (quick && segs[k].confidence >= 0.99f && strong_onset(vad, est)) {
+            prev_start = est;
+            continue;
+        }
+        /* Context: the last words of the spoken segment before. Chained: from the start of
+         * its second-to-last word, where the last window put it (a word boundary, so the
+         * window begins with no partial word). Otherwise about a second of them. */
+        if (p > 0 && anchor_w != SIZE_MAX && !quick) {
+            for (size_t x = anchor_w; x < at.w_from[p]; x++) {
+                names[n] = at.w[x];
+                src[n++] = at.src[x];
+            }
+            f0s = anchor_frame * ACOUSTIC_FRAME_S - 0.03;
+            entry_max = 0;
+        } else {
+            if (p > 0) {
+                size_t pe = at.w_from[p], ps = at.w_from[p - 1];
+                for (size_t x = pe - (pe - ps > AC_PRE ? AC_PRE : pe - ps); x < pe; x++) {
+                    names[n] = at.w[x];
+                    src[n++] = at.src[x];
+                }
+            }
+            f0s = fmax(0.0, est - AC_BEFORE_S);
+            entry_max = n ? n - 1 : 0;
+        }
+        f0s = fmax(f0s, prev_start + 0.05);
+        n_pre = n;
+        body = quick && nb > AC_BODY ? AC_BODY : nb;
+        for (size_t x = 0; x < body; x++) {
+            names[n] = at.w[wf + x];
+            src[n++] = at.src[wf + x];
+        }
+        must = quick ? n_pre : n - 1;
+        /* The segment is followed by the first words of the next one. */
+        if (q < n_seg && body == nb) {
+            size_t qs = at.w_from[q], qe = at.w_from[q + 1];
+            for (size_t x = qs; x < qe && x < qs + AC_POST; x++) {
+                names[n] = at.w[x];
+                src[n++] = at.src[x];
+            }
+        }
+        nx = q < n_seg && !isnan(segs[q].start) ? segs[q].start : secs;
+        f1s = quick ? fmin(est + AC_QUICK_S, nx + AC_AFTER_S) : fmin(nx + AC_AFTER_S, f0s + 55.0);
+        ok = acoustic_decode(ac, au->afe, (size_t)(f0s / ACOUSTIC_FRAME_S),
+                             (size_t)(f1s / ACOUSTIC_FRAME_S), names, src, n, n_pre, entry_max,
+                             must, hits, &e2) == GZ_OK;
+        /* No path to the end (a word far from its guessed pronunciation can lose every
+         * path): once more, allowed to stop after any word; what was placed still counts. */
+        full = ok;
+        if (!ok && must > n_pre)
+            ok = acoustic_decode(ac, au->afe, (size_t)(f0s / ACOUSTIC_FRAME_S),
+                                 (size_t)(f1s / ACOUSTIC_FRAME_S), names, src, n, n_pre,
+                                 entry_max, n_pre, hits, &e2) == GZ_OK;
+        start = NAN;
+        anchor_w = SIZE_MAX;
+        if (ok) {
+            size_t g = n_pre;
+            while (g < n && hits[g].start < 0)
+                g++;
+            start = g < n ? hits[g].start * ACOUSTIC_FRAME_S + AC_CENTRE_S : NAN;
+            ok = !isnan(start) && fabs(start - est) <= AC_MAX_SHIFT_S && start > prev_start;
+        }
+        if (ok && full && nb >= 2 && !quick) {
+            /* The next window starts at this segment's second-to-last placed word. */
+            size_t g = n_pre, placed = 0;
+            for (size_t i = nb; i-- > 0;) {
+                g = n_pre + i;
+                if (hits[g].start >= 0 && ++placed == 2)
+                    break;
+            }
+            if (placed == 2) {
+                anchor_w = wf + (g - n_pre);
+                anchor_frame = hits[g].start;
+            }
+        }
+        if (ok) {
+            /* A first word stretched over a second has swallowed a lead-in or noise. */
+            size_t g = n_pre;
+            while (g < n && hits[g].start < 0)
+                g++;
+            ok = (hits[g].end - hits[g].start) * ACOUSTIC_FRAME_S <= AC_MAX_WORD_S;
+        }
+        if (ok) {
+            /* After a clear pause, the energy onset (5 ms hop) is finer than the model's
+             * 10 ms frames and silence boundary, and the model can take a breath or a reduced
+             * first word ("it is") for the end of the sentence before. So: a DTW start
+             * snapped to the onset after a clear pause stands when the model agrees within
+             * AC_AGREE_S, and also when the model's start is not at a clear pause itself
+             * (synthetic or odd voices fool the model more than the pause detector); else the
+             * model's start, moved to a clear-pause onset within AC_SNAP_S. */
+            const struct onset *at_est = NULL, *at_start = NULL;
+            double best = AC_SNAP_S;
+            for (size_t o = 0; o < vad->n_on; o++) {
+                const struct onset *on = &vad->on[o];
+                double d = fabs(on->t - start);
+                if (on->pause_len < AC_SNAP_PAUSE_S)
+                    continue;
+                if ((segs[k].flags & ALIGN_SNAPPED) && fabs(on->t - est) < 1e-9)
+                    at_est = on;
+                if (d <= best && on->t > prev_start + 0.05) {
+                    best = d;
+                    at_start = on;
+                }
+            }
+            if (at_est && (fabs(est - start) <= AC_AGREE_S || !at_start)) {
+                if (fabs(est - start) > AC_AGREE_S)
+                    segs[k].confidence *= 0.7f; /* the two disagree: worth a look */
+                start = est;
+            } else if (at_start) {
+                start = at_start->t;
+            } else {
+                start = local_onset(vad, start);
+            }
+        }
+        if (ok) {
+            long sc = 0, fr = 0;
+            for (size_t g = n_pre; g < n_pre + body; g++)
+                if (hits[g].start >= 0) {
+                    sc += hits[g].ascr;
+                    fr += hits[g].end - hits[g].start;
+                }
+            ppf[k] = fr > 0 ? (float)sc / (float)fr : NAN;
+            segs[k].start = start;
+            segs[k].flags |= ALIGN_ACOUSTIC;
+            if (!quick) {
+                size_t t0 = at.tok_from[k], nt = at.tok_from[k + 1] - t0, m = 0;
+                double last_end = NAN;
+                free(segs[k].words);
+                segs[k].words = xcalloc(nt ? nt : 1, sizeof *segs[k].words);
+                for (size_t t = 0; t < nt; t++) {
+                    const struct atok *tk = &at.tok[t0 + t];
+                    struct align_word *w = &segs[k].words[m];
+                    double ws = NAN, we = NAN;
+                    for (size_t x = tk->first; x < tk->first + tk->n; x++) {
+                        const struct acoustic_hit *h = &hits[n_pre + (x - wf)];
+                        if (h->start < 0)
+                            continue;
+                        if (isnan(ws))
+                            ws = h->start * ACOUSTIC_FRAME_S + AC_CENTRE_S;
+                        we = h->end * ACOUSTIC_FRAME_S + AC_CENTRE_S;
+                    }
+                    if (isnan(ws)) /* skipped by the grammar: from where the last one ended */
+                        ws = isnan(last_end) ? start : last_end;
+                    w->start = ws;
+                    w->end = we;
+                    w->text_pos = tk->cpos;
+                    w->text_len = tk->clen;
+                    for (size_t x = tk->first; x < tk->first + tk->n; x++)
+                        w->guessed |= at.src[x] != ACOUSTIC_DICT;
+                    if (!isnan(we))
+                        last_end = we;
+                    m++;
+                }
+                segs[k].n_words = m;
+                if (!isnan(last_end))
+                    segs[k].end = last_end;
+            }
+            prev_start = start;
+        } else {
+            segs[k].confidence *= 0.6f;
+            if (segs[k].confidence < 0.5f)
+                segs[k].flags |= ALIGN_LOW_CONFIDENCE;
+            prev_start = segs[k].start;
+        }
+        if (progress(cfg, 0.9 + 0.1 * (double)(k + 1) / (double)n_seg)) {
+            rc = err_set(err, GZ_ECONFLICT, "cancelled");
+            goto out;
+        }
+    }
+    /* Confidence: a segment the model matched far worse than the recording's median. */
+    {
+        float *v = xmalloc(n_seg * sizeof *v), med;
+        size_t m = 0;
+        for (size_t k = 0; k < n_seg; k++)
+            if (!isnan(ppf[k]))
+                v[m++] = ppf[k];
+        qsort(v, m, sizeof *v, cmp_float);
+        med = m ? v[m / 2] : 0;
+        free(v);
+        for (size_t k = 0; k < n_seg; k++) {
+            if (!(segs[k].flags & ALIGN_ACOUSTIC))
+                continue;
+            /* Scores are log-likelihoods (base 1.0001) per frame; 2.5x the median's
+             * distance from zero is a sentence the model barely recognised. The DTW's own
+             * doubts (a squeezed or stretched segment) stay. */
+            float c = 1.0f;
+            if (!isnan(ppf[k]) && med < 0 && ppf[k] < 2.5f * med)
+                c = 0.4f;
+            else if (!isnan(ppf[k]) && med < 0 && ppf[k] < 1.7f * med)
+                c = 0.7f;
+            if (c < segs[k].confidence)
+                segs[k].confidence = c;
+            if (segs[k].confidence < 0.5f)
+                segs[k].flags |= ALIGN_LOW_CONFIDENCE;
+        }
+    }
+    /* Ends follow the new starts: an end past the next start (or before its own) becomes the
+     * next start. */
+    for (size_t k = 0; k < n_seg; k++) {
+        size_t q = k + 1;
+        if (!segs[k].spoken)
+            continue;
+        while (q < n_seg && !segs[q].spoken)
+            q++;
+        if (q < n_seg && (segs[k].end > segs[q].start || segs[k].end <= segs[k].start))
+            segs[k].end = segs[q].start;
+        if (q == n_seg) {
+            if (segs[k].end <= segs[k].start)
+                segs[k].end = fmin(segs[k].start + 0.1, secs);
+            *speech_end = segs[k].end;
+        }
+    }
+out:
+    free(names);
+    free(src);
+    free(hits);
+    free(ppf);
+    atext_release(&at);
+    acoustic_free(ac);
+    return rc;
+}
+
 /* ---- the pipeline ---- */
 
 static int progress(const struct align_cfg *cfg, double f)
@@ -553,6 +1156,9 @@ int align_run(const struct align_cfg *cfg, const struct align_audio *audio,
         return err_set(err, GZ_EINVAL, "the text has no sentence to align");
     if (audio->n_samples < ALIGN_SR_HZ / 10)
         return err_set(err, GZ_EAUDIO, "the audio is shorter than 0.1 s");
+    rc = check_possible(audio, segs, n_seg, zh, err);
+    if (rc != GZ_OK)
+        return rc;
 
     /* 1. Synthesise every spoken segment, remembering where each starts and ends. */
     rc = tts_voice(zh ? "cmn" : "en", cfg->rate_wpm ? cfg->rate_wpm : DEFAULT_RATE_WPM, err);
@@ -771,11 +1377,19 @@ int align_run(const struct align_cfg *cfg, const struct align_audio *audio,
                 if (w == 0 || t < segs[k].start)
                     t = segs[k].start;
                 segs[k].words[w].start = t;
+                segs[k].words[w].end = NAN;
                 segs[k].words[w].text_pos = tw->text_pos;
                 segs[k].words[w].text_len = tw->text_len;
             }
             segs[k].n_words = nw;
         }
+    }
+
+    /* 6. The acoustic stage refines starts and words (English). */
+    if (!zh && !cfg->no_acoustic && audio->afe) {
+        rc = acoustic_stage(cfg, audio, &vad, segs, n_seg, speech_end, err);
+        if (rc != GZ_OK)
+            goto out;
     }
     progress(cfg, 1.0);
 out:
@@ -799,6 +1413,8 @@ void align_segs_release(struct align_seg *segs, size_t n)
 {
     for (size_t k = 0; k < n; k++) {
         free(segs[k].words);
+        free(segs[k].guessed);
+        segs[k].guessed = NULL;
         segs[k].words = NULL;
         segs[k].n_words = 0;
     }

@@ -8,6 +8,12 @@
  * and pause length, and refined at a 5 ms hop. Each segment gets a confidence in [0, 1];
  * segments whose timing looks wrong (squeezed to nothing, far from any pause, poor match)
  * are flagged ALIGN_LOW_CONFIDENCE, never dropped.
+ * English (when an acoustic model is installed, see acoustic.h): every start found this way is
+ * then refined by forced alignment with the acoustic model in a window around it, and words
+ * get the model's start and end. A window the model cannot decode keeps the DTW estimate,
+ * with a lower confidence.
+ * Impossible jobs are refused before any work: audio without speech, or more words than the
+ * recording can hold.
  * align never logs: it returns codes, and reports progress through a callback that can cancel.
  */
 #ifndef GZ_ALIGN_ALIGN_H
@@ -22,11 +28,19 @@
 enum align_flag {
     ALIGN_SNAPPED = 1,        /* start moved to a detected speech onset */
     ALIGN_LOW_CONFIDENCE = 2, /* check this one by ear */
+    ALIGN_ACOUSTIC = 4,       /* start found by the acoustic model */
+    ALIGN_GUESSED = 8,        /* a word's pronunciation came from espeak-ng */
 };
 
+/* Most words a second that speech can hold (fast read speech is 3 to 4): more words than
+ * this for the recording's length is refused. Chinese counts characters. */
+#define ALIGN_MAX_WORDS_PER_S 7.0
+#define ALIGN_MAX_ZH_CHARS_PER_S 12.0
+
 struct align_word {
-    double start;
-    int text_pos, text_len; /* bytes into the segment text */
+    double start, end;      /* end NAN when unknown */
+    int text_pos, text_len; /* characters into the segment text (from 1), length in characters */
+    int guessed;            /* pronunciation from espeak-ng (not in the dictionary) */
 };
 
 struct align_seg {
@@ -40,6 +54,7 @@ struct align_seg {
     int flags;
     struct align_word *words; /* with want_words; malloc'd */
     size_t n_words;
+    char *guessed; /* words pronounced by espeak-ng's guess, space-separated; malloc'd or NULL */
 };
 
 /* Return nonzero to cancel. done/total are in arbitrary units, total fixed for a run. */
@@ -49,6 +64,10 @@ struct align_cfg {
     const char *lang;  /* "en" or "zh" */
     int rate_wpm;      /* synthetic speaking rate; 0 = default */
     int want_words;
+    /* The acoustic stage (English): model folder, NULL for ACOUSTIC_MODEL_DEFAULT; off when
+     * no_acoustic is set, when the folder holds no model, or for other languages. */
+    const char *model;
+    int no_acoustic;
     align_progress_fn *progress;
     void *progress_cls;
 };
@@ -61,13 +80,21 @@ struct align_audio;
 /* Decode a file (wav, flac, ogg, mp3: whatever libsndfile reads), downmixed and resampled
  * to ALIGN_SR_HZ. GZ_EAUDIO with a message naming the file and the reason when it cannot. */
 int align_audio_open(const char *path, struct align_audio **out, struct err *err);
+/* The same, with the acoustic model's features for the model in model_dir (NULL: the default;
+ * "": none). A folder without a model is not an error: the acoustic stage is then off. */
+int align_audio_open_model(const char *path, const char *model_dir, struct align_audio **out,
+                           struct err *err);
 /* The same from samples already in memory (mono, ALIGN_SR_HZ). */
 struct align_audio *align_audio_from_pcm(const float *pcm, size_t n);
 double align_audio_seconds(const struct align_audio *a);
+/* Whether the acoustic model's features were made (the model folder held a model). */
+int align_audio_has_model(const struct align_audio *a);
 void align_audio_free(struct align_audio *a);
 
 /* Align segs[0..n_seg) to the recording. OUT: each seg's start/end/confidence/flags,
- * *speech_end (end of the last spoken segment). GZ_ECONFLICT when cancelled. */
+ * *speech_end (end of the last spoken segment). GZ_ECONFLICT when cancelled; GZ_EINVAL
+ * ("no speech found", "N words in S seconds is not speech") before any work when the
+ * recording cannot hold the text. */
 int align_run(const struct align_cfg *cfg, const struct align_audio *audio,
               struct align_seg *segs, size_t n_seg, double *speech_end, struct err *err);
 

@@ -1,10 +1,11 @@
 /*
  * gazette align AUDIO TEXT [-o OUT] [-f FORMAT] [--lang en|zh|auto] [--lines] [--words]
- *               [--url URL] [--rate WPM] [--quiet]
+ *               [--url URL] [--rate WPM] [--model DIR] [--no-acoustic] [--quiet]
  * Reads the text (plain UTF-8, or the page's transcript JSON to re-time), aligns it to the
  * audio and writes the timing. Exit 0 on success, 2 on bad input (nothing written).
  */
 #include <errno.h>
+#include <time.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +22,10 @@
 
 static const char usage[] =
         "usage: gazette align AUDIO TEXT [-o OUT] [-f FORMAT] [--lang en|zh|auto] [--lines]\n"
-        "                     [--words] [--url URL] [--rate WPM] [--quiet]\n"
+        "                     [--words] [--url URL] [--rate WPM] [--model DIR]\n"
+        "                     [--no-acoustic] [--timing] [--quiet]\n"
+        "  --model DIR: a Sphinx acoustic model and dictionary (default: Debian's\n"
+        "        pocketsphinx-en-us); --no-acoustic: espeak-ng + DTW only\n"
         "  FORMAT: readalong (default) | vtt | srt | smil | aeneas | tsv | audacity\n"
         "  TEXT: plain UTF-8 (paragraphs separated by blank lines; --lines: one segment per\n"
         "        line) or the page's transcript JSON, whose paragraphs and sentences are kept\n";
@@ -38,6 +42,29 @@ static const char *guess_lang(const char *s, size_t n)
             cjk++;
     }
     return cjk * 4 >= latin && cjk > 0 ? "zh" : "en";
+}
+
+/* --timing: when each stage ended, from the progress the aligner reports (synthesis up to
+ * 0.4, features 0.5, DTW 0.9, the acoustic stage 1.0). */
+struct timing {
+    double t0, mark[4];
+};
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int on_timing(void *cls, double f)
+{
+    struct timing *tm = cls;
+    static const double at[4] = { 0.4, 0.5, 0.9, 1.0 };
+    for (int i = 0; i < 4; i++)
+        if (f >= at[i] - 1e-9 && tm->mark[i] == 0)
+            tm->mark[i] = now_s();
+    return 0;
 }
 
 static int on_progress(void *cls, double f)
@@ -81,8 +108,9 @@ static int write_out(const char *path, const struct buf *b, struct err *err)
 int cmd_align(int argc, char **argv)
 {
     const char *audio = NULL, *textp = NULL, *outp = NULL, *fmt_name = "readalong";
-    const char *lang = "auto", *url = NULL;
-    int lines = 0, words = 0, quiet = 0, rate = 0, status = 2;
+    const char *lang = "auto", *url = NULL, *model = NULL;
+    int lines = 0, words = 0, quiet = 0, rate = 0, status = 2, no_acoustic = 0, timing = 0;
+    struct timing tm = { 0 };
     struct buf text, out;
     struct transcript t = { 0 };
     struct align_seg *segs = NULL;
@@ -109,6 +137,12 @@ int cmd_align(int argc, char **argv)
             url = argv[++i];
         else if (strcmp(a, "--rate") == 0 && i + 1 < argc)
             rate = (int)strtol(argv[++i], NULL, 10);
+        else if (strcmp(a, "--model") == 0 && i + 1 < argc)
+            model = argv[++i];
+        else if (strcmp(a, "--no-acoustic") == 0)
+            no_acoustic = 1;
+        else if (strcmp(a, "--timing") == 0)
+            timing = 1;
         else if (strcmp(a, "--lines") == 0)
             lines = 1;
         else if (strcmp(a, "--words") == 0)
@@ -139,6 +173,13 @@ int cmd_align(int argc, char **argv)
         fprintf(stderr, "gazette align: --lang must be en, zh or auto\n");
         goto done;
     }
+    if (model && access(model, R_OK | X_OK) != 0) {
+        fprintf(stderr, "gazette align: cannot open the model folder '%s': %s\n", model,
+                strerror(errno));
+        goto done;
+    }
+    if (!no_acoustic && getenv("GAZETTE_NO_ACOUSTIC") && *getenv("GAZETTE_NO_ACOUSTIC"))
+        no_acoustic = 1;
     if (rate && (rate < 80 || rate > 450)) {
         fprintf(stderr, "gazette align: --rate must be 80 to 450 words a minute\n");
         goto done;
@@ -186,16 +227,42 @@ int cmd_align(int argc, char **argv)
         }
 
     /* The audio, then the alignment. */
-    if (align_audio_open(audio, &aud, &err) != GZ_OK)
+    tm.t0 = now_s();
+    if (align_audio_open_model(audio, no_acoustic || strcmp(lang, "en") != 0 ? "" : model, &aud,
+                               &err) != GZ_OK)
         goto fail;
+    if (model && !no_acoustic && strcmp(lang, "en") == 0 && !align_audio_has_model(aud)) {
+        err_set(&err, GZ_EINVAL, "no Sphinx acoustic model and dictionary in '%s'", model);
+        goto fail;
+    }
     memset(&cfg, 0, sizeof cfg);
     cfg.lang = lang;
     cfg.rate_wpm = rate;
     cfg.want_words = words;
+    cfg.model = model;
+    cfg.no_acoustic = no_acoustic;
     if (!quiet && isatty(2))
         cfg.progress = on_progress;
-    if (align_run(&cfg, aud, segs, n_seg, &speech_end, &err) != GZ_OK)
-        goto fail;
+    if (timing) {
+        cfg.progress = on_timing;
+        cfg.progress_cls = &tm;
+    }
+    {
+        double t_dec = now_s();
+        if (align_run(&cfg, aud, segs, n_seg, &speech_end, &err) != GZ_OK)
+            goto fail;
+        if (timing) {
+            double t1 = now_s(), prev = t_dec;
+            static const char *const name[4] = { "synthesis", "features", "dtw", "acoustic" };
+            fprintf(stderr, "timing: decode %.3f s", t_dec - tm.t0); /* audio and features */
+            for (int i = 0; i < 4; i++) {
+                double m = tm.mark[i] ? tm.mark[i] : prev;
+                fprintf(stderr, ", %s %.3f s", name[i], m - prev);
+                prev = m;
+            }
+            fprintf(stderr, ", total %.3f s\n", t1 - tm.t0);
+        }
+    }
 
     k = 0;
     for (size_t i = 0; i < t.n_para; i++)
@@ -211,28 +278,22 @@ int cmd_align(int argc, char **argv)
                     fprintf(stderr, "gazette align: check segment %zu (confidence %.2f): %.60s\n",
                             k + 1, (double)s->confidence, s->text);
             }
+            if (segs[k].guessed) {
+                free(s->guessed);
+                s->guessed = xstrdup(segs[k].guessed);
+            }
             if (segs[k].n_words) {
+                for (size_t w = 0; w < s->n_words; w++)
+                    free(s->words[w].text); /* re-timing a transcript that had words */
+                free(s->words);
+                s->n_words = 0;
                 s->words = xcalloc(segs[k].n_words, sizeof *s->words);
                 for (size_t w = 0; w < segs[k].n_words; w++) {
-                    /* espeak-ng counts characters from 1; find the word's bytes. */
-                    const char *p = s->text;
-                    int c = 1;
-                    size_t len = 0;
-                    while (*p && c < segs[k].words[w].text_pos) {
-                        p++;
-                        while ((*p & 0xc0) == 0x80)
-                            p++;
-                        c++;
-                    }
-                    for (const char *q = p; *q && (int)utf8_len(p, (size_t)(q - p)) <
-                                                          segs[k].words[w].text_len;) {
-                        q++;
-                        while ((*q & 0xc0) == 0x80)
-                            q++;
-                        len = (size_t)(q - p);
-                    }
                     s->words[s->n_words].start = segs[k].words[w].start;
-                    s->words[s->n_words].text = xstrndup(p, len);
+                    s->words[s->n_words].end = segs[k].words[w].end;
+                    s->words[s->n_words].text =
+                            utf8_slice(s->text, (size_t)segs[k].words[w].text_pos,
+                                       (size_t)segs[k].words[w].text_len);
                     s->n_words++;
                 }
             }

@@ -21,6 +21,7 @@
 #include "model/markdown.h"
 #include "service/job.h"
 #include "speech/speech.h"
+#include "text/text.h"
 
 struct progress_ctx {
     struct store *st;
@@ -74,6 +75,27 @@ static size_t count_sents(const struct transcript *t)
     return n;
 }
 
+/* A sentence's words from the aligner, when the acoustic model placed them (the DTW's own
+ * word estimates are too rough to mark words by); otherwise none. */
+static void set_words(struct sent *se, const struct align_seg *sg)
+{
+    for (size_t w = 0; w < se->n_words; w++)
+        free(se->words[w].text);
+    free(se->words);
+    se->words = NULL;
+    se->n_words = 0;
+    if (!(sg->flags & ALIGN_ACOUSTIC) || !sg->n_words)
+        return;
+    se->words = xcalloc(sg->n_words, sizeof *se->words);
+    for (size_t w = 0; w < sg->n_words; w++) {
+        se->words[w].start = sg->words[w].start;
+        se->words[w].end = sg->words[w].end;
+        se->words[w].text = utf8_slice(se->text, (size_t)sg->words[w].text_pos,
+                                       (size_t)sg->words[w].text_len);
+    }
+    se->n_words = sg->n_words;
+}
+
 static int run_align(struct app *app, struct store *st, int64_t jid, struct story *s,
                      enum lang l, const char *audio, int64_t *flagged, struct err *err)
 {
@@ -100,6 +122,7 @@ static int run_align(struct app *app, struct store *st, int64_t jid, struct stor
     if (rc == GZ_OK) {
         memset(&cfg, 0, sizeof cfg);
         cfg.lang = lang_code(l);
+        cfg.want_words = l == LANG_EN; /* the reader page marks the spoken word */
         cfg.progress = on_progress;
         cfg.progress_cls = &pc;
         {
@@ -130,6 +153,8 @@ static int run_align(struct app *app, struct store *st, int64_t jid, struct stor
                 if (!keep) {
                     se->start = segs[k].start;
                     se->low_confidence = (segs[k].flags & ALIGN_LOW_CONFIDENCE) != 0;
+                    se->confidence = segs[k].confidence;
+                    set_words(se, &segs[k]);
                 }
                 if (!isnan(se->start) && se->start <= prev) {
                     se->start = prev + 0.05; /* never out of order; let the editor look */

@@ -33,6 +33,7 @@ void transcript_release(struct transcript *t)
             for (size_t w = 0; w < st->n_words; w++)
                 free(st->words[w].text);
             free(st->words);
+            free(st->guessed);
             free(st->text);
         }
         free(t->para[i].sent);
@@ -54,6 +55,35 @@ static int parse_start(json_t *v, double *out)
     *out = json_number_value(v);
     if (!isfinite(*out) || *out < 0 || *out > 86400.0 * 7)
         return GZ_EINVAL;
+    return GZ_OK;
+}
+
+/* A segment's optional "words": [{"start": s, "end": e (optional), "text": "..."}, ...]. */
+static int parse_words(json_t *ws, struct sent *s, size_t i, size_t j, struct err *err)
+{
+    size_t n;
+
+    if (!ws || json_is_null(ws))
+        return GZ_OK;
+    if (!json_is_array(ws))
+        return err_set(err, GZ_EINVAL, "transcript: text[%zu][%zu].words must be a list", i, j);
+    n = json_array_size(ws);
+    s->words = xcalloc(n ? n : 1, sizeof *s->words);
+    for (size_t w = 0; w < n; w++) {
+        json_t *o = json_array_get(ws, w), *tx = json_object_get(o, "text");
+        json_t *st = json_object_get(o, "start"), *en = json_object_get(o, "end");
+        struct word *wd = &s->words[s->n_words];
+        if (!json_is_object(o) || !json_is_string(tx) || !json_is_number(st) ||
+            json_number_value(st) < 0 || (en && !json_is_null(en) && !json_is_number(en)))
+            return err_set(err, GZ_EINVAL,
+                           "transcript: text[%zu][%zu].words[%zu] needs 'start' seconds and "
+                           "'text'",
+                           i, j, w);
+        wd->start = json_number_value(st);
+        wd->end = en && json_is_number(en) ? json_number_value(en) : NAN;
+        wd->text = xstrndup(json_string_value(tx), json_string_length(tx));
+        s->n_words++;
+    }
     return GZ_OK;
 }
 
@@ -123,7 +153,15 @@ int transcript_parse(const char *json, size_t len, struct transcript *t, struct 
             s->end = NAN;
             s->confidence = 1.0f;
             s->low_confidence = json_is_true(json_object_get(seg, "check"));
+            {
+                json_t *cf = json_object_get(seg, "confidence");
+                if (json_is_number(cf) && json_number_value(cf) >= 0 && json_number_value(cf) <= 1)
+                    s->confidence = (float)json_number_value(cf);
+            }
             t->para[t->n_para - 1].n_sent++;
+            rc = parse_words(json_object_get(seg, "words"), s, i, j, err);
+            if (rc != GZ_OK)
+                goto out;
         }
     }
 out:
@@ -193,7 +231,7 @@ static void body_json(struct buf *b, const struct transcript *t, int with_words,
 
 void transcript_body_json(struct buf *b, const struct transcript *t)
 {
-    body_json(b, t, 0, 1);
+    body_json(b, t, 1, 1);
 }
 
 static void body_json(struct buf *b, const struct transcript *t, int with_words, int with_checks)
@@ -213,11 +251,18 @@ static void body_json(struct buf *b, const struct transcript *t, int with_words,
             json_str(b, p->sent[j].text, strlen(p->sent[j].text));
             if (with_checks && p->sent[j].low_confidence)
                 buf_puts(b, ",\"check\":true");
+            if (with_checks && p->sent[j].confidence >= 0 && p->sent[j].confidence < 0.995f)
+                buf_printf(b, ",\"confidence\":%.2f", (double)p->sent[j].confidence);
             if (with_words && p->sent[j].n_words) {
                 buf_puts(b, ",\"words\":[");
                 for (size_t w = 0; w < p->sent[j].n_words; w++) {
                     buf_puts(b, w ? ",{\"start\":" : "{\"start\":");
                     buf_seconds(b, p->sent[j].words[w].start);
+                    if (!isnan(p->sent[j].words[w].end) &&
+                        p->sent[j].words[w].end > p->sent[j].words[w].start) {
+                        buf_puts(b, ",\"end\":");
+                        buf_seconds(b, p->sent[j].words[w].end);
+                    }
                     buf_puts(b, ",\"text\":");
                     json_str(b, p->sent[j].words[w].text, strlen(p->sent[j].words[w].text));
                     buf_putc(b, '}');
@@ -253,7 +298,7 @@ void transcript_json_ex(struct buf *b, const struct transcript *t, const char *u
 
 void transcript_json(struct buf *b, const struct transcript *t, const char *url)
 {
-    transcript_json_ex(b, t, url, 0);
+    transcript_json_ex(b, t, url, 1);
 }
 
 static void vtt_time(struct buf *b, double s)
@@ -273,7 +318,29 @@ double transcript_next_start(const struct transcript *t, size_t pi, size_t si)
     return t->end;
 }
 
+/* Cue text: a cue may not hold "-->" or a blank line; escape & < >. */
+static void vtt_text(struct buf *b, const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '&')
+            buf_puts(b, "&amp;");
+        else if (p[i] == '<')
+            buf_puts(b, "&lt;");
+        else if (p[i] == '>')
+            buf_puts(b, "&gt;");
+        else if (p[i] == '\n' || p[i] == '\r')
+            buf_putc(b, ' ');
+        else
+            buf_putc(b, p[i]);
+    }
+}
+
 void transcript_vtt(struct buf *b, const struct transcript *t)
+{
+    transcript_vtt_ex(b, t, 0);
+}
+
+void transcript_vtt_ex(struct buf *b, const struct transcript *t, int with_words)
 {
     size_t cue = 0;
 
@@ -294,19 +361,21 @@ void transcript_vtt(struct buf *b, const struct transcript *t)
             buf_puts(b, " --> ");
             vtt_time(b, end);
             buf_putc(b, '\n');
-            /* A cue's text may not hold "-->" or a blank line; escape & and <. */
-            for (p = s->text; *p; p++) {
-                if (*p == '&')
-                    buf_puts(b, "&amp;");
-                else if (*p == '<')
-                    buf_puts(b, "&lt;");
-                else if (*p == '>')
-                    buf_puts(b, "&gt;");
-                else if (*p == '\n' || *p == '\r')
-                    buf_putc(b, ' ');
-                else
-                    buf_putc(b, *p);
+            p = s->text;
+            /* Words: a timestamp <hh:mm:ss.mmm> before each word after the first, where the
+             * word's text is found in the sentence (in order) and its time is inside the cue. */
+            for (size_t w = 1; with_words && w < s->n_words; w++) {
+                const char *at = strstr(p, s->words[w].text);
+                double ws = s->words[w].start;
+                if (!at || !*s->words[w].text || !(ws > s->start && ws < end))
+                    continue;
+                vtt_text(b, p, (size_t)(at - p));
+                buf_putc(b, '<');
+                vtt_time(b, ws);
+                buf_putc(b, '>');
+                p = at;
             }
+            vtt_text(b, p, strlen(p));
             buf_putc(b, '\n');
         }
     }
@@ -384,7 +453,11 @@ void quiz_brief_release(struct quiz_brief *q)
 
 void para_add(struct para *p, const char *s, size_t n, double start)
 {
-    p->sent = xrealloc(p->sent, (p->n_sent + 1) * sizeof *p->sent);
+    /* Geometric growth: a 100,000-line text must not copy the list per line. */
+    if (p->cap_sent < p->n_sent + 1) {
+        p->cap_sent = p->n_sent < 8 ? 8 : p->n_sent * 2;
+        p->sent = xrealloc(p->sent, p->cap_sent * sizeof *p->sent);
+    }
     memset(&p->sent[p->n_sent], 0, sizeof *p->sent);
     p->sent[p->n_sent].text = xstrndup(s, n);
     p->sent[p->n_sent].start = start;

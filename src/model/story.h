@@ -16,6 +16,7 @@ enum lang { LANG_EN = 0, LANG_ZH = 1, LANG_COUNT = 2 };
 
 struct word {
     double start;
+    double end; /* NAN when unknown */
     char *text;
 };
 
@@ -26,6 +27,7 @@ struct sent {
     double end;       /* NAN when unknown: the next start is the end */
     float confidence; /* 0..1 */
     int low_confidence;
+    char *guessed; /* words whose pronunciation the aligner guessed, space-separated; NULL */
     struct word *words;
     size_t n_words;
 };
@@ -33,6 +35,7 @@ struct sent {
 struct para {
     struct sent *sent;
     size_t n_sent;
+    size_t cap_sent; /* room para_add() made (0 when sent was allocated elsewhere) */
 };
 
 struct transcript {
@@ -133,24 +136,28 @@ int transcript_parse(const char *json, size_t len, struct transcript *t, struct 
  * The text ends at a NUL byte, if any. */
 void transcript_from_text(const char *s, size_t n, int lines, struct transcript *t);
 /* The page's format: {"text":[[{"start":s,"text":"..."},...],...,[{"start":end,"text":""}]],"url":...}.
- * url may be NULL (written as null). */
+ * url may be NULL (written as null). Segments with word times carry them ("words":
+ * [{"start":s,"end":e,"text":"..."}]): the reader page marks the spoken word. */
 void transcript_json(struct buf *b, const struct transcript *t, const char *url);
 /* The same, with each segment's "words" array when with_words and known. */
 void transcript_json_ex(struct buf *b, const struct transcript *t, const char *url,
                         int with_words);
 /* Start of the next spoken sentence after (pi, si), else the end of speech (NAN if none). */
 double transcript_next_start(const struct transcript *t, size_t pi, size_t si);
-/* The body as stored: the same list without the url wrapper; rows the aligner flagged
- * carry "check": true (never in the public transcript). */
+/* The body as stored: the same list (with words) without the url wrapper; rows the aligner
+ * flagged carry "check": true (never in the public transcript). */
 void transcript_body_json(struct buf *b, const struct transcript *t);
 /* WebVTT: one cue per spoken sentence, ending where the next spoken one starts. */
 void transcript_vtt(struct buf *b, const struct transcript *t);
+/* The same; with_words puts a cue-internal timestamp <hh:mm:ss.mmm> before each word. */
+void transcript_vtt_ex(struct buf *b, const struct transcript *t, int with_words);
 enum export_fmt { EXPORT_READALONG, EXPORT_VTT, EXPORT_SRT, EXPORT_SMIL, EXPORT_AENEAS,
                   EXPORT_TSV, EXPORT_AUDACITY };
 /* Parse a format name (readalong|json|vtt|srt|smil|aeneas|tsv|audacity). */
 int export_parse(const char *name, enum export_fmt *out);
-/* Write t in fmt. audio: the narration's URL or file name (may be NULL); with_words adds the
- * per-segment "words" array to the read-along JSON. */
+/* Write t in fmt. audio: the narration's URL or file name (may be NULL); with_words adds
+ * word timing: the read-along JSON's per-segment "words", WebVTT cue timestamps, a SMIL <seq>
+ * of word <par>s, aeneas "children", TSV word rows. */
 void export_write(struct buf *b, enum export_fmt fmt, const struct transcript *t,
                   const char *audio, int with_words);
 

@@ -495,6 +495,14 @@ void page_nr_timing(struct buf *b, struct page_ctx *c, const struct story *s, en
                 layout_t(b, c, MSG_NR_CHECK);
                 HTML_LIT(b, "</strong>");
             }
+            if (se->low_confidence && se->confidence < 0.995f && !isnan(se->start)) {
+                /* the aligner's confidence (acoustic score, pauses, duration), 0..1 */
+                char cf[16];
+                snprintf(cf, sizeof cf, "%.2f", (double)se->confidence);
+                HTML_LIT(b, " <small class=\"conf\">");
+                html_cstr(b, cf);
+                HTML_LIT(b, "</small>");
+            }
             HTML_LIT(b, "</td><td><input type=\"number\" step=\"0.01\" min=\"0\" name=\"t");
             html_int(b, (int64_t)k);
             HTML_LIT(b, "\" value=\"");

@@ -40,6 +40,29 @@ void story_share_text(struct buf *out, const struct story *s, enum lang l, const
     buf_puts(out, "）");
 }
 
+/* A timed sentence with word times: each word found in the text (in order) becomes
+ * <span class="w" data-t="start">; the text between stays as it is. */
+static void words(struct buf *b, const struct sent *st)
+{
+    const char *p = st->text;
+    for (size_t w = 0; w < st->n_words; w++) {
+        const struct word *wd = &st->words[w];
+        const char *at = wd->text && *wd->text ? strstr(p, wd->text) : NULL;
+        size_t n;
+        if (!at || isnan(wd->start) || wd->start < 0)
+            continue;
+        n = strlen(wd->text);
+        html_text(b, p, (size_t)(at - p));
+        HTML_LIT(b, "<span class=\"w\" data-t=\"");
+        html_seconds(b, wd->start);
+        HTML_LIT(b, "\">");
+        html_text(b, at, n);
+        HTML_LIT(b, "</span>");
+        p = at + n;
+    }
+    html_cstr(b, p);
+}
+
 static void sentence(struct buf *b, const struct sent *st, int timed)
 {
     HTML_LIT(b, "<span class=\"s\"");
@@ -49,7 +72,10 @@ static void sentence(struct buf *b, const struct sent *st, int timed)
         HTML_LIT(b, "\"");
     }
     HTML_LIT(b, ">");
-    html_cstr(b, st->text);
+    if (timed && !isnan(st->start) && st->n_words)
+        words(b, st);
+    else
+        html_cstr(b, st->text);
     HTML_LIT(b, "</span> ");
 }
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text/text.h"
 #include "tts/tts.h"
 
 #define LEAD_IN_S 0.6
@@ -31,7 +32,7 @@ int speech_narrate(enum lang l, struct transcript *t, struct pcm *out, struct er
     for (size_t i = 0; i < t->n_para; i++) {
         for (size_t j = 0; j < t->para[i].n_sent; j++) {
             struct sent *s = &t->para[i].sent[j];
-            size_t first, end;
+            size_t first, end, w0 = o.n_words;
             if (isnan(s->start)) /* not spoken */
                 continue;
             if (spoke)
@@ -43,6 +44,19 @@ int speech_narrate(enum lang l, struct transcript *t, struct pcm *out, struct er
             }
             s->start = (double)first / o.sr_hz;
             t->end = (double)end / o.sr_hz;
+            /* English word starts from the same events (the reader page can mark words);
+             * Chinese keeps sentences only. */
+            if (l == LANG_EN && o.n_words > w0 && !s->words) {
+                s->words = xcalloc(o.n_words - w0, sizeof *s->words);
+                for (size_t w = w0; w < o.n_words; w++) {
+                    struct word *wd = &s->words[s->n_words++];
+                    wd->start = (double)o.words[w].sample / o.sr_hz;
+                    wd->end = w + 1 < o.n_words ? (double)o.words[w + 1].sample / o.sr_hz
+                                                : (double)end / o.sr_hz;
+                    wd->text = utf8_slice(s->text, (size_t)o.words[w].text_pos,
+                                          (size_t)o.words[w].text_len);
+                }
+            }
             spoke = 1;
         }
     }

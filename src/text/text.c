@@ -205,3 +205,20 @@ size_t text_split(const char *s, size_t n, struct str *out, size_t cap)
     emit(s, start, n, out, cap, &count);
     return count;
 }
+
+char *utf8_slice(const char *s, size_t from_char, size_t n_chars)
+{
+    const char *p = s, *q;
+    for (size_t c = 1; *p && c < from_char; c++) {
+        p++;
+        while ((*p & 0xc0) == 0x80)
+            p++;
+    }
+    q = p;
+    for (size_t c = 0; *q && c < n_chars; c++) {
+        q++;
+        while ((*q & 0xc0) == 0x80)
+            q++;
+    }
+    return xstrndup(p, (size_t)(q - p));
+}

@@ -17,6 +17,9 @@
 int utf8_valid(const char *s, size_t n);
 /* Number of code points (s must be valid UTF-8). */
 size_t utf8_len(const char *s, size_t n);
+/* A copy of the n_chars characters of s (NUL-terminated UTF-8) from character from_char
+ * (counted from 1, as espeak-ng reports word positions); shorter at the end of s. */
+char *utf8_slice(const char *s, size_t from_char, size_t n_chars);
 /* 1 when s holds a control character other than tab, LF and CR. */
 int text_has_control(const char *s, size_t n);
 

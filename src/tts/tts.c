@@ -129,3 +129,22 @@ void tts_out_release(struct tts_out *out)
     free(out->words);
     memset(out, 0, sizeof *out);
 }
+
+int tts_phonemes(const char *text, struct buf *out, struct err *err)
+{
+    const void *p = text;
+    int rc = init(err);
+
+    if (rc != GZ_OK)
+        return rc;
+    /* ASCII mnemonics, '_' (bits 8..23) between the phonemes of a word. */
+    while (p) {
+        const char *ph = espeak_TextToPhonemes(&p, espeakCHARS_UTF8, '_' << 8);
+        if (!ph)
+            break;
+        if (out->len && *ph)
+            buf_putc(out, ' ');
+        buf_puts(out, ph);
+    }
+    return GZ_OK;
+}

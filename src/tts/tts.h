@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/buf.h"
 #include "core/gz.h"
 
 struct tts_word {
@@ -38,5 +39,8 @@ int tts_say(struct tts_out *out, const char *text, size_t *first_word, size_t *e
 /* Append n samples of silence. */
 void tts_silence(struct tts_out *out, size_t n);
 void tts_out_release(struct tts_out *out);
+/* Append espeak-ng's phonemes for text (UTF-8) in the current voice to out: its ASCII
+ * mnemonics ("h@l'oU"), '_' between phonemes, ' ' between words. */
+int tts_phonemes(const char *text, struct buf *out, struct err *err);
 
 #endif

@@ -205,6 +205,58 @@ describe('article page', () => {
     });
   });
 
+  test('the spoken word is marked inside the spoken sentence; click plays from a word; a remembered toggle; none in Chinese', async () => {
+    await withPage({}, async (page) => {
+      await openStory(page, srv.url + '/story/1/en');
+      await page.waitForFunction(() => document.querySelectorAll('#transcript .s .w[data-t]').length > 10, null, { timeout: 10000 });
+      // a word in the middle of the second timed sentence, and where the next one starts
+      const wd = await page.evaluate(() => {
+        const s = document.querySelectorAll('#transcript .s[data-t]')[1], ws = s.querySelectorAll('.w');
+        const k = Math.floor(ws.length / 2);
+        return { text: ws[k].textContent, t: parseFloat(ws[k].getAttribute('data-t')), next: parseFloat(ws[k + 1].getAttribute('data-t')),
+          sent: s.getAttribute('data-t'), joined: s.textContent === [...s.childNodes].map((n) => n.textContent).join('') };
+      });
+      assert.ok(wd.next > wd.t, JSON.stringify(wd));
+      await seek(page, (wd.t + wd.next) / 2);
+      const marked = () => page.evaluate(() => {
+        const w = document.querySelectorAll('.w.wnow');
+        return { n: w.length, text: w[0] && w[0].textContent, t: w[0] && w[0].getAttribute('data-t'),
+          sent: w[0] && w[0].closest('.s').getAttribute('data-t'), inNow: !!(w[0] && w[0].closest('.s.now')) };
+      });
+      let m = await marked();
+      assert.deepEqual(m, { n: 1, text: wd.text, t: String(wd.t), sent: wd.sent, inNow: true });
+      // click on another word: playback starts from that word
+      const other = await page.evaluate(() => {
+        const w = document.querySelectorAll('#transcript .s[data-t]')[2].querySelectorAll('.w')[2];
+        return { t: parseFloat(w.getAttribute('data-t')), text: w.textContent };
+      });
+      await page.locator('#transcript .s[data-t] >> nth=2').locator('.w >> nth=2').click();
+      await page.waitForFunction((t) => { const a = document.querySelector('audio'); return !a.paused && a.currentTime >= t - 0.05; }, other.t, { timeout: 8000 });
+      await pause(page);
+      const at = await page.evaluate(() => document.querySelector('audio').currentTime);
+      assert.ok(at >= other.t - 0.05 && at < other.t + 1.5, `played from ${at}, word at ${other.t}`);
+      // the toggle turns word marking off, and the choice survives a reload
+      const toggle = page.locator('.pb-words');
+      assert.equal(await toggle.getAttribute('aria-pressed'), 'true');
+      await toggle.click();
+      assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
+      assert.equal((await marked()).n, 0);
+      await openStory(page, srv.url + '/story/1/en');
+      await page.waitForSelector('.pb-words', { timeout: 10000 });
+      assert.equal(await page.locator('.pb-words').getAttribute('aria-pressed'), 'false');
+      await seek(page, (wd.t + wd.next) / 2);
+      m = await marked();
+      assert.equal(m.n, 0);
+      assert.equal(await page.locator('.s.now').count(), 1, 'the sentence is still marked');
+      // Chinese text has no word times: no word spans, no toggle
+      await openStory(page, srv.url + '/story/1');
+      await page.waitForTimeout(500);
+      assert.equal(await page.locator('#transcript .w').count(), 0);
+      assert.equal(await page.locator('.pb-words').count(), 0);
+      await assertClean(assert, page);
+    });
+  });
+
   test('the highlight follows the voice while playing at 2×', async (t) => {
     await withPage({}, async (page) => {
       await openStory(page, srv.url + '/story/1/en');

@@ -297,7 +297,16 @@ describe('transcripts', () => {
     for (const para of j.text.slice(0, -1)) {
       assert.ok(para.length > 0);
       for (const seg of para) {
-        assert.deepEqual(Object.keys(seg), ['start', 'text']);
+        // optional word times (English narration): in order, inside the sentence's text
+        assert.deepEqual(Object.keys(seg).filter((k) => k !== 'words'), ['start', 'text']);
+        let wp = -1, at = 0;
+        for (const wd of seg.words ?? []) {
+          assert.deepEqual(Object.keys(wd), ['start', 'end', 'text']);
+          assert.ok(wd.start >= wp && wd.end > wd.start, JSON.stringify(wd));
+          at = seg.text.indexOf(wd.text, at);
+          assert.ok(at >= 0, `${wd.text} in ${seg.text}`);
+          wp = wd.start;
+        }
         assert.ok(seg.text.length > 0);
         assert.ok(seg.start > prev, 'starts increase');
         prev = seg.start;

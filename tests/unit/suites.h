@@ -12,6 +12,7 @@ Suite *suite_bundle(void);
 Suite *suite_store(void);
 Suite *suite_mfcc(void);
 Suite *suite_dtw(void);
+Suite *suite_acoustic(void);
 Suite *suite_auth(void);
 Suite *suite_ops(void);
 Suite *suite_compress(void);
@@ -24,7 +25,7 @@ Suite *suite_service_import(void);
 Suite *suite_service_newsroom(void);
 
 #define ALL_SUITES suite_text, suite_html, suite_story, suite_form, suite_bundle, suite_store, \
-                   suite_mfcc, suite_dtw, suite_auth, suite_ops, suite_compress, suite_config, suite_service_account, suite_store_fault, \
+                   suite_mfcc, suite_dtw, suite_acoustic, suite_auth, suite_ops, suite_compress, suite_config, suite_service_account, suite_store_fault, \
                    suite_err, suite_service_quiz, suite_service_import, \
                    suite_service_newsroom
 
