@@ -52,7 +52,8 @@ struct align_seg {
     double start, end; /* seconds; NAN when not spoken */
     float confidence;
     int flags;
-    struct align_word *words; /* with want_words; malloc'd */
+    struct align_word *words; /* with want_words; malloc'd. English with the acoustic stage:
+                               * only for segments the model placed (else none) */
     size_t n_words;
     char *guessed; /* words pronounced by espeak-ng's guess, space-separated; malloc'd or NULL */
 };
