@@ -1392,6 +1392,12 @@ int align_run(const struct align_cfg *cfg, const struct align_audio *audio,
     }
 
     /* 6. The acoustic stage refines starts and words (English). */
+    if (!zh && !cfg->no_acoustic && audio->afe && cfg->model &&
+        strcmp(cfg->model, acoustic_fe_model(audio->afe)) != 0) {
+        rc = err_set(err, GZ_EINVAL, "the audio was prepared for the model in '%s', not '%s'",
+                     acoustic_fe_model(audio->afe), cfg->model);
+        goto out;
+    }
     if (!zh && !cfg->no_acoustic && audio->afe) {
         rc = acoustic_stage(cfg, audio, &vad, segs, n_seg, speech_end, err);
         if (rc != GZ_OK)
