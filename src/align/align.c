@@ -1060,6 +1060,12 @@ static int acoustic_stage(const struct align_cfg *cfg, const struct align_audio 
             if (segs[k].confidence < 0.5f)
                 segs[k].flags |= ALIGN_LOW_CONFIDENCE;
             prev_start = segs[k].start;
+            /* No words rather than the DTW's rough ones (measured: median 0.36 s off). */
+            if (!quick) {
+                free(segs[k].words);
+                segs[k].words = NULL;
+                segs[k].n_words = 0;
+            }
         }
         if (progress(cfg, 0.9 + 0.1 * (double)(k + 1) / (double)n_seg)) {
             rc = err_set(err, GZ_ECONFLICT, "cancelled");
@@ -1386,6 +1392,12 @@ int align_run(const struct align_cfg *cfg, const struct align_audio *audio,
     }
 
     /* 6. The acoustic stage refines starts and words (English). */
+    if (!zh && !cfg->no_acoustic && audio->afe && cfg->model &&
+        strcmp(cfg->model, acoustic_fe_model(audio->afe)) != 0) {
+        rc = err_set(err, GZ_EINVAL, "the audio was prepared for the model in '%s', not '%s'",
+                     acoustic_fe_model(audio->afe), cfg->model);
+        goto out;
+    }
     if (!zh && !cfg->no_acoustic && audio->afe) {
         rc = acoustic_stage(cfg, audio, &vad, segs, n_seg, speech_end, err);
         if (rc != GZ_OK)

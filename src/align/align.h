@@ -52,7 +52,8 @@ struct align_seg {
     double start, end; /* seconds; NAN when not spoken */
     float confidence;
     int flags;
-    struct align_word *words; /* with want_words; malloc'd */
+    struct align_word *words; /* with want_words; malloc'd. English with the acoustic stage:
+                               * only for segments the model placed (else none) */
     size_t n_words;
     char *guessed; /* words pronounced by espeak-ng's guess, space-separated; malloc'd or NULL */
 };
@@ -64,7 +65,8 @@ struct align_cfg {
     const char *lang;  /* "en" or "zh" */
     int rate_wpm;      /* synthetic speaking rate; 0 = default */
     int want_words;
-    /* The acoustic stage (English): model folder, NULL for ACOUSTIC_MODEL_DEFAULT; off when
+    /* The acoustic stage (English) uses the model the audio was opened with
+     * (align_audio_open_model); model, when set, must name that same folder. Off when
      * no_acoustic is set, when the folder holds no model, or for other languages. */
     const char *model;
     int no_acoustic;

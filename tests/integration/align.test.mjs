@@ -450,6 +450,20 @@ describe('the acoustic stage on real speech (pocketsphinx-testdata)', { skip: !e
     assert.ok(median(e) <= 25 && e[e.length - 1] <= 100, show(e));
   });
 
+  test('--model: another folder with a Sphinx model and dictionary, or a clear error', () => {
+    const mdl = '/usr/share/pocketsphinx/model/en-us/en-us'; // the model itself; the dictionary is in its parent
+    const a = gazette(['align', rs.audio, rs.text, '--lines', '-q', '-f', 'tsv', '--model', mdl]);
+    assert.equal(a.status, 0, a.stderr);
+    assert.equal(a.stdout, gazette(['align', rs.audio, rs.text, '--lines', '-q', '-f', 'tsv']).stdout);
+    let r = gazette(['align', rs.audio, rs.text, '--lines', '-q', '--model', join(work, 'nope')]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /cannot open the model folder '.*nope'/);
+    r = gazette(['align', rs.audio, rs.text, '--lines', '-q', '--model', work]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /no Sphinx acoustic model and dictionary in /);
+    assert.equal(r.stdout, '');
+  });
+
   // A music bed under the voice (as in many news podcasts) hides the pauses the DTW snaps
   // to; the acoustic model still hears the words. This fails when the stage is off.
   test('under a music bed: median <= 25 ms, none beyond 150 ms; espeak-ng + DTW alone miss it', () => {
