@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "render/layout.h"
+#include "text/text.h"
 
 static void hidden(struct buf *b, const char *name, const char *value)
 {
@@ -212,7 +213,7 @@ static void lang_column(struct buf *b, struct page_ctx *c, const struct story *s
             if (quote)
                 buf_puts(&md, "> ");
             for (size_t j = 0; j < p->n_sent; j++) {
-                if (j)
+                if (j && text_join_space(p->sent[j - 1].text, p->sent[j].text))
                     buf_putc(&md, ' ');
                 buf_puts(&md, p->sent[j].text);
             }

@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "render/layout.h"
+#include "text/text.h"
 
 enum lang story_mode_lang(const struct story *s, enum story_mode mode)
 {
@@ -76,7 +77,7 @@ static void sentence(struct buf *b, const struct sent *st, int timed)
         words(b, st);
     else
         html_cstr(b, st->text);
-    HTML_LIT(b, "</span> ");
+    HTML_LIT(b, "</span>");
 }
 
 static void paragraph(struct buf *b, const struct para *p, size_t idx, int timed)
@@ -84,8 +85,11 @@ static void paragraph(struct buf *b, const struct para *p, size_t idx, int timed
     HTML_LIT(b, "<p class=\"para\" data-p=\"");
     html_int(b, (int64_t)idx);
     HTML_LIT(b, "\">");
-    for (size_t j = 0; j < p->n_sent; j++)
+    for (size_t j = 0; j < p->n_sent; j++) {
+        if (j && text_join_space(p->sent[j - 1].text, p->sent[j].text))
+            HTML_LIT(b, " ");
         sentence(b, &p->sent[j], timed);
+    }
     HTML_LIT(b, "</p>");
 }
 

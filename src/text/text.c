@@ -222,3 +222,32 @@ char *utf8_slice(const char *s, size_t from_char, size_t n_chars)
     }
     return xstrndup(p, (size_t)(q - p));
 }
+
+/* CJK ideographs, kana, hangul, CJK and full-width punctuation: written without spaces. */
+static int is_wide(unsigned cp)
+{
+    return (cp >= 0x2e80 && cp <= 0x9fff) || (cp >= 0xac00 && cp <= 0xd7af) ||
+           (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) ||
+           (cp >= 0xff00 && cp <= 0xffef) || (cp >= 0x20000 && cp <= 0x3ffff);
+}
+
+static size_t prev_cp(const char *s, size_t i)
+{
+    while (i > 0 && ((unsigned char)s[i] & 0xc0) == 0x80)
+        i--;
+    return i;
+}
+
+int text_join_space(const char *left, const char *right)
+{
+    size_t nl = left ? strlen(left) : 0, nr = right ? strlen(right) : 0, len, i;
+    unsigned cp;
+    if (!nl || !nr)
+        return 0;
+    i = prev_cp(left, nl - 1);
+    cp = cp_at(left, nl, i, &len);
+    /* A closing quote after 。 (“……。”) says nothing: look at what it closes. */
+    if (is_closer(cp) && i > 0)
+        cp = cp_at(left, nl, prev_cp(left, i - 1), &len);
+    return !is_wide(cp) && !is_wide(cp_at(right, nr, 0, &len));
+}

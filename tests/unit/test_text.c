@@ -62,6 +62,19 @@ START_TEST(utf8_checks)
 }
 END_TEST
 
+START_TEST(join_space)
+{
+    ck_assert_int_eq(text_join_space("第一句。", "第二句！"), 0);
+    ck_assert_int_eq(text_join_space("他说：“我们买的是灵活性。”", "随后离开。"), 0);
+    ck_assert_int_eq(text_join_space("真的吗?", "是的。"), 0);
+    ck_assert_int_eq(text_join_space("增长3.5%。", "GDP rose."), 0);
+    ck_assert_int_eq(text_join_space("It rose.", "Then it fell."), 1);
+    ck_assert_int_eq(text_join_space("He said \"yes.\"", "Then left."), 1);
+    ck_assert_int_eq(text_join_space("Mixed 中文 text.", "然后中文。"), 0);
+    ck_assert_int_eq(text_join_space("", "x"), 0);
+}
+END_TEST
+
 Suite *suite_text(void)
 {
     Suite *s = suite_create("text");
@@ -69,6 +82,7 @@ Suite *suite_text(void)
     tcase_add_test(tc, split_english);
     tcase_add_test(tc, split_chinese);
     tcase_add_test(tc, utf8_checks);
+    tcase_add_test(tc, join_space);
     suite_add_tcase(s, tc);
     return s;
 }
