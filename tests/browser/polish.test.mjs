@@ -3,7 +3,7 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../integration/server.mjs';
-import { launch, newContext, assertClean } from './lib.mjs';
+import { launch, newContext, assertClean, resultsDir, PHONE, DESKTOP } from './lib.mjs';
 
 let srv, browser;
 
@@ -43,4 +43,55 @@ describe('sentence spacing', () => {
       await assertClean(assert, page);
     });
   });
+});
+
+// Every font size, phone and desktop, both UI languages: nothing wider than the viewport, the
+// headline at least as big as the standfirst, the header pills and 分享 on the rows they belong to.
+const PAGES = ['/', '/story/1', '/story/1/en', '/story/1/ce', '/search?q=%E7%94%B5%E6%B1%A0', '/login'];
+const VIEWS = [['phone', PHONE], ['desktop', DESKTOP]];
+
+describe('layout at every font size', () => {
+  for (const [vname, view] of VIEWS) {
+    for (const ui of ['zh', 'en']) {
+      test(`${vname}, ${ui} UI: no overflow, headline >= standfirst, pills in place`, async () => {
+        await withPage({ ...view, locale: ui === 'zh' ? 'zh-CN' : 'en-US' }, async (page, ctx) => {
+          const bad = [];
+          for (let fs = 1; fs <= 5; fs++) {
+            await ctx.addCookies([{ name: 'gz_fs', value: String(fs), url: srv.url },
+              { name: 'gz_ui', value: ui, url: srv.url }]);
+            for (const path of PAGES) {
+              await page.goto(srv.url + path, { waitUntil: 'load' });
+              const r = await page.evaluate(() => {
+                const px = (e) => (e ? parseFloat(getComputedStyle(e).fontSize) : 0);
+                const box = (s) => { const e = document.querySelector(s); return e ? e.getBoundingClientRect() : null; };
+                const wide = [...document.querySelectorAll('body *')].filter((e) => {
+                  const b = e.getBoundingClientRect();
+                  return b.width > 0 && (b.right > innerWidth + 0.5 || b.left < -0.5) && !e.closest('dialog:not([open]),.skip,.visually-hidden');
+                }).slice(0, 3).map((e) => `${e.tagName.toLowerCase()}.${e.className}`);
+                const pill = box('.signin-open,.account-link'), brand = box('.brand');
+                const share = box('.share-open'), fsz = box('.fontsize');
+                return {
+                  scroll: document.documentElement.scrollWidth, inner: innerWidth, wide,
+                  h1: px(document.querySelector('article h1')), sf: px(document.querySelector('.standfirst')),
+                  pillOut: pill ? pill.right > innerWidth - 8 || pill.left < 8 : false,
+                  pillAlone: pill && brand ? pill.top >= brand.bottom + 40 : false,
+                  shareAlone: share && fsz ? share.top >= fsz.bottom - 2 : false,
+                };
+              });
+              const at = `${path} fs=${fs}`;
+              if (r.scroll > r.inner) bad.push(`${at}: scrollWidth ${r.scroll} > ${r.inner} (${r.wide.join(', ')})`);
+              if (r.wide.length) bad.push(`${at}: outside the viewport: ${r.wide.join(', ')}`);
+              if (r.h1 && r.sf && r.h1 < r.sf) bad.push(`${at}: headline ${r.h1}px < standfirst ${r.sf}px`);
+              if (r.pillOut) bad.push(`${at}: the sign-in/account pill is outside the margin`);
+              if (r.shareAlone) bad.push(`${at}: 分享 dropped below the font sizes`);
+              if (vname === 'phone' && ui === 'zh' && fs === 5 && path === '/story/1') {
+                await page.screenshot({ path: resultsDir() + 'polish-phone-zh-fs5.png' });
+              }
+            }
+          }
+          assert.deepEqual(bad, []);
+        });
+      });
+    }
+  }
 });
