@@ -542,7 +542,8 @@ void page_story(struct buf *b, struct page_ctx *c, const struct story *s, enum s
     HTML_LIT(b, ">");
     html_cstr(b, sl->headline);
     HTML_LIT(b, "</h1>");
-    if (mode == MODE_CE && s->l[LANG_EN].present) {
+    /* The Chinese page also gives the English headline and standfirst, smaller, as FT中文网 does. */
+    if (shown == LANG_ZH && s->l[LANG_EN].present) {
         HTML_LIT(b, "<p class=\"headline-alt\" lang=\"en\">");
         html_cstr(b, s->l[LANG_EN].headline);
         HTML_LIT(b, "</p>");
@@ -552,6 +553,12 @@ void page_story(struct buf *b, struct page_ctx *c, const struct story *s, enum s
         layout_lang_attr(b, shown);
         HTML_LIT(b, ">");
         html_cstr(b, sl->standfirst);
+        HTML_LIT(b, "</p>");
+    }
+    if (shown == LANG_ZH && s->l[LANG_EN].present && s->l[LANG_EN].standfirst &&
+        *s->l[LANG_EN].standfirst) {
+        HTML_LIT(b, "<p class=\"standfirst-alt\" lang=\"en\">");
+        html_cstr(b, s->l[LANG_EN].standfirst);
         HTML_LIT(b, "</p>");
     }
     HTML_LIT(b, "<p class=\"byline\"");

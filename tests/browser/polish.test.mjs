@@ -45,6 +45,33 @@ describe('sentence spacing', () => {
   });
 });
 
+describe('seed parity', () => {
+  test('the Chinese page also shows the English headline and standfirst, smaller, lang="en"', async () => {
+    await withPage({}, async (page) => {
+      await page.goto(srv.url + '/story/1/en', { waitUntil: 'load' });
+      const en = await page.evaluate(() => ({
+        h1: document.querySelector('h1').textContent, sf: document.querySelector('.standfirst').textContent }));
+      for (const path of ['/story/1', '/story/1/ce']) {
+        await page.goto(srv.url + path, { waitUntil: 'load' });
+        const zh = await page.evaluate(() => {
+          const q = (s) => document.querySelector(s);
+          const px = (e) => parseFloat(getComputedStyle(e).fontSize);
+          return {
+            h: q('.headline-alt[lang="en"]')?.textContent, s: q('.standfirst-alt[lang="en"]')?.textContent,
+            smaller: !!q('.headline-alt') && px(q('.headline-alt')) < px(q('h1')) &&
+              !!q('.standfirst-alt') && px(q('.standfirst-alt')) < px(q('.standfirst')),
+          };
+        });
+        assert.equal(zh.h, en.h1, `${path}: English headline`);
+        assert.equal(zh.s, en.sf, `${path}: English standfirst`);
+        assert.ok(zh.smaller, `${path}: the English lines are smaller than the Chinese ones`);
+      }
+      await page.goto(srv.url + '/story/1/en', { waitUntil: 'load' });
+      assert.equal(await page.$$eval('.headline-alt,.standfirst-alt', (e) => e.length), 0, 'not on the English page');
+    });
+  });
+});
+
 // Every font size, phone and desktop, both UI languages: nothing wider than the viewport, the
 // headline at least as big as the standfirst, the header pills and 分享 on the rows they belong to.
 const PAGES = ['/', '/story/1', '/story/1/en', '/story/1/ce', '/search?q=%E7%94%B5%E6%B1%A0', '/login'];
