@@ -251,3 +251,31 @@ int text_join_space(const char *left, const char *right)
         cp = cp_at(left, nl, prev_cp(left, i - 1), &len);
     return !is_wide(cp) && !is_wide(cp_at(right, nr, 0, &len));
 }
+
+void text_device(const char *ua, const char **browser, const char **os)
+{
+    /* Order matters: Edge and Opera also say Chrome and Safari; Chrome also says Safari. */
+    static const char *const br[][2] = {
+        { "MicroMessenger/", "WeChat" }, { "Edg", "Edge" },       { "OPR/", "Opera" },
+        { "Firefox/", "Firefox" },        { "FxiOS/", "Firefox" }, { "CriOS/", "Chrome" },
+        { "Chromium/", "Chromium" },      { "Chrome/", "Chrome" }, { "Version/", "Safari" },
+        { "curl/", "curl" },
+    };
+    static const char *const sys[][2] = {
+        { "iPhone", "iPhone" },   { "iPad", "iPad" },         { "Android", "Android" },
+        { "CrOS", "ChromeOS" },   { "Windows", "Windows" },   { "Macintosh", "macOS" },
+        { "Linux", "Linux" },
+    };
+    *browser = *os = NULL;
+    if (!ua)
+        return;
+    for (size_t i = 0; i < sizeof br / sizeof br[0] && !*browser; i++)
+        if (strstr(ua, br[i][0]) && (i != 1 || strstr(ua, "Edg/") || strstr(ua, "EdgA/") ||
+                                     strstr(ua, "EdgiOS/")))
+            *browser = br[i][1];
+    if (*browser && strcmp(*browser, "Safari") == 0 && !strstr(ua, "Safari/"))
+        *browser = NULL;
+    for (size_t i = 0; i < sizeof sys / sizeof sys[0] && !*os; i++)
+        if (strstr(ua, sys[i][0]))
+            *os = sys[i][1];
+}

@@ -32,4 +32,8 @@ size_t text_split(const char *s, size_t n, struct str *out, size_t cap);
  * (Chinese sentences follow each other without a space), else 1. Both NUL-terminated UTF-8. */
 int text_join_space(const char *left, const char *right);
 
+/* A readable device from a User-Agent header: *browser ("Chrome", "Safari", "WeChat"...) and
+ * *os ("Linux", "iPhone", "Windows"...), static strings, NULL when not recognised. */
+void text_device(const char *ua, const char **browser, const char **os);
+
 #endif
