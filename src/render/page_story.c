@@ -604,7 +604,18 @@ void page_story(struct buf *b, struct page_ctx *c, const struct story *s, enum s
         }
         buf_release(&line);
     }
-    HTML_LIT(b, "</p></article>");
+    HTML_LIT(b, "</p>");
+    {
+        /* Shown only in print (app.css): where the printed story lives. */
+        struct buf u;
+        buf_init(&u, 0);
+        story_url(&u, c, s, suffix);
+        HTML_LIT(b, "<p class=\"print-url\">");
+        html_cstr(b, buf_cstr(&u));
+        HTML_LIT(b, "</p>");
+        buf_release(&u);
+    }
+    HTML_LIT(b, "</article>");
     related_list(b, c, related, quiz);
     share_dialog(b, c, s, shown);
     layout_footer(b, c);

@@ -3,7 +3,7 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../integration/server.mjs';
-import { launch, newContext, assertClean, resultsDir, PHONE, DESKTOP } from './lib.mjs';
+import { launch, newContext, assertClean, resultsDir, axe, PHONE, DESKTOP } from './lib.mjs';
 
 let srv, browser;
 
@@ -121,4 +121,42 @@ describe('layout at every font size', () => {
       });
     }
   }
+});
+
+describe('dark mode and print', () => {
+  test('prefers-color-scheme: dark turns the page dark and axe stays clean', async () => {
+    await withPage({ colorScheme: 'dark', bypassCSP: true }, async (page) => {
+      const bad = [];
+      for (const path of ['/', '/story/1', '/story/1/en', '/story/1/ce', '/search?q=%E7%94%B5%E6%B1%A0', '/login']) {
+        await page.goto(srv.url + path, { waitUntil: 'load' });
+        const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+        const lum = bg.match(/\d+/g).slice(0, 3).reduce((a, v) => a + Number(v), 0) / 3;
+        if (lum > 80) bad.push(`${path}: background ${bg} is not dark`);
+        const v = await axe(page);
+        if (v.length) bad.push(`${path}: axe\n${v.join('\n')}`);
+      }
+      await page.screenshot({ path: resultsDir() + 'polish-dark.png' });
+      assert.deepEqual(bad, []);
+    });
+  });
+
+  test('print shows the headline, byline, text, copyright and URL, and no chrome', async () => {
+    await withPage({}, async (page) => {
+      await page.goto(srv.url + '/story/1', { waitUntil: 'load' });
+      await page.emulateMedia({ media: 'print' });
+      const r = await page.evaluate(() => {
+        const vis = (s) => [...document.querySelectorAll(s)].some((e) => e.getClientRects().length > 0);
+        return {
+          shown: ['article h1', '.byline', '#transcript .s', '.copyright', '.print-url'].filter((s) => !vis(s)),
+          hidden: ['header.site', '.player', '.tools', '.modes', 'button', '.related', 'footer'].filter(vis),
+          url: document.querySelector('.print-url')?.textContent,
+        };
+      });
+      assert.deepEqual(r.shown, [], 'missing in print');
+      assert.deepEqual(r.hidden, [], 'chrome in print');
+      assert.match(r.url, /\/story\/1$/);
+      await page.emulateMedia({ media: 'screen' });
+      assert.equal(await page.$eval('.print-url', (e) => e.getClientRects().length), 0, 'the URL line only in print');
+    });
+  });
 });
