@@ -241,7 +241,8 @@ void page_search(struct buf *b, struct page_ctx *c, const char *q, const struct 
     layout_header(b, c);
     HTML_LIT(b, "<h1 class=\"section-title\">");
     layout_t(b, c, q && *q ? MSG_SEARCH_RESULTS : MSG_SEARCH);
-    HTML_LIT(b, "</h1><form class=\"search-page\" role=\"search\" action=\"/search\" "
+    /* The header's search form is the page's one search landmark; this form is its own. */
+    HTML_LIT(b, "</h1><form class=\"search-page\" action=\"/search\" "
                 "method=\"get\"><label for=\"sq\">");
     layout_t(b, c, MSG_SEARCH);
     HTML_LIT(b, "</label> <input id=\"sq\" name=\"q\" type=\"search\" maxlength=\"100\" value=\"");
@@ -250,7 +251,20 @@ void page_search(struct buf *b, struct page_ctx *c, const char *q, const struct 
     layout_t(b, c, MSG_SEARCH);
     HTML_LIT(b, "</button></form>");
     if (q && *q) {
-        HTML_LIT(b, "<ul class=\"briefs\">");
+        size_t n = l ? l->n : 0;
+        HTML_LIT(b, "<p class=\"hits\" role=\"status\">");
+        if (c->ui == LANG_ZH) {
+            layout_t(b, c, MSG_SEARCH_FOUND);
+            HTML_LIT(b, " ");
+            html_int(b, (int64_t)n);
+            HTML_LIT(b, " ");
+            layout_t(b, c, MSG_SEARCH_HITS);
+        } else {
+            html_int(b, (int64_t)n);
+            HTML_LIT(b, " ");
+            layout_t(b, c, n == 1 ? MSG_SEARCH_HIT : MSG_SEARCH_HITS);
+        }
+        HTML_LIT(b, "</p><ul class=\"briefs\">");
         for (size_t i = 0; l && i < l->n; i++)
             layout_brief(b, c, &l->item[i], 2);
         HTML_LIT(b, "</ul>");

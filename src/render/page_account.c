@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "render/layout.h"
+#include "text/text.h"
 
 static void field(struct buf *b, struct page_ctx *c, const struct ui_field *f)
 {
@@ -200,6 +201,58 @@ static void button_form(struct buf *b, struct page_ctx *c, const char *action, c
     HTML_LIT(b, "</button></form>");
 }
 
+/* "Chrome on Linux" / "Linux 上的 Chrome"; the raw header when nothing is recognised. */
+static void device(struct buf *b, struct page_ctx *c, const char *ua)
+{
+    const char *br, *os;
+    text_device(ua, &br, &os);
+    if (br && os) {
+        html_cstr(b, c->ui == LANG_ZH ? os : br);
+        layout_t(b, c, MSG_DEVICE_ON);
+        html_cstr(b, c->ui == LANG_ZH ? br : os);
+    } else if (br || os) {
+        html_cstr(b, br ? br : os);
+    } else {
+        html_cstr(b, ua && *ua ? ua : "?");
+    }
+}
+
+/* The activity log's event and detail words in the reader's language; others as stored. */
+static void audit_word(struct buf *b, struct page_ctx *c, const char *w)
+{
+    static const struct {
+        const char *key;
+        enum msg m;
+    } words[] = {
+        { "sign-in", MSG_EV_SIGN_IN },
+        { "sign-in-failed", MSG_EV_SIGN_IN_FAILED },
+        { "register", MSG_EV_REGISTER },
+        { "phone-bound", MSG_EV_PHONE_BOUND },
+        { "phone-unbound", MSG_EV_PHONE_UNBOUND },
+        { "phone-merged", MSG_EV_PHONE_MERGED },
+        { "email-bound", MSG_EV_EMAIL_BOUND },
+        { "bind-failed", MSG_EV_BIND_FAILED },
+        { "reset-requested", MSG_EV_RESET_REQUESTED },
+        { "password-reset", MSG_EV_PASSWORD_RESET },
+        { "sign-out", MSG_EV_SIGN_OUT },
+        { "remember-me-reuse", MSG_EV_REMEMBER_REUSE },
+        { "session-revoked", MSG_EV_SESSION_REVOKED },
+        { "password", MSG_DT_PASSWORD },
+        { "phone", MSG_DT_PHONE },
+        { "remember-me", MSG_DT_REMEMBER },
+        { "everywhere", MSG_DT_EVERYWHERE },
+        { "bind", MSG_DT_BIND },
+        { "series revoked", MSG_DT_SERIES_REVOKED },
+        { "remember-me (parallel)", MSG_DT_REMEMBER },
+    };
+    for (size_t i = 0; w && i < GZ_NELEM(words); i++)
+        if (strcmp(w, words[i].key) == 0) {
+            layout_t(b, c, words[i].m);
+            return;
+        }
+    html_cstr(b, w ? w : "");
+}
+
 static void when(struct buf *b, int64_t t)
 {
     char s[32];
@@ -239,7 +292,7 @@ void page_account(struct buf *b, struct page_ctx *c, const struct user *u,
     if (u->username)
         html_cstr(b, u->username);
     else
-        layout_t(b, c, MSG_NONE_BOUND);
+        layout_t(b, c, MSG_NOT_SET);
     HTML_LIT(b, "</dd><dt>");
     layout_t(b, c, MSG_PHONE_BOUND);
     HTML_LIT(b, "</dt><dd>");
@@ -303,7 +356,7 @@ void page_account(struct buf *b, struct page_ctx *c, const struct user *u,
         char id[24];
         snprintf(id, sizeof id, "%lld", (long long)s->id);
         HTML_LIT(b, "<li><span class=\"ua\">");
-        html_cstr(b, s->user_agent && *s->user_agent ? s->user_agent : "?");
+        device(b, c, s->user_agent);
         HTML_LIT(b, "</span> <span class=\"meta\">");
         html_cstr(b, s->ip);
         HTML_LIT(b, " · ");
@@ -337,12 +390,14 @@ void page_account(struct buf *b, struct page_ctx *c, const struct user *u,
         const struct audit_row *a = &audit->item[i];
         HTML_LIT(b, "<tr><td>");
         when(b, a->at);
-        HTML_LIT(b, "</td><td>");
-        html_cstr(b, a->event);
+        HTML_LIT(b, "</td><td data-event=\"");
+        html_attr(b, a->event ? a->event : "");
+        HTML_LIT(b, "\">");
+        audit_word(b, c, a->event);
         HTML_LIT(b, "</td><td>");
         html_cstr(b, a->ip);
         HTML_LIT(b, "</td><td>");
-        html_cstr(b, a->detail);
+        audit_word(b, c, a->detail);
         HTML_LIT(b, "</td></tr>");
     }
     HTML_LIT(b, "</tbody></table></section></div>");

@@ -14,10 +14,19 @@ void page_home(struct buf *b, struct page_ctx *c, const struct brief_list *lates
     if (quiz) {
         HTML_LIT(b, "<p class=\"quiz-teaser\"><a href=\"/quiz/");
         html_int(b, quiz->id);
+        const char *title = c->ui == LANG_ZH ? quiz->title_zh : quiz->title_en;
         HTML_LIT(b, "\">");
         layout_t(b, c, MSG_QUIZ);
-        HTML_LIT(b, "</a> ");
-        html_cstr(b, c->ui == LANG_ZH ? quiz->title_zh : quiz->title_en);
+        HTML_LIT(b, "</a>");
+        /* The title often repeats "一周新闻小测": then only what it adds (the date). */
+        if (title && *title && strstr(title, msg(c->ui, MSG_QUIZ)) == title)
+            title += strlen(msg(c->ui, MSG_QUIZ));
+        while (title && (*title == ' ' || *title == ':'))
+            title++;
+        if (title && *title) {
+            HTML_LIT(b, " ");
+            html_cstr(b, title);
+        }
         HTML_LIT(b, "</p>");
     }
     if (!latest->n) {

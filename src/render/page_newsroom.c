@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "render/layout.h"
+#include "text/text.h"
 
 static void hidden(struct buf *b, const char *name, const char *value)
 {
@@ -212,7 +213,7 @@ static void lang_column(struct buf *b, struct page_ctx *c, const struct story *s
             if (quote)
                 buf_puts(&md, "> ");
             for (size_t j = 0; j < p->n_sent; j++) {
-                if (j)
+                if (j && text_join_space(p->sent[j - 1].text, p->sent[j].text))
                     buf_putc(&md, ' ');
                 buf_puts(&md, p->sent[j].text);
             }
@@ -548,7 +549,7 @@ void page_nr_timing(struct buf *b, struct page_ctx *c, const struct story *s, en
     layout_t(b, c, MSG_NR_IMPORT);
     HTML_LIT(b, "</button></form><p>");
     layout_t(b, c, MSG_NR_EXPORT);
-    HTML_LIT(b, ":");
+    html_cstr(b, c->ui == LANG_ZH ? "：" : ":");
     {
         static const char *const fmts[] = { "readalong", "vtt", "srt", "smil", "aeneas", "tsv",
                                             "audacity" };
@@ -593,11 +594,14 @@ void page_nr_users(struct buf *b, struct page_ctx *c, const struct user *u, size
         layout_t(b, c, MSG_NR_ROLES);
         HTML_LIT(b, "\">");
         for (size_t r = 0; r < GZ_NELEM(roles); r++) {
-            HTML_LIT(b, "<option");
+            static const enum msg role_msg[] = { MSG_ROLE_READER, MSG_ROLE_EDITOR, MSG_ROLE_ADMIN };
+            HTML_LIT(b, "<option value=\"");
+            html_attr(b, user_role_name(roles[r]));
+            HTML_LIT(b, "\"");
             if (u[i].role == roles[r])
                 HTML_LIT(b, " selected");
             HTML_LIT(b, ">");
-            html_cstr(b, user_role_name(roles[r]));
+            layout_t(b, c, role_msg[r]);
             HTML_LIT(b, "</option>");
         }
         HTML_LIT(b, "</select> <button type=\"submit\">");

@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "render/layout.h"
+#include "text/text.h"
 
 enum lang story_mode_lang(const struct story *s, enum story_mode mode)
 {
@@ -76,7 +77,7 @@ static void sentence(struct buf *b, const struct sent *st, int timed)
         words(b, st);
     else
         html_cstr(b, st->text);
-    HTML_LIT(b, "</span> ");
+    HTML_LIT(b, "</span>");
 }
 
 static void paragraph(struct buf *b, const struct para *p, size_t idx, int timed)
@@ -84,8 +85,11 @@ static void paragraph(struct buf *b, const struct para *p, size_t idx, int timed
     HTML_LIT(b, "<p class=\"para\" data-p=\"");
     html_int(b, (int64_t)idx);
     HTML_LIT(b, "\">");
-    for (size_t j = 0; j < p->n_sent; j++)
+    for (size_t j = 0; j < p->n_sent; j++) {
+        if (j && text_join_space(p->sent[j - 1].text, p->sent[j].text))
+            HTML_LIT(b, " ");
         sentence(b, &p->sent[j], timed);
+    }
     HTML_LIT(b, "</p>");
 }
 
@@ -538,7 +542,8 @@ void page_story(struct buf *b, struct page_ctx *c, const struct story *s, enum s
     HTML_LIT(b, ">");
     html_cstr(b, sl->headline);
     HTML_LIT(b, "</h1>");
-    if (mode == MODE_CE && s->l[LANG_EN].present) {
+    /* The Chinese page also gives the English headline and standfirst, smaller, as FT中文网 does. */
+    if (shown == LANG_ZH && s->l[LANG_EN].present) {
         HTML_LIT(b, "<p class=\"headline-alt\" lang=\"en\">");
         html_cstr(b, s->l[LANG_EN].headline);
         HTML_LIT(b, "</p>");
@@ -548,6 +553,12 @@ void page_story(struct buf *b, struct page_ctx *c, const struct story *s, enum s
         layout_lang_attr(b, shown);
         HTML_LIT(b, ">");
         html_cstr(b, sl->standfirst);
+        HTML_LIT(b, "</p>");
+    }
+    if (shown == LANG_ZH && s->l[LANG_EN].present && s->l[LANG_EN].standfirst &&
+        *s->l[LANG_EN].standfirst) {
+        HTML_LIT(b, "<p class=\"standfirst-alt\" lang=\"en\">");
+        html_cstr(b, s->l[LANG_EN].standfirst);
         HTML_LIT(b, "</p>");
     }
     HTML_LIT(b, "<p class=\"byline\"");
@@ -593,7 +604,18 @@ void page_story(struct buf *b, struct page_ctx *c, const struct story *s, enum s
         }
         buf_release(&line);
     }
-    HTML_LIT(b, "</p></article>");
+    HTML_LIT(b, "</p>");
+    {
+        /* Shown only in print (app.css): where the printed story lives. */
+        struct buf u;
+        buf_init(&u, 0);
+        story_url(&u, c, s, suffix);
+        HTML_LIT(b, "<p class=\"print-url\">");
+        html_cstr(b, buf_cstr(&u));
+        HTML_LIT(b, "</p>");
+        buf_release(&u);
+    }
+    HTML_LIT(b, "</article>");
     related_list(b, c, related, quiz);
     share_dialog(b, c, s, shown);
     layout_footer(b, c);

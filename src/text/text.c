@@ -222,3 +222,60 @@ char *utf8_slice(const char *s, size_t from_char, size_t n_chars)
     }
     return xstrndup(p, (size_t)(q - p));
 }
+
+/* CJK ideographs, kana, hangul, CJK and full-width punctuation: written without spaces. */
+static int is_wide(unsigned cp)
+{
+    return (cp >= 0x2e80 && cp <= 0x9fff) || (cp >= 0xac00 && cp <= 0xd7af) ||
+           (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) ||
+           (cp >= 0xff00 && cp <= 0xffef) || (cp >= 0x20000 && cp <= 0x3ffff);
+}
+
+static size_t prev_cp(const char *s, size_t i)
+{
+    while (i > 0 && ((unsigned char)s[i] & 0xc0) == 0x80)
+        i--;
+    return i;
+}
+
+int text_join_space(const char *left, const char *right)
+{
+    size_t nl = left ? strlen(left) : 0, nr = right ? strlen(right) : 0, len, i;
+    unsigned cp;
+    if (!nl || !nr)
+        return 0;
+    i = prev_cp(left, nl - 1);
+    cp = cp_at(left, nl, i, &len);
+    /* A closing quote after 。 (“……。”) says nothing: look at what it closes. */
+    if (is_closer(cp) && i > 0)
+        cp = cp_at(left, nl, prev_cp(left, i - 1), &len);
+    return !is_wide(cp) && !is_wide(cp_at(right, nr, 0, &len));
+}
+
+void text_device(const char *ua, const char **browser, const char **os)
+{
+    /* Order matters: Edge and Opera also say Chrome and Safari; Chrome also says Safari. */
+    static const char *const br[][2] = {
+        { "MicroMessenger/", "WeChat" }, { "Edg", "Edge" },       { "OPR/", "Opera" },
+        { "Firefox/", "Firefox" },        { "FxiOS/", "Firefox" }, { "CriOS/", "Chrome" },
+        { "Chromium/", "Chromium" },      { "Chrome/", "Chrome" }, { "Version/", "Safari" },
+        { "curl/", "curl" },
+    };
+    static const char *const sys[][2] = {
+        { "iPhone", "iPhone" },   { "iPad", "iPad" },         { "Android", "Android" },
+        { "CrOS", "ChromeOS" },   { "Windows", "Windows" },   { "Macintosh", "macOS" },
+        { "Linux", "Linux" },
+    };
+    *browser = *os = NULL;
+    if (!ua)
+        return;
+    for (size_t i = 0; i < sizeof br / sizeof br[0] && !*browser; i++)
+        if (strstr(ua, br[i][0]) && (i != 1 || strstr(ua, "Edg/") || strstr(ua, "EdgA/") ||
+                                     strstr(ua, "EdgiOS/")))
+            *browser = br[i][1];
+    if (*browser && strcmp(*browser, "Safari") == 0 && !strstr(ua, "Safari/"))
+        *browser = NULL;
+    for (size_t i = 0; i < sizeof sys / sizeof sys[0] && !*os; i++)
+        if (strstr(ua, sys[i][0]))
+            *os = sys[i][1];
+}

@@ -27,4 +27,13 @@ int text_has_control(const char *s, size_t n);
  * Returns the number of sentences found (may exceed cap: call again with more room). */
 size_t text_split(const char *s, size_t n, struct str *out, size_t cap);
 
+/* 1 when two sentences shown one after the other need a space between them: not when the
+ * left one ends or the right one starts with a CJK character or full-width punctuation
+ * (Chinese sentences follow each other without a space), else 1. Both NUL-terminated UTF-8. */
+int text_join_space(const char *left, const char *right);
+
+/* A readable device from a User-Agent header: *browser ("Chrome", "Safari", "WeChat"...) and
+ * *os ("Linux", "iPhone", "Windows"...), static strings, NULL when not recognised. */
+void text_device(const char *ua, const char **browser, const char **os);
+
 #endif

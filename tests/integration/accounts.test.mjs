@@ -66,7 +66,7 @@ describe('register and sign in', () => {
     const acct = await c.get('/account');
     assert.equal(acct.status, 200);
     assert.ok(acct.text.includes('carol@example.com'));
-    assert.match(acct.text, /<td>register<\/td><td>[^<]*<\/td><td>2026-11-01<\/td>/);
+    assert.match(acct.text, /<td data-event="register">注册<\/td><td>[^<]*<\/td><td>2026-11-01<\/td>/);
     const again = await register(client(), 'CAROL@example.com', 'carol2');
     assert.equal(again.status, 409);
     assert.match(again.text, /该邮箱已注册/);

@@ -62,6 +62,51 @@ START_TEST(utf8_checks)
 }
 END_TEST
 
+START_TEST(join_space)
+{
+    ck_assert_int_eq(text_join_space("第一句。", "第二句！"), 0);
+    ck_assert_int_eq(text_join_space("他说：“我们买的是灵活性。”", "随后离开。"), 0);
+    ck_assert_int_eq(text_join_space("真的吗?", "是的。"), 0);
+    ck_assert_int_eq(text_join_space("增长3.5%。", "GDP rose."), 0);
+    ck_assert_int_eq(text_join_space("It rose.", "Then it fell."), 1);
+    ck_assert_int_eq(text_join_space("He said \"yes.\"", "Then left."), 1);
+    ck_assert_int_eq(text_join_space("Mixed 中文 text.", "然后中文。"), 0);
+    ck_assert_int_eq(text_join_space("", "x"), 0);
+}
+END_TEST
+
+static void expect_device(const char *ua, const char *browser, const char *os)
+{
+    const char *b, *o;
+    text_device(ua, &b, &o);
+    if (browser)
+        ck_assert_str_eq(b, browser);
+    else
+        ck_assert_ptr_null(b);
+    if (os)
+        ck_assert_str_eq(o, os);
+    else
+        ck_assert_ptr_null(o);
+}
+
+START_TEST(device_names)
+{
+    expect_device("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                  "Chrome/120.0.0.0 Safari/537.36", "Chrome", "Linux");
+    expect_device("Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 "
+                  "(KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1", "Safari", "iPhone");
+    expect_device("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                  "Chrome/120.0.0.0 Safari/537.36 Edg/120.0.2210.91", "Edge", "Windows");
+    expect_device("Mozilla/5.0 (Macintosh; Intel Mac OS X 14.1; rv:121.0) Gecko/20100101 "
+                  "Firefox/121.0", "Firefox", "macOS");
+    expect_device("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+                  "Chrome/120.0 Mobile Safari/537.36 MicroMessenger/8.0.44", "WeChat", "Android");
+    expect_device("curl/7.88.1", "curl", NULL);
+    expect_device("something odd", NULL, NULL);
+    expect_device(NULL, NULL, NULL);
+}
+END_TEST
+
 Suite *suite_text(void)
 {
     Suite *s = suite_create("text");
@@ -69,6 +114,8 @@ Suite *suite_text(void)
     tcase_add_test(tc, split_english);
     tcase_add_test(tc, split_chinese);
     tcase_add_test(tc, utf8_checks);
+    tcase_add_test(tc, join_space);
+    tcase_add_test(tc, device_names);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,0 +1,162 @@
+// Reader polish (issue 11): Chinese sentences follow each other without a space; the page fits a
+// 375 px phone and a desktop at every font size, the headline never smaller than the standfirst.
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from '../integration/server.mjs';
+import { launch, newContext, assertClean, resultsDir, axe, PHONE, DESKTOP } from './lib.mjs';
+
+let srv, browser;
+
+before(async () => {
+  [srv, browser] = await Promise.all([startServer({ demo: true }), launch()]);
+});
+
+after(async () => {
+  await browser?.close();
+  await srv?.stop();
+});
+
+async function withPage(opts, fn) {
+  const ctx = await newContext(browser, opts);
+  try {
+    return await fn(await ctx.newPage(), ctx);
+  } finally {
+    await ctx.close();
+  }
+}
+
+describe('sentence spacing', () => {
+  test('no space between Chinese sentences, one between English ones', async () => {
+    await withPage({}, async (page) => {
+      await page.goto(srv.url + '/story/1', { waitUntil: 'load' });
+      const zh = await page.$$eval('#transcript p.para', (ps) => ps.map((p) => p.textContent));
+      assert.ok(zh.some((t) => /。./.test(t)), 'a Chinese paragraph with two sentences');
+      for (const t of zh) assert.doesNotMatch(t, /[。！？”] /, `space after a Chinese sentence: ${t}`);
+      await page.goto(srv.url + '/story/1/en', { waitUntil: 'load' });
+      const en = await page.$$eval('#transcript p.para', (ps) => ps.map((p) => p.textContent));
+      assert.ok(en.some((t) => /[.!?] [A-Z]/.test(t)), 'English sentences keep their space');
+      for (const t of en) assert.doesNotMatch(t, /[a-z][.!?][A-Z]/, `English sentences run together: ${t}`);
+      await page.goto(srv.url + '/story/1/ce', { waitUntil: 'load' });
+      const ce = await page.$$eval('#transcript p.para[lang="zh-CN"], #transcript [lang="zh-CN"] p.para',
+        (ps) => ps.map((p) => p.textContent));
+      for (const t of ce) assert.doesNotMatch(t, /[。！？”] /, `对照: space after a Chinese sentence: ${t}`);
+      await assertClean(assert, page);
+    });
+  });
+});
+
+describe('seed parity', () => {
+  test('the Chinese page also shows the English headline and standfirst, smaller, lang="en"', async () => {
+    await withPage({}, async (page) => {
+      await page.goto(srv.url + '/story/1/en', { waitUntil: 'load' });
+      const en = await page.evaluate(() => ({
+        h1: document.querySelector('h1').textContent, sf: document.querySelector('.standfirst').textContent }));
+      for (const path of ['/story/1', '/story/1/ce']) {
+        await page.goto(srv.url + path, { waitUntil: 'load' });
+        const zh = await page.evaluate(() => {
+          const q = (s) => document.querySelector(s);
+          const px = (e) => parseFloat(getComputedStyle(e).fontSize);
+          return {
+            h: q('.headline-alt[lang="en"]')?.textContent, s: q('.standfirst-alt[lang="en"]')?.textContent,
+            smaller: !!q('.headline-alt') && px(q('.headline-alt')) < px(q('h1')) &&
+              !!q('.standfirst-alt') && px(q('.standfirst-alt')) < px(q('.standfirst')),
+          };
+        });
+        assert.equal(zh.h, en.h1, `${path}: English headline`);
+        assert.equal(zh.s, en.sf, `${path}: English standfirst`);
+        assert.ok(zh.smaller, `${path}: the English lines are smaller than the Chinese ones`);
+      }
+      await page.goto(srv.url + '/story/1/en', { waitUntil: 'load' });
+      assert.equal(await page.$$eval('.headline-alt,.standfirst-alt', (e) => e.length), 0, 'not on the English page');
+    });
+  });
+});
+
+// Every font size, phone and desktop, both UI languages: nothing wider than the viewport, the
+// headline at least as big as the standfirst, the header pills and 分享 on the rows they belong to.
+const PAGES = ['/', '/story/1', '/story/1/en', '/story/1/ce', '/search?q=%E7%94%B5%E6%B1%A0', '/login'];
+const VIEWS = [['phone', PHONE], ['desktop', DESKTOP]];
+
+describe('layout at every font size', () => {
+  for (const [vname, view] of VIEWS) {
+    for (const ui of ['zh', 'en']) {
+      test(`${vname}, ${ui} UI: no overflow, headline >= standfirst, pills in place`, async () => {
+        await withPage({ ...view, locale: ui === 'zh' ? 'zh-CN' : 'en-US' }, async (page, ctx) => {
+          const bad = [];
+          for (let fs = 1; fs <= 5; fs++) {
+            await ctx.addCookies([{ name: 'gz_fs', value: String(fs), url: srv.url },
+              { name: 'gz_ui', value: ui, url: srv.url }]);
+            for (const path of PAGES) {
+              await page.goto(srv.url + path, { waitUntil: 'load' });
+              const r = await page.evaluate(() => {
+                const px = (e) => (e ? parseFloat(getComputedStyle(e).fontSize) : 0);
+                const box = (s) => { const e = document.querySelector(s); return e ? e.getBoundingClientRect() : null; };
+                const wide = [...document.querySelectorAll('body *')].filter((e) => {
+                  const b = e.getBoundingClientRect();
+                  return b.width > 0 && (b.right > innerWidth + 0.5 || b.left < -0.5) && !e.closest('dialog:not([open]),.skip,.visually-hidden');
+                }).slice(0, 3).map((e) => `${e.tagName.toLowerCase()}.${e.className}`);
+                const pill = box('.signin-open,.account-link'), brand = box('.brand');
+                const share = box('.share-open'), fsz = box('.fontsize');
+                return {
+                  scroll: document.documentElement.scrollWidth, inner: innerWidth, wide,
+                  h1: px(document.querySelector('article h1')), sf: px(document.querySelector('.standfirst')),
+                  pillOut: pill ? pill.right > innerWidth - 8 || pill.left < 8 : false,
+                  pillAlone: pill && brand ? pill.top >= brand.bottom + 40 : false,
+                  shareAlone: share && fsz ? share.top >= fsz.bottom - 2 : false,
+                };
+              });
+              const at = `${path} fs=${fs}`;
+              if (r.scroll > r.inner) bad.push(`${at}: scrollWidth ${r.scroll} > ${r.inner} (${r.wide.join(', ')})`);
+              if (r.wide.length) bad.push(`${at}: outside the viewport: ${r.wide.join(', ')}`);
+              if (r.h1 && r.sf && r.h1 < r.sf) bad.push(`${at}: headline ${r.h1}px < standfirst ${r.sf}px`);
+              if (r.pillOut) bad.push(`${at}: the sign-in/account pill is outside the margin`);
+              if (r.shareAlone) bad.push(`${at}: 分享 dropped below the font sizes`);
+              if (vname === 'phone' && ui === 'zh' && fs === 5 && path === '/story/1') {
+                await page.screenshot({ path: resultsDir() + 'polish-phone-zh-fs5.png' });
+              }
+            }
+          }
+          assert.deepEqual(bad, []);
+        });
+      });
+    }
+  }
+});
+
+describe('dark mode and print', () => {
+  test('prefers-color-scheme: dark turns the page dark and axe stays clean', async () => {
+    await withPage({ colorScheme: 'dark', bypassCSP: true }, async (page) => {
+      const bad = [];
+      for (const path of ['/', '/story/1', '/story/1/en', '/story/1/ce', '/search?q=%E7%94%B5%E6%B1%A0', '/login']) {
+        await page.goto(srv.url + path, { waitUntil: 'load' });
+        const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+        const lum = bg.match(/\d+/g).slice(0, 3).reduce((a, v) => a + Number(v), 0) / 3;
+        if (lum > 80) bad.push(`${path}: background ${bg} is not dark`);
+        const v = await axe(page);
+        if (v.length) bad.push(`${path}: axe\n${v.join('\n')}`);
+      }
+      await page.screenshot({ path: resultsDir() + 'polish-dark.png' });
+      assert.deepEqual(bad, []);
+    });
+  });
+
+  test('print shows the headline, byline, text, copyright and URL, and no chrome', async () => {
+    await withPage({}, async (page) => {
+      await page.goto(srv.url + '/story/1', { waitUntil: 'load' });
+      await page.emulateMedia({ media: 'print' });
+      const r = await page.evaluate(() => {
+        const vis = (s) => [...document.querySelectorAll(s)].some((e) => e.getClientRects().length > 0);
+        return {
+          shown: ['article h1', '.byline', '#transcript .s', '.copyright', '.print-url'].filter((s) => !vis(s)),
+          hidden: ['header.site', '.player', '.tools', '.modes', 'button', '.related', 'footer'].filter(vis),
+          url: document.querySelector('.print-url')?.textContent,
+        };
+      });
+      assert.deepEqual(r.shown, [], 'missing in print');
+      assert.deepEqual(r.hidden, [], 'chrome in print');
+      assert.match(r.url, /\/story\/1$/);
+      await page.emulateMedia({ media: 'screen' });
+      assert.equal(await page.$eval('.print-url', (e) => e.getClientRects().length), 0, 'the URL line only in print');
+    });
+  });
+});
