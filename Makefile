@@ -22,7 +22,7 @@ SQL      = $(sort $(wildcard sql/sqlite/*.sql))
 DEMO     = $(sort $(wildcard demo/*.json))
 DATAFILES = $(sort $(wildcard data/*.txt))
 TEST_SRC = $(wildcard tests/unit/*.c tests/unit/*/*.c)
-FUZZ     = form bundle html text audio textreader auth
+FUZZ     = form bundle html text audio textreader auth markdown
 
 PORT    ?= 8080
 DATA    ?= var

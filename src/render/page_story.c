@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 
+#include "model/markdown.h"
 #include "render/layout.h"
 #include "text/text.h"
 
@@ -93,6 +94,203 @@ static void paragraph(struct buf *b, const struct para *p, size_t idx, int timed
     HTML_LIT(b, "</p>");
 }
 
+/* Formatting from the editor's Markdown (model/markdown.h): the transcript paragraph keeps
+ * its sentence spans and times; the layout adds the block element, inline marks and figures. */
+
+static void mark_open(struct buf *b, const struct md_mark *m)
+{
+    switch (m->kind) {
+    case MD_MARK_STRONG: HTML_LIT(b, "<strong>"); break;
+    case MD_MARK_EM: HTML_LIT(b, "<em>"); break;
+    case MD_MARK_CODE: HTML_LIT(b, "<code>"); break;
+    case MD_MARK_DEL: HTML_LIT(b, "<del>"); break;
+    case MD_MARK_LINK:
+        /* Same tab, and no nofollow/ugc: docs/ARCHITECTURE.md, "Formatting". */
+        HTML_LIT(b, "<a href=\"");
+        html_url(b, m->href);
+        HTML_LIT(b, "\" rel=\"noopener noreferrer\">");
+        break;
+    }
+}
+
+static void mark_close(struct buf *b, const struct md_mark *m)
+{
+    switch (m->kind) {
+    case MD_MARK_STRONG: HTML_LIT(b, "</strong>"); break;
+    case MD_MARK_EM: HTML_LIT(b, "</em>"); break;
+    case MD_MARK_CODE: HTML_LIT(b, "</code>"); break;
+    case MD_MARK_DEL: HTML_LIT(b, "</del>"); break;
+    case MD_MARK_LINK: HTML_LIT(b, "</a>"); break;
+    }
+}
+
+/* bl->text[from, to) with the marks that overlap it, cut to it. Marks nest (they are in
+ * opening order and md4c spans nest), so a stack of open ones closes them in order. */
+static void marked_text(struct buf *b, const struct md_block *bl, size_t from, size_t to)
+{
+    const struct md_mark *stack[32];
+    size_t depth = 0, pos = from;
+
+    while (pos < to) {
+        size_t next = to;
+        while (depth && stack[depth - 1]->to <= pos)
+            mark_close(b, stack[--depth]);
+        for (size_t k = 0; k < bl->n_mark; k++) {
+            const struct md_mark *m = &bl->mark[k];
+            int starts = m->from == pos || (pos == from && m->from < from);
+            int nests = depth == 0 || m->to <= stack[depth - 1]->to;
+            if (starts && m->to > pos && nests && depth < 32) {
+                stack[depth++] = m;
+                mark_open(b, m);
+            }
+        }
+        for (size_t k = 0; k < bl->n_mark; k++) {
+            if (bl->mark[k].from > pos && bl->mark[k].from < next)
+                next = bl->mark[k].from;
+            if (bl->mark[k].to > pos && bl->mark[k].to < next)
+                next = bl->mark[k].to;
+        }
+        html_text(b, bl->text + pos, next - pos);
+        pos = next;
+    }
+    while (depth)
+        mark_close(b, stack[--depth]);
+}
+
+static void sentence_marked(struct buf *b, const struct sent *st, int timed,
+                            const struct md_block *bl, size_t j)
+{
+    size_t from = bl->sent_off[j], n = strlen(st->text);
+
+    if ((timed && !isnan(st->start) && st->n_words) || bl->n_mark == 0) {
+        sentence(b, st, timed); /* word spans and marks would not nest: words win */
+        return;
+    }
+    HTML_LIT(b, "<span class=\"s\"");
+    if (timed && !isnan(st->start)) {
+        HTML_LIT(b, " data-t=\"");
+        html_seconds(b, st->start);
+        HTML_LIT(b, "\"");
+    }
+    HTML_LIT(b, ">");
+    marked_text(b, bl, from, from + n);
+    HTML_LIT(b, "</span> ");
+}
+
+static void figures(struct buf *b, const struct md_figure *f, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        HTML_LIT(b, "<figure class=\"fig\"><img src=\"");
+        html_url(b, f[k].src);
+        HTML_LIT(b, "\" alt=\"");
+        html_attr(b, f[k].alt);
+        HTML_LIT(b, "\"");
+        if (f[k].width > 0 && f[k].height > 0) {
+            HTML_LIT(b, " width=\"");
+            html_int(b, f[k].width);
+            HTML_LIT(b, "\" height=\"");
+            html_int(b, f[k].height);
+            HTML_LIT(b, "\"");
+        }
+        HTML_LIT(b, " loading=\"lazy\" decoding=\"async\">");
+        if (f[k].caption && *f[k].caption) {
+            HTML_LIT(b, "<figcaption>");
+            html_cstr(b, f[k].caption);
+            HTML_LIT(b, "</figcaption>");
+        }
+        HTML_LIT(b, "</figure>");
+    }
+}
+
+static void block_open(struct buf *b, const struct md_block *bl)
+{
+    switch (bl->kind) {
+    case MD_KIND_H:
+        switch (bl->level) {
+        case 2: HTML_LIT(b, "<h2"); break;
+        case 3: HTML_LIT(b, "<h3"); break;
+        case 4: HTML_LIT(b, "<h4"); break;
+        case 5: HTML_LIT(b, "<h5"); break;
+        default: HTML_LIT(b, "<h6"); break;
+        }
+        HTML_LIT(b, " class=\"para sub\"");
+        break;
+    case MD_KIND_LI: HTML_LIT(b, "<li class=\"para\""); break;
+    case MD_KIND_QUOTE: HTML_LIT(b, "<blockquote class=\"para pull\""); break;
+    default: HTML_LIT(b, "<p class=\"para\""); break;
+    }
+}
+
+static void block_close(struct buf *b, const struct md_block *bl)
+{
+    switch (bl->kind) {
+    case MD_KIND_H:
+        switch (bl->level) {
+        case 2: HTML_LIT(b, "</h2>"); break;
+        case 3: HTML_LIT(b, "</h3>"); break;
+        case 4: HTML_LIT(b, "</h4>"); break;
+        case 5: HTML_LIT(b, "</h5>"); break;
+        default: HTML_LIT(b, "</h6>"); break;
+        }
+        break;
+    case MD_KIND_LI: HTML_LIT(b, "</li>"); break;
+    case MD_KIND_QUOTE: HTML_LIT(b, "</blockquote>"); break;
+    default: HTML_LIT(b, "</p>"); break;
+    }
+}
+
+static void list_close(struct buf *b, int ordered)
+{
+    if (ordered)
+        HTML_LIT(b, "</ol>");
+    else
+        HTML_LIT(b, "</ul>");
+}
+
+/* Paragraphs [from, to) of t, dressed by lay when it fits t (else plain <p>s). The figures
+ * before the first paragraph come with paragraph 0. */
+static void paragraphs(struct buf *b, const struct transcript *t, const struct md_layout *lay,
+                       size_t from, size_t to, int timed)
+{
+    const struct md_block *list = NULL; /* the open list's first item */
+
+    for (size_t i = from; i < to; i++) {
+        const struct md_block *bl;
+        if (!lay) {
+            paragraph(b, &t->para[i], i, timed);
+            continue;
+        }
+        bl = &lay->block[i];
+        if (i == 0)
+            figures(b, lay->lead_fig, lay->n_lead_fig);
+        if (list && (bl->kind != MD_KIND_LI || bl->list != list->list)) {
+            list_close(b, list->ordered);
+            list = NULL;
+        }
+        if (bl->kind == MD_KIND_LI && !list) {
+            list = bl;
+            if (bl->ordered)
+                HTML_LIT(b, "<ol class=\"md-list\">");
+            else
+                HTML_LIT(b, "<ul class=\"md-list\">");
+        }
+        block_open(b, bl);
+        HTML_LIT(b, " data-p=\"");
+        html_int(b, (int64_t)i);
+        HTML_LIT(b, "\">");
+        for (size_t j = 0; j < t->para[i].n_sent; j++)
+            sentence_marked(b, &t->para[i].sent[j], timed, bl, j);
+        block_close(b, bl);
+        if (bl->n_fig && list) {
+            list_close(b, list->ordered); /* a figure is no list item */
+            list = NULL;
+        }
+        figures(b, bl->fig, bl->n_fig);
+    }
+    if (list)
+        list_close(b, list->ordered);
+}
+
 struct pair {
     size_t en_from, en_to, zh_from, zh_to; /* half-open paragraph ranges */
 };
@@ -163,19 +361,20 @@ static size_t pairs_make(const struct story *s, struct pair **out)
     return n;
 }
 
-static void body_single(struct buf *b, const struct story *s, enum lang shown, enum lang narr)
+static void body_single(struct buf *b, const struct story *s, enum lang shown, enum lang narr,
+                        const struct md_layout *const lay[LANG_COUNT])
 {
     const struct transcript *t = &s->l[shown].tr;
 
     HTML_LIT(b, "<div class=\"body\" id=\"transcript\"");
     layout_lang_attr(b, shown);
     HTML_LIT(b, ">");
-    for (size_t i = 0; i < t->n_para; i++)
-        paragraph(b, &t->para[i], i, shown == narr);
+    paragraphs(b, t, lay[shown], 0, t->n_para, shown == narr);
     HTML_LIT(b, "</div>");
 }
 
-static void body_ce(struct buf *b, const struct story *s, enum lang narr)
+static void body_ce(struct buf *b, const struct story *s, enum lang narr,
+                    const struct md_layout *const lay[LANG_COUNT])
 {
     struct pair *p = NULL;
     size_t n = pairs_make(s, &p);
@@ -185,11 +384,11 @@ static void body_ce(struct buf *b, const struct story *s, enum lang narr)
         HTML_LIT(b, "<div class=\"pair\" data-pair=\"");
         html_int(b, (int64_t)i);
         HTML_LIT(b, "\"><div class=\"col\" lang=\"en\">");
-        for (size_t k = p[i].en_from; k < p[i].en_to; k++)
-            paragraph(b, &s->l[LANG_EN].tr.para[k], k, narr == LANG_EN);
+        paragraphs(b, &s->l[LANG_EN].tr, lay[LANG_EN], p[i].en_from, p[i].en_to,
+                   narr == LANG_EN);
         HTML_LIT(b, "</div><div class=\"col\" lang=\"zh-CN\">");
-        for (size_t k = p[i].zh_from; k < p[i].zh_to; k++)
-            paragraph(b, &s->l[LANG_ZH].tr.para[k], k, narr == LANG_ZH);
+        paragraphs(b, &s->l[LANG_ZH].tr, lay[LANG_ZH], p[i].zh_from, p[i].zh_to,
+                   narr == LANG_ZH);
         HTML_LIT(b, "</div></div>");
     }
     HTML_LIT(b, "</div>");
@@ -205,7 +404,7 @@ static void story_url(struct buf *out, const struct page_ctx *c, const struct st
 }
 
 static void meta_tags(struct buf *b, struct page_ctx *c, const struct story *s, enum lang l,
-                      enum lang narr, const char *path_suffix)
+                      enum lang narr, const char *path_suffix, const struct md_figure *lead)
 {
     const struct story_lang *sl = &s->l[l];
     struct buf u, j;
@@ -252,8 +451,29 @@ static void meta_tags(struct buf *b, struct page_ctx *c, const struct story *s, 
         html_attr(b, s->l[narr].audio);
         HTML_LIT(b, "\">");
     }
-    HTML_LIT(b, "<meta name=\"twitter:card\" content=\"summary\"><meta name=\"twitter:title\" "
-                "content=\"");
+    if (lead) {
+        /* The lead picture: the story's first (docs/ARCHITECTURE.md, "Formatting"). */
+        HTML_LIT(b, "<meta property=\"og:image\" content=\"");
+        html_attr(b, c->base_url);
+        html_attr(b, lead->src);
+        HTML_LIT(b, "\">");
+        if (lead->width > 0 && lead->height > 0) {
+            HTML_LIT(b, "<meta property=\"og:image:width\" content=\"");
+            html_int(b, lead->width);
+            HTML_LIT(b, "\"><meta property=\"og:image:height\" content=\"");
+            html_int(b, lead->height);
+            HTML_LIT(b, "\">");
+        }
+        if (lead->alt && *lead->alt) {
+            HTML_LIT(b, "<meta property=\"og:image:alt\" content=\"");
+            html_attr(b, lead->alt);
+            HTML_LIT(b, "\">");
+        }
+        HTML_LIT(b, "<meta name=\"twitter:card\" content=\"summary_large_image\">");
+    } else {
+        HTML_LIT(b, "<meta name=\"twitter:card\" content=\"summary\">");
+    }
+    HTML_LIT(b, "<meta name=\"twitter:title\" content=\"");
     html_attr(b, sl->headline);
     HTML_LIT(b, "\"><meta name=\"twitter:description\" content=\"");
     html_attr(b, sl->standfirst);
@@ -287,6 +507,13 @@ static void meta_tags(struct buf *b, struct page_ctx *c, const struct story *s, 
     buf_puts(&j, ",\"publisher\":{\"@type\":\"Organization\",\"name\":");
     json_str(&j, c->site_name, strlen(c->site_name));
     buf_putc(&j, '}');
+    if (lead) {
+        buf_truncate(&u, 0);
+        buf_printf(&u, "%s%s", c->base_url, lead->src);
+        buf_puts(&j, ",\"image\":[");
+        json_str(&j, buf_cstr(&u), u.len);
+        buf_putc(&j, ']');
+    }
     if (s->l[narr].audio) {
         buf_puts(&j, ",\"audio\":{\"@type\":\"AudioObject\",\"contentUrl\":");
         buf_truncate(&u, 0);
@@ -525,9 +752,27 @@ void page_story(struct buf *b, struct page_ctx *c, const struct story *s, enum s
     char year[8];
     struct tm tm;
     time_t t = (time_t)s->published;
+    struct md_layout lay_store[LANG_COUNT];
+    const struct md_layout *lay[LANG_COUNT];
+    const struct md_figure *lead;
 
     layout_head(b, c, sl->headline, sl->standfirst);
-    meta_tags(b, c, s, shown, narr, suffix);
+    for (int l = 0; l < LANG_COUNT; l++) {
+        struct err err = { 0 };
+        const char *md = s->l[l].markdown;
+        lay[l] = NULL;
+        if (s->l[l].present && md &&
+            markdown_layout(md, strlen(md), &lay_store[l], &err) == GZ_OK) {
+            if (markdown_layout_fits(&lay_store[l], &s->l[l].tr))
+                lay[l] = &lay_store[l];
+            else
+                markdown_layout_release(&lay_store[l]);
+        }
+    }
+    lead = lay[shown] ? markdown_layout_first_figure(lay[shown]) : NULL;
+    if (!lead && lay[!shown])
+        lead = markdown_layout_first_figure(lay[!shown]);
+    meta_tags(b, c, s, shown, narr, suffix, lead);
     layout_header(b, c);
     HTML_LIT(b, "<article class=\"story\" data-mode=\"");
     html_cstr(b, mode == MODE_CE ? "ce" : shown == LANG_ZH ? "zh" : "en");
@@ -582,9 +827,9 @@ void page_story(struct buf *b, struct page_ctx *c, const struct story *s, enum s
     tools(b, c, s);
     player(b, c, s, narr);
     if (mode == MODE_CE && both)
-        body_ce(b, s, narr);
+        body_ce(b, s, narr, lay);
     else
-        body_single(b, s, shown, narr);
+        body_single(b, s, shown, narr, lay);
     HTML_LIT(b, "<p class=\"copyright\">");
     if (s->copyright) {
         html_cstr(b, s->copyright);
@@ -619,6 +864,9 @@ void page_story(struct buf *b, struct page_ctx *c, const struct story *s, enum s
     related_list(b, c, related, quiz);
     share_dialog(b, c, s, shown);
     layout_footer(b, c);
+    for (int l = 0; l < LANG_COUNT; l++)
+        if (lay[l])
+            markdown_layout_release(&lay_store[l]);
 }
 
 void page_share(struct buf *b, struct page_ctx *c, const struct story *s)
