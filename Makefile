@@ -5,7 +5,7 @@ WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototyp
            -Wvla -Wwrite-strings -Wpointer-arith -Wundef -fno-common
 OPT     ?= -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 PKGS     = libmicrohttpd sqlite3 jansson libsodium libqrencode sndfile espeak-ng samplerate fftw3f \
-           libcurl md4c libbrotlienc zlib pocketsphinx sphinxbase
+           libcurl md4c libbrotlienc zlib pocketsphinx sphinxbase vips
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  += $(CSTD) $(WARN) $(OPT) -Isrc -Ibuild/gen $(PKG_CFLAGS)
@@ -13,7 +13,7 @@ LDLIBS  += $(PKG_LIBS) -lpthread -lm
 B       ?= build
 
 SRC      = $(wildcard src/core/*.c src/text/*.c src/auth/*.c src/tts/*.c src/align/*.c src/model/*.c src/store/*.c \
-                      src/render/*.c \
+                      src/render/*.c src/image/*.c \
                       src/speech/*.c src/notify/*.c src/service/*.c src/http/*.c src/cli/*.c)
 OBJ      = $(SRC:src/%.c=$(B)/obj/%.o) $(B)/obj/gen/embed_web.o $(B)/obj/gen/embed_sql.o \
            $(B)/obj/gen/embed_demo.o $(B)/obj/gen/embed_data.o
