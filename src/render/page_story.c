@@ -174,7 +174,7 @@ static void sentence_marked(struct buf *b, const struct sent *st, int timed,
     }
     HTML_LIT(b, ">");
     marked_text(b, bl, from, from + n);
-    HTML_LIT(b, "</span> ");
+    HTML_LIT(b, "</span>");
 }
 
 static void figures(struct buf *b, const struct md_figure *f, size_t n)
@@ -278,8 +278,12 @@ static void paragraphs(struct buf *b, const struct transcript *t, const struct m
         HTML_LIT(b, " data-p=\"");
         html_int(b, (int64_t)i);
         HTML_LIT(b, "\">");
-        for (size_t j = 0; j < t->para[i].n_sent; j++)
-            sentence_marked(b, &t->para[i].sent[j], timed, bl, j);
+        for (size_t j = 0; j < t->para[i].n_sent; j++) {
+            const struct sent *se = t->para[i].sent;
+            if (j && text_join_space(se[j - 1].text, se[j].text))
+                HTML_LIT(b, " ");
+            sentence_marked(b, &se[j], timed, bl, j);
+        }
         block_close(b, bl);
         if (bl->n_fig && list) {
             list_close(b, list->ordered); /* a figure is no list item */
