@@ -173,8 +173,8 @@ static int route_page(const char *path, struct page_req *pr)
 
 static void page_key(struct buf *k, const struct req *r, const struct page_req *pr)
 {
-    buf_printf(k, "%d:%lld:%d:%d:%d:%d:%d:%d:%s", (int)pr->kind, (long long)pr->id,
-               (int)pr->mode, pr->lang_given ? (int)pr->lang : -1, (int)r->ui, r->fs,
+    buf_printf(k, "%d:%lld:%d:%d:%d:%d:%d:%d:%d:%s", (int)pr->kind, (long long)pr->id,
+               (int)pr->mode, pr->lang_given ? (int)pr->lang : -1, (int)r->ui, r->fs, r->theme,
                r->user_id > 0, (int)pr->feed, pr->slug);
 }
 
@@ -542,7 +542,7 @@ static enum MHD_Result search(struct req *r)
 }
 
 /* POST /prefs/fs and /prefs/lang: a reader preference in a cookie, then back to the page. */
-enum pref { PREF_FS, PREF_UI, PREF_RATE };
+enum pref { PREF_FS, PREF_UI, PREF_RATE, PREF_THEME };
 
 static enum MHD_Result prefs(struct req *r, enum pref which)
 {
@@ -556,20 +556,26 @@ static enum MHD_Result prefs(struct req *r, enum pref which)
 
     if (!http_form(r, &f, &ret))
         return ret;
-    v = form_get(&f, which == PREF_FS ? "fs" : which == PREF_UI ? "ui" : "rate");
+    v = form_get(&f, which == PREF_FS     ? "fs"
+                     : which == PREF_UI    ? "ui"
+                     : which == PREF_THEME ? "theme"
+                                           : "rate");
     if (is_fs && v && v[0] >= '1' && v[0] <= '5' && v[1] == '\0') {
         snprintf(val, sizeof val, "%c", v[0]);
     } else if (which == PREF_UI && v && lang_parse(v, strlen(v), &l) == GZ_OK) {
         snprintf(val, sizeof val, "%s", lang_code(l));
+    } else if (which == PREF_THEME && v && (strcmp(v, "light") == 0 || strcmp(v, "dark") == 0)) {
+        snprintf(val, sizeof val, "%s", v);
     } else if (which == PREF_RATE && v && strtod(v, NULL) >= 0.5 && strtod(v, NULL) <= 2.0) {
         snprintf(val, sizeof val, "%g", strtod(v, NULL));
     } else {
         form_release(&f);
-        return http_text(r, 400, which == PREF_FS   ? "fs must be 1 to 5\n"
-                                 : which == PREF_UI ? "ui must be en or zh\n"
-                                                    : "rate must be 0.5 to 2\n");
+        return http_text(r, 400, which == PREF_FS      ? "fs must be 1 to 5\n"
+                                 : which == PREF_UI    ? "ui must be en or zh\n"
+                                 : which == PREF_THEME ? "theme must be light or dark\n"
+                                                       : "rate must be 0.5 to 2\n");
     }
-    if (r->user_id && which != PREF_UI) {
+    if (r->user_id && which != PREF_UI && which != PREF_THEME) {
         /* Signed in: the preference follows the reader to other devices. */
         struct user u;
         struct err err = { 0 };
@@ -592,8 +598,12 @@ static enum MHD_Result prefs(struct req *r, enum pref which)
     }
     MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, back);
     /* gz_fs and gz_rate are also written by the page's script; gz_ui only by the server. */
-    http_set_cookie(r, resp, which == PREF_FS ? "gz_fs" : which == PREF_UI ? "gz_ui" : "gz_rate",
-                    val, 31536000, which == PREF_UI);
+    http_set_cookie(r, resp,
+                    which == PREF_FS      ? "gz_fs"
+                    : which == PREF_UI    ? "gz_ui"
+                    : which == PREF_THEME ? "gz_theme"
+                                          : "gz_rate",
+                    val, 31536000, which == PREF_UI || which == PREF_THEME);
     http_common_headers(r, resp);
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
     ret = MHD_queue_response(r->conn, 303, resp);
@@ -639,6 +649,8 @@ enum MHD_Result handle(struct req *r)
             return prefs(r, PREF_UI);
         if (strcmp(path, "/prefs/rate") == 0)
             return prefs(r, PREF_RATE);
+        if (strcmp(path, "/prefs/theme") == 0)
+            return prefs(r, PREF_THEME);
         return http_error(r, 404);
     }
     if (strncmp(path, "/static/", 8) == 0)

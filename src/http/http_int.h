@@ -24,6 +24,7 @@ struct req {
     struct store *st; /* this thread's connection */
     enum lang ui;
     int fs;
+    int theme; /* cookie gz_theme: 0 the system's, 1 light, 2 dark (page_ctx.theme) */
     char csrf[48];    /* the reader's token (cookie), or a new one */
     int csrf_new;     /* set the cookie on this response */
     int secure;       /* served over TLS (per trusted proxy) */

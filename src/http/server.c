@@ -114,6 +114,7 @@ void http_page_ctx(struct req *r, struct page_ctx *c, const struct section_list 
     memset(c, 0, sizeof *c);
     c->ui = r->ui;
     c->fs = r->fs;
+    c->theme = r->theme;
     c->site_name = r->app->site_name;
     c->base_url = r->app->base_url;
     c->asset_ver = r->app->asset_ver;
@@ -406,6 +407,10 @@ static int prepare(struct req *r)
     r->ui = pick_ui(r);
     fs = http_cookie(r, "gz_fs");
     r->fs = fs && fs[0] >= '1' && fs[0] <= '5' && fs[1] == '\0' ? fs[0] - '0' : FS_DEFAULT;
+    {
+        const char *th = http_cookie(r, "gz_theme");
+        r->theme = th && strcmp(th, "light") == 0 ? 1 : th && strcmp(th, "dark") == 0 ? 2 : 0;
+    }
     pick_csrf(r);
     if (r->st && strncmp(r->path, "/static/", 8) != 0 && strncmp(r->path, "/media/", 7) != 0)
         account_identify(r);

@@ -57,6 +57,10 @@ void layout_head(struct buf *b, struct page_ctx *c, const char *title, const cha
     layout_t(b, c, MSG_HTML_LANG);
     HTML_LIT(b, "\" class=\"fs-");
     html_int(b, c->fs);
+    if (c->theme == 1)
+        HTML_LIT(b, " theme-light");
+    else if (c->theme == 2)
+        HTML_LIT(b, " theme-dark");
     HTML_LIT(b, "\"><head><meta charset=\"utf-8\">"
                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                 "<title>");
@@ -84,6 +88,24 @@ void layout_head(struct buf *b, struct page_ctx *c, const char *title, const cha
         html_attr(b, c->asset_ver);
         HTML_LIT(b, "\">");
     }
+}
+
+/* Dark or light: both buttons are rendered; app.css shows the one that changes what is shown
+ * now (the system's scheme or the reader's cookie), so no script is needed. */
+static void theme_switch(struct buf *b, struct page_ctx *c)
+{
+    HTML_LIT(b, "<form class=\"theme\" method=\"post\" action=\"/prefs/theme\">"
+                "<input type=\"hidden\" name=\"csrf\" value=\"");
+    layout_csrf(b, c);
+    HTML_LIT(b, "\"><input type=\"hidden\" name=\"back\" value=\"");
+    html_attr(b, c->self_path);
+    HTML_LIT(b, "\"><button type=\"submit\" name=\"theme\" value=\"dark\" class=\"to-dark\" "
+                "aria-label=\"");
+    layout_t(b, c, MSG_THEME_DARK);
+    HTML_LIT(b, "\">☾</button><button type=\"submit\" name=\"theme\" value=\"light\" "
+                "class=\"to-light\" aria-label=\"");
+    layout_t(b, c, MSG_THEME_LIGHT);
+    HTML_LIT(b, "\">☀</button></form>");
 }
 
 static void ui_switch(struct buf *b, struct page_ctx *c)
@@ -129,6 +151,7 @@ void layout_header(struct buf *b, struct page_ctx *c)
     layout_t(b, c, MSG_SEARCH);
     HTML_LIT(b, "\"></form>");
     ui_switch(b, c);
+    theme_switch(b, c);
     if (c->signed_in) {
         HTML_LIT(b, "<a class=\"account-link\" href=\"/account\">");
         layout_t(b, c, MSG_ACCOUNT);

@@ -23,6 +23,7 @@ enum font_size { FS_MIN = 1, FS_DEFAULT = 3, FS_MAX = 5 };
 struct page_ctx {
     enum lang ui;
     int fs;                /* FS_MIN..FS_MAX */
+    int theme;             /* cookie gz_theme: 0 the system's, 1 light, 2 dark */
     const char *site_name;
     const char *base_url;  /* absolute, no trailing slash */
     const char *asset_ver; /* cache-busting version of /static assets */

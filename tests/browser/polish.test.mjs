@@ -140,6 +140,28 @@ describe('dark mode and print', () => {
     });
   });
 
+  test('the header toggle picks dark or light, remembered in a cookie, applied by the server', async () => {
+    for (const scheme of ['light', 'dark']) {
+      await withPage({ colorScheme: scheme, bypassCSP: true }, async (page, ctx) => {
+        const dark = () => page.evaluate(() => {
+          const m = getComputedStyle(document.body).backgroundColor.match(/\d+/g).slice(0, 3);
+          return m.reduce((a, v) => a + Number(v), 0) / 3 < 80;
+        });
+        await page.goto(srv.url + '/story/1', { waitUntil: 'load' });
+        assert.equal(await dark(), scheme === 'dark', `${scheme}: follows the system first`);
+        const visible = await page.$$eval('.theme button', (bs) => bs.filter((b) => b.getClientRects().length).map((b) => b.value));
+        assert.deepEqual(visible, [scheme === 'dark' ? 'light' : 'dark'], 'one button: the other scheme');
+        await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('.theme button:visible')]);
+        assert.equal(await dark(), scheme !== 'dark', `${scheme}: toggled: ${page.url()} ${await page.evaluate(() => document.documentElement.className + ' ' + document.body.textContent.slice(0, 80))} ${JSON.stringify(await ctx.cookies())}`);
+        const ck = (await ctx.cookies()).find((c) => c.name === 'gz_theme');
+        assert.equal(ck?.value, scheme === 'dark' ? 'light' : 'dark');
+        assert.match(await page.evaluate(() => document.documentElement.className), /theme-(dark|light)/);
+        assert.deepEqual(await axe(page), []);
+        await assertClean(assert, page);
+      });
+    }
+  });
+
   test('print shows the headline, byline, text, copyright and URL, and no chrome', async () => {
     await withPage({}, async (page) => {
       await page.goto(srv.url + '/story/1', { waitUntil: 'load' });
