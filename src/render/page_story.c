@@ -202,41 +202,35 @@ static void figures(struct buf *b, const struct md_figure *f, size_t n)
     }
 }
 
+/* The element of a formatted block: a constant tag name (never text from the story). */
+static const char *block_tag(const struct md_block *bl)
+{
+    static const char *const h[] = { "h2", "h3", "h4", "h5", "h6" };
+    switch (bl->kind) {
+    case MD_KIND_H: return h[bl->level <= 2 ? 0 : bl->level >= 6 ? 4 : bl->level - 2];
+    case MD_KIND_LI: return "li";
+    case MD_KIND_QUOTE: return "blockquote";
+    default: return "p";
+    }
+}
+
 static void block_open(struct buf *b, const struct md_block *bl)
 {
-    switch (bl->kind) {
-    case MD_KIND_H:
-        switch (bl->level) {
-        case 2: HTML_LIT(b, "<h2"); break;
-        case 3: HTML_LIT(b, "<h3"); break;
-        case 4: HTML_LIT(b, "<h4"); break;
-        case 5: HTML_LIT(b, "<h5"); break;
-        default: HTML_LIT(b, "<h6"); break;
-        }
+    HTML_LIT(b, "<");
+    html_cstr(b, block_tag(bl)); /* a constant name: escaping changes nothing */
+    if (bl->kind == MD_KIND_H)
         HTML_LIT(b, " class=\"para sub\"");
-        break;
-    case MD_KIND_LI: HTML_LIT(b, "<li class=\"para\""); break;
-    case MD_KIND_QUOTE: HTML_LIT(b, "<blockquote class=\"para pull\""); break;
-    default: HTML_LIT(b, "<p class=\"para\""); break;
-    }
+    else if (bl->kind == MD_KIND_QUOTE)
+        HTML_LIT(b, " class=\"para pull\"");
+    else
+        HTML_LIT(b, " class=\"para\"");
 }
 
 static void block_close(struct buf *b, const struct md_block *bl)
 {
-    switch (bl->kind) {
-    case MD_KIND_H:
-        switch (bl->level) {
-        case 2: HTML_LIT(b, "</h2>"); break;
-        case 3: HTML_LIT(b, "</h3>"); break;
-        case 4: HTML_LIT(b, "</h4>"); break;
-        case 5: HTML_LIT(b, "</h5>"); break;
-        default: HTML_LIT(b, "</h6>"); break;
-        }
-        break;
-    case MD_KIND_LI: HTML_LIT(b, "</li>"); break;
-    case MD_KIND_QUOTE: HTML_LIT(b, "</blockquote>"); break;
-    default: HTML_LIT(b, "</p>"); break;
-    }
+    HTML_LIT(b, "</");
+    html_cstr(b, block_tag(bl));
+    HTML_LIT(b, ">");
 }
 
 static void list_close(struct buf *b, int ordered)
