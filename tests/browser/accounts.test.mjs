@@ -8,7 +8,7 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startServer } from '../integration/server.mjs';
-import { launch, newContext, assertClean, until, axe, resultsDir, DESKTOP, PHONE } from './lib.mjs';
+import { withPage, launch, newContext, assertClean, until, axe, resultsDir, DESKTOP, PHONE } from './lib.mjs';
 
 const PW = 'correct horse battery';
 const READER = { email: 'reader@example.com', username: 'reader1' };
@@ -26,15 +26,6 @@ after(async () => {
   await srv?.stop();
 });
 
-// A page in a fresh context, closed after fn (also when fn throws).
-async function withPage(opts, fn) {
-  const ctx = await newContext(browser, opts);
-  try {
-    return await fn(await ctx.newPage(), ctx);
-  } finally {
-    await ctx.close();
-  }
-}
 
 const dialogOpen = (page) => until(page, () => document.getElementById('signin-dlg')?.open === true, null, 3000);
 const dialogClosed = (page) => until(page, () => document.getElementById('signin-dlg')?.open === false, null, 3000);
@@ -60,7 +51,7 @@ async function signInOnLoginPage(page) {
 
 describe('reader accounts', () => {
   test('register through the /register form → the account page shows the email', async () => {
-    await withPage({}, async (page) => {
+    await withPage(browser, {}, async (page) => {
       await page.goto(srv.url + '/register');
       // Submitted empty first: field errors, in red, tied to their inputs.
       await submit(page, page.getByRole('button', { name: '免费注册' }));
@@ -134,7 +125,7 @@ describe('reader accounts', () => {
   });
 
   test('the sign-in dialog is an accessible modal', async () => {
-    await withPage({}, async (page) => {
+    await withPage(browser, {}, async (page) => {
       await page.goto(srv.url + '/');
       const link = page.locator('header a.signin-open');
       assert.equal(await link.getAttribute('aria-haspopup'), 'dialog');
@@ -176,7 +167,7 @@ describe('reader accounts', () => {
   });
 
   test('phone: code by SMS (with the resend countdown), sign in, bind an email and password', async () => {
-    await withPage({}, async (page, ctx) => {
+    await withPage(browser, {}, async (page, ctx) => {
       await page.goto(srv.url + '/phone');
       const form = page.locator('.account-form');
       await form.getByLabel('手机号码').fill(PHONE_NO);
@@ -219,7 +210,7 @@ describe('reader accounts', () => {
 
   test('axe-core: no violations on the account pages and with the sign-in dialog open', async () => {
     // bypassCSP: axe is injected as an inline script, which the site's CSP rightly forbids
-    await withPage({ bypassCSP: true }, async (page) => {
+    await withPage(browser, { bypassCSP: true }, async (page) => {
       const found = [];
       const check = async (label) => {
         const v = await axe(page);
@@ -253,7 +244,7 @@ describe('reader accounts', () => {
   test('screenshots of /login, /account and the open dialog at 1280 and 375 → test-results/', async () => {
     const dir = resultsDir();
     for (const [name, opts] of [['1280', DESKTOP], ['375', PHONE]]) {
-      await withPage(opts, async (page) => {
+      await withPage(browser, opts, async (page) => {
         const shot = async (file, path, full = true) => {
           await page.screenshot({ path: join(dir, `${file}-${name}.png`), fullPage: full });
           const sw = await page.evaluate(() => document.documentElement.scrollWidth);

@@ -30,6 +30,16 @@ export function resultsDir() {
 // A fresh context (cookies, permissions and the viewport are per context), Chinese UI by default.
 // Every page opened in it records console errors, uncaught exceptions and CSP violations (the
 // securitypolicyviolation event; Chromium also logs each one as a console error).
+// A page in a fresh context of browser, closed after fn (also when fn throws).
+export async function withPage(browser, opts, fn) {
+  const ctx = await newContext(browser, opts);
+  try {
+    return await fn(await ctx.newPage(), ctx);
+  } finally {
+    await ctx.close();
+  }
+}
+
 export async function newContext(browser, opts = {}) {
   const ctx = await browser.newContext({ ...DESKTOP, locale: 'zh-CN', reducedMotion: 'reduce', ...opts });
   ctx.setDefaultTimeout(10000);

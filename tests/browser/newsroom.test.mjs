@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { startServer, gazette } from '../integration/server.mjs';
 import {
-  launch, newContext, assertClean, until, openStory, seek, highlighted, sentences, axe, resultsDir, PHONE,
+  withPage, launch, assertClean, until, openStory, seek, highlighted, sentences, axe, resultsDir, PHONE,
 } from './lib.mjs';
 
 const EMAIL = 'ed@example.com', PW = 'editor pass phrase';
@@ -55,14 +55,6 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function withPage(opts, fn) {
-  const ctx = await newContext(browser, opts);
-  try {
-    return await fn(await ctx.newPage(), ctx);
-  } finally {
-    await ctx.close();
-  }
-}
 
 // Click and wait for the page the click navigates to.
 const submit = (page, locator) => Promise.all([page.waitForEvent('load'), locator.click()]);
@@ -96,7 +88,7 @@ const noOverflow = async (page, label) => {
 
 describe('newsroom', () => {
   test('write, autosave, narrate, review timing, publish; the reader hears the nudged start', async () => {
-    await withPage({}, async (page, ctx) => {
+    await withPage(browser, {}, async (page, ctx) => {
       const dialogs = [];
       page.on('dialog', (d) => { dialogs.push(d.type()); d.accept().catch(() => {}); });
       await ctx.addInitScript(recordProgress);
@@ -256,7 +248,7 @@ describe('newsroom', () => {
     });
 
     // A reader, signed out: the second sentence starts at the nudged time and seeking there lights it.
-    await withPage({}, async (page) => {
+    await withPage(browser, {}, async (page) => {
       let status = 0;
       for (let i = 0; i < 50 && status !== 200; i++) {
         status = (await page.request.get(`${srv.url}/story/${state.id}/en`)).status();
@@ -274,7 +266,7 @@ describe('newsroom', () => {
   });
 
   test('a quiz from the newsroom: a reader answers once and sees the verdicts and the score', async () => {
-    await withPage({}, async (page) => {
+    await withPage(browser, {}, async (page) => {
       await signIn(page);
       await page.goto(srv.url + '/newsroom/quiz');
       // The quiz editor's form: slug, titles, then each question's texts.
@@ -295,7 +287,7 @@ describe('newsroom', () => {
       assert.equal(await text(page, '.form-status'), '已保存。', await page.locator('.form-error').allTextContents());
       await assertClean(assert, page, '/newsroom/quiz');
     });
-    await withPage({}, async (page) => {
+    await withPage(browser, {}, async (page) => {
       let href = null;
       for (let i = 0; i < 50 && !href; i++) {
         await page.goto(srv.url + '/');
@@ -327,7 +319,7 @@ describe('newsroom', () => {
       const v = await axe(page);
       if (v.length) found.push(`${label}:\n    ${v.join('\n    ')}`);
     };
-    await withPage({ bypassCSP: true }, async (page) => {
+    await withPage(browser, { bypassCSP: true }, async (page) => {
       await signIn(page);
       const pages = ['/newsroom', `/newsroom/story/${state.id}`, `/newsroom/story/${state.id}/timing/en`];
       for (const path of pages) {
@@ -343,7 +335,7 @@ describe('newsroom', () => {
         if (path !== '/newsroom') await page.screenshot({ path: join(resultsDir(), `newsroom-${path.includes('timing') ? 'timing' : 'editor'}-375.png`), fullPage: true });
       }
     });
-    await withPage({ bypassCSP: true }, async (page) => {
+    await withPage(browser, { bypassCSP: true }, async (page) => {
       await page.goto(srv.url + state.quiz);
       await check(page, state.quiz + ' (form)');
       for (const g of await page.getByRole('group').all()) await g.getByRole('radio').first().check();

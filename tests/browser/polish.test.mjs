@@ -3,7 +3,7 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../integration/server.mjs';
-import { launch, newContext, assertClean, resultsDir, axe, PHONE, DESKTOP } from './lib.mjs';
+import { withPage, launch, assertClean, resultsDir, axe, PHONE, DESKTOP } from './lib.mjs';
 
 let srv, browser;
 
@@ -16,18 +16,10 @@ after(async () => {
   await srv?.stop();
 });
 
-async function withPage(opts, fn) {
-  const ctx = await newContext(browser, opts);
-  try {
-    return await fn(await ctx.newPage(), ctx);
-  } finally {
-    await ctx.close();
-  }
-}
 
 describe('sentence spacing', () => {
   test('no space between Chinese sentences, one between English ones', async () => {
-    await withPage({}, async (page) => {
+    await withPage(browser, {}, async (page) => {
       await page.goto(srv.url + '/story/1', { waitUntil: 'load' });
       const zh = await page.$$eval('#transcript p.para', (ps) => ps.map((p) => p.textContent));
       assert.ok(zh.some((t) => /。./.test(t)), 'a Chinese paragraph with two sentences');
@@ -47,7 +39,7 @@ describe('sentence spacing', () => {
 
 describe('seed parity', () => {
   test('the Chinese page also shows the English headline and standfirst, smaller, lang="en"', async () => {
-    await withPage({}, async (page) => {
+    await withPage(browser, {}, async (page) => {
       await page.goto(srv.url + '/story/1/en', { waitUntil: 'load' });
       const en = await page.evaluate(() => ({
         h1: document.querySelector('h1').textContent, sf: document.querySelector('.standfirst').textContent }));
@@ -81,7 +73,7 @@ describe('layout at every font size', () => {
   for (const [vname, view] of VIEWS) {
     for (const ui of ['zh', 'en']) {
       test(`${vname}, ${ui} UI: no overflow, headline >= standfirst, pills in place`, async () => {
-        await withPage({ ...view, locale: ui === 'zh' ? 'zh-CN' : 'en-US' }, async (page, ctx) => {
+        await withPage(browser, { ...view, locale: ui === 'zh' ? 'zh-CN' : 'en-US' }, async (page, ctx) => {
           const bad = [];
           for (let fs = 1; fs <= 5; fs++) {
             await ctx.addCookies([{ name: 'gz_fs', value: String(fs), url: srv.url },
@@ -125,7 +117,7 @@ describe('layout at every font size', () => {
 
 describe('dark mode and print', () => {
   test('prefers-color-scheme: dark turns the page dark and axe stays clean', async () => {
-    await withPage({ colorScheme: 'dark', bypassCSP: true }, async (page) => {
+    await withPage(browser, { colorScheme: 'dark', bypassCSP: true }, async (page) => {
       const bad = [];
       for (const path of ['/', '/story/1', '/story/1/en', '/story/1/ce', '/search?q=%E7%94%B5%E6%B1%A0', '/login']) {
         await page.goto(srv.url + path, { waitUntil: 'load' });
@@ -142,7 +134,7 @@ describe('dark mode and print', () => {
 
   test('the header toggle picks dark or light, remembered in a cookie, applied by the server', async () => {
     for (const scheme of ['light', 'dark']) {
-      await withPage({ colorScheme: scheme, bypassCSP: true }, async (page, ctx) => {
+      await withPage(browser, { colorScheme: scheme, bypassCSP: true }, async (page, ctx) => {
         const dark = () => page.evaluate(() => {
           const m = getComputedStyle(document.body).backgroundColor.match(/\d+/g).slice(0, 3);
           return m.reduce((a, v) => a + Number(v), 0) / 3 < 80;
@@ -163,7 +155,7 @@ describe('dark mode and print', () => {
   });
 
   test('print shows the headline, byline, text, copyright and URL, and no chrome', async () => {
-    await withPage({}, async (page) => {
+    await withPage(browser, {}, async (page) => {
       await page.goto(srv.url + '/story/1', { waitUntil: 'load' });
       await page.emulateMedia({ media: 'print' });
       const r = await page.evaluate(() => {

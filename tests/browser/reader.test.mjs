@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startServer } from '../integration/server.mjs';
 import {
-  launch, newContext, assertClean, until, openStory, seek, pause, highlighted, sentences, axe,
+  withPage, launch, assertClean, until, openStory, seek, pause, highlighted, sentences, axe,
   clickFirstLine, resultsDir, DESKTOP, PHONE,
 } from './lib.mjs';
 
@@ -21,15 +21,6 @@ after(async () => {
   await srv?.stop();
 });
 
-// A page in a fresh context, closed after fn (also when fn throws).
-async function withPage(opts, fn) {
-  const ctx = await newContext(browser, opts);
-  try {
-    return await fn(await ctx.newPage(), ctx);
-  } finally {
-    await ctx.close();
-  }
-}
 
 const MODES = [
   { mode: 'zh', path: '/story/1', h1Lang: 'zh-CN' },
@@ -39,7 +30,7 @@ const MODES = [
 
 describe('article page', () => {
   test('renders in zh, en and ce with the custom player, without errors or CSP violations', async () => {
-    await withPage({}, async (page) => {
+    await withPage(browser, {}, async (page) => {
       for (const { mode, path, h1Lang } of MODES) {
         await openStory(page, srv.url + path);
         const p = await page.evaluate(() => {
@@ -108,7 +99,7 @@ describe('article page', () => {
   });
 
   test('seeking highlights exactly the sentence at that time (and its pair in ce); untimed rows never', async () => {
-    await withPage({}, async (page) => {
+    await withPage(browser, {}, async (page) => {
       for (const path of ['/story/1', '/story/1/ce', '/story/2', '/story/2/ce']) {
         await openStory(page, srv.url + path);
         const ce = path.endsWith('/ce');
@@ -159,7 +150,7 @@ describe('article page', () => {
   });
 
   test('clicking a sentence, or Enter on it, plays from its start', async () => {
-    await withPage({}, async (page) => {
+    await withPage(browser, {}, async (page) => {
       await openStory(page, srv.url + '/story/1');
       const ss = await sentences(page);
       const state = () => page.evaluate(() => ({
@@ -206,7 +197,7 @@ describe('article page', () => {
   });
 
   test('the spoken word is marked inside the spoken sentence; click plays from a word; a remembered toggle; none in Chinese', async () => {
-    await withPage({}, async (page) => {
+    await withPage(browser, {}, async (page) => {
       await openStory(page, srv.url + '/story/1/en');
       await page.waitForFunction(() => document.querySelectorAll('#transcript .s .w[data-t]').length > 10, null, { timeout: 10000 });
       // a word in the middle of the second timed sentence, and where the next one starts
@@ -258,7 +249,7 @@ describe('article page', () => {
   });
 
   test('the highlight follows the voice while playing at 2×', async (t) => {
-    await withPage({}, async (page) => {
+    await withPage(browser, {}, async (page) => {
       await openStory(page, srv.url + '/story/1/en');
       const ss = await sentences(page);
       const end = await page.evaluate(() => parseFloat(document.querySelector('section.player').getAttribute('data-end')) || Infinity);
@@ -313,7 +304,7 @@ describe('article page', () => {
 
 describe('player controls', () => {
   test('slider: arrow keys, End and Home move it and update aria-valuenow / aria-valuetext', async () => {
-    await withPage({}, async (page) => {
+    await withPage(browser, {}, async (page) => {
       await openStory(page, srv.url + '/story/1');
       const D = await page.evaluate(() => document.querySelector('audio').duration);
       const slider = page.getByRole('slider', { name: '播放进度' });
@@ -349,7 +340,7 @@ describe('player controls', () => {
       await assertClean(assert, page);
     });
     // English UI: English value text
-    await withPage({ locale: 'en-GB' }, async (page) => {
+    await withPage(browser, { locale: 'en-GB' }, async (page) => {
       await openStory(page, srv.url + '/story/1/en');
       await seek(page, 60);
       await page.getByRole('slider', { name: 'Seek' }).focus();
@@ -361,7 +352,7 @@ describe('player controls', () => {
   });
 
   test('speed button cycles, its accessible name says the rate, and the rate survives a reload', async () => {
-    await withPage({}, async (page, ctx) => {
+    await withPage(browser, {}, async (page, ctx) => {
       await openStory(page, srv.url + '/story/1');
       const rate = page.locator('.pb-rate');
       const seen = [];
@@ -388,7 +379,7 @@ describe('player controls', () => {
   });
 
   test('font size 最大: html.fs-5, bigger text, kept (server-side) after a reload', async () => {
-    await withPage({}, async (page, ctx) => {
+    await withPage(browser, {}, async (page, ctx) => {
       await openStory(page, srv.url + '/story/1');
       const size = () => page.evaluate(() => parseFloat(getComputedStyle(document.getElementById('transcript')).fontSize));
       const before = await size();
@@ -414,7 +405,7 @@ describe('player controls', () => {
 
 describe('share dialog', () => {
   test('opens modal, traps focus, Esc returns focus to the opener, copy-link confirms', async () => {
-    await withPage({}, async (page, ctx) => {
+    await withPage(browser, {}, async (page, ctx) => {
       await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: srv.url });
       await openStory(page, srv.url + '/story/1');
       const info = () => page.evaluate(() => {
@@ -467,11 +458,11 @@ describe('share dialog', () => {
 describe('without JavaScript', () => {
   test('native audio controls, the full text, and the font-size form posts and reloads with fs-5', async () => {
     // full text as the enhanced page shows it, for comparison
-    const full = await withPage({}, async (page) => {
+    const full = await withPage(browser, {}, async (page) => {
       await openStory(page, srv.url + '/story/1');
       return page.$$eval('#transcript .s', (ss) => ss.map((s) => s.textContent));
     });
-    await withPage({ javaScriptEnabled: false }, async (page) => {
+    await withPage(browser, { javaScriptEnabled: false }, async (page) => {
       await page.goto(srv.url + '/story/1');
       const p = await page.evaluate(() => ({
         js: document.documentElement.classList.contains('js'), bar: !!document.querySelector('.pbar'),
@@ -500,7 +491,7 @@ describe('without JavaScript', () => {
 describe('accessibility (axe-core)', () => {
   test('no violations on home, section, article (zh, en, ce), share page, QR page and with the dialog open', async () => {
     // bypassCSP: axe is injected as an inline script, which the site's CSP rightly forbids
-    await withPage({ bypassCSP: true }, async (page) => {
+    await withPage(browser, { bypassCSP: true }, async (page) => {
       const found = [];
       const check = async (label) => {
         const v = await axe(page);
@@ -528,7 +519,7 @@ describe('screenshots', () => {
   test('article at 1280×800 and 375×812 (zh, ce) and the share dialog → test-results/', async () => {
     const dir = resultsDir();
     for (const [name, opts] of [['1280', DESKTOP], ['375', PHONE]]) {
-      await withPage(opts, async (page) => {
+      await withPage(browser, opts, async (page) => {
         for (const { mode, path } of MODES.filter((m) => m.mode !== 'en')) {
           await openStory(page, srv.url + path);
           const ss = await sentences(page);
@@ -547,7 +538,7 @@ describe('screenshots', () => {
       });
     }
     // the other pages, for a look (not part of the brief's article checks)
-    await withPage(DESKTOP, async (page) => {
+    await withPage(browser, DESKTOP, async (page) => {
       for (const [file, path] of [['home', '/'], ['section', '/section/business'], ['share-page', '/story/1/share'],
         ['qr-page', '/story/1/qr']]) {
         await page.goto(srv.url + path);
