@@ -5,7 +5,7 @@ WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototyp
            -Wvla -Wwrite-strings -Wpointer-arith -Wundef -fno-common
 OPT     ?= -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 PKGS     = libmicrohttpd sqlite3 jansson libsodium libqrencode sndfile espeak-ng samplerate fftw3f \
-           libcurl md4c libbrotlienc zlib pocketsphinx sphinxbase vips
+           libcurl md4c libbrotlienc zlib pocketsphinx sphinxbase vips libpq
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  += $(CSTD) $(WARN) $(OPT) -Isrc -Ibuild/gen $(PKG_CFLAGS)
@@ -15,10 +15,11 @@ B       ?= build
 SRC      = $(wildcard src/core/*.c src/text/*.c src/auth/*.c src/tts/*.c src/align/*.c src/model/*.c src/store/*.c \
                       src/render/*.c src/image/*.c \
                       src/speech/*.c src/notify/*.c src/service/*.c src/http/*.c src/cli/*.c)
-OBJ      = $(SRC:src/%.c=$(B)/obj/%.o) $(B)/obj/gen/embed_web.o $(B)/obj/gen/embed_sql.o \
+OBJ      = $(SRC:src/%.c=$(B)/obj/%.o) $(B)/obj/gen/embed_web.o $(B)/obj/gen/embed_sql.o $(B)/obj/gen/embed_sql_pg.o \
            $(B)/obj/gen/embed_demo.o $(B)/obj/gen/embed_data.o
 WEB      = $(sort $(wildcard web/*.js web/*.css web/*.svg web/*.png))
 SQL      = $(sort $(wildcard sql/sqlite/*.sql))
+SQL_PG   = $(sort $(wildcard sql/pg/*.sql))
 DEMO     = $(sort $(wildcard demo/*.json))
 DATAFILES = $(sort $(wildcard data/*.txt))
 TEST_SRC = $(wildcard tests/unit/*.c tests/unit/*/*.c)
@@ -53,6 +54,9 @@ $(B)/gen/embed_web.c: $(B)/embed $(WEB)
 $(B)/gen/embed_sql.c: $(B)/embed $(SQL)
 	@mkdir -p $(dir $@)
 	$(B)/embed $@ sql_sqlite $(SQL)
+$(B)/gen/embed_sql_pg.c: $(B)/embed $(SQL_PG)
+	@mkdir -p $(dir $@)
+	$(B)/embed $@ sql_pg $(SQL_PG)
 $(B)/gen/embed_demo.c: $(B)/embed $(DEMO)
 	@mkdir -p $(dir $@)
 	$(B)/embed $@ demo $(DEMO)

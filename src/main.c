@@ -33,7 +33,7 @@
 static const char usage[] =
         "usage: gazette <command> [options]\n"
         "\n"
-        "  serve  [--config FILE] [--listen HOST:PORT] [--data DIR] [--no-demo]\n"
+        "  serve  [--config FILE] [--listen HOST:PORT] [--data DIR] [--db URL] [--no-demo]\n"
         "         [--base-url URL] [--threads N] [--trust-proxy] [--dev]\n"
         "         [--access-log FILE|-|off] [--log-format text|json]\n"
         "         [--log-level debug|info|warn|error] [--metrics-listen HOST:PORT]\n"
@@ -41,13 +41,18 @@ static const char usage[] =
         "         serve the site (default 127.0.0.1:8080, data in ./var); a new, empty\n"
         "         data folder is seeded with the demo stories unless --no-demo;\n"
         "         --dev shows the mail/SMS outbox at /dev/outbox; settings in FILE are\n"
-        "         'name = value' lines named as the flags (flags win; docs/CONFIG.md)\n"
-        "  import [--data DIR] [--check] FILE...\n"
+        "         'name = value' lines named as the flags (flags win; docs/CONFIG.md);\n"
+        "         --db postgresql://user@host/db (or GAZETTE_DB) keeps everything but\n"
+        "         media in PostgreSQL, shared by any number of servers (docs/DEPLOY.md)\n"
+        "  migrate [--db URL | --data DIR]\n"
+        "         bring the database schema up to date (serve does it too) and say so\n"
+        "  import [--data DIR] [--db URL] [--check] FILE...\n"
         "         load article bundles (docs/BUNDLE.md); --check validates only\n"
         "  align  AUDIO TEXT [-o OUT] [-f FORMAT] [--lang en|zh|auto] [--lines] [--words]\n"
         "         time narration to its text (see gazette align --help)\n"
-        "  user   add [--data DIR] [--role reader|editor|admin] [--password-stdin] EMAIL\n"
-        "         role [--data DIR] EMAIL ROLE\n"
+        "  user   add [--data DIR] [--db URL] [--role reader|editor|admin] [--password-stdin]\n"
+        "             EMAIL\n"
+        "         role [--data DIR] [--db URL] EMAIL ROLE\n"
         "         create an account or change its role\n"
         "  backup [--data DIR] DEST\n"
         "         a verified copy of a live site: database snapshot, media, MANIFEST\n"
@@ -66,14 +71,21 @@ static int make_dir(const char *p, struct err *err)
     return GZ_OK;
 }
 
-static int paths_init(struct paths *p, const char *data, struct err *err)
+/* The database: db when given (a PostgreSQL URL or a SQLite file), else $GAZETTE_DB, else
+ * DIR/gazette.db. Media always live in DIR/media. */
+static int paths_init(struct paths *p, const char *data, const char *db, struct err *err)
 {
     struct buf b;
     int rc;
 
     p->data = xstrdup(data);
     buf_init(&b, 0);
-    buf_printf(&b, "%s/gazette.db", data);
+    if (!db || !*db)
+        db = getenv("GAZETTE_DB");
+    if (db && *db)
+        buf_puts(&b, db);
+    else
+        buf_printf(&b, "%s/gazette.db", data);
     p->db = buf_take(&b, NULL);
     buf_printf(&b, "%s/media", data);
     p->media = buf_take(&b, NULL);
@@ -193,7 +205,7 @@ static int seed_demo(struct store *st, const char *media, struct err *err)
 
 /* Settings of `gazette serve`: from --config FILE first, then the flags (which win). */
 struct serve_cfg {
-    char *listen, *data, *base_url, *access_log, *metrics_listen, *podcast_email;
+    char *listen, *data, *db, *base_url, *access_log, *metrics_listen, *podcast_email;
     int demo, threads, trust_proxy, dev, log_json;
     enum log_level level;
     long min_free_mb;
@@ -255,6 +267,10 @@ static int serve_set(void *ctx, const char *name, const char *v, struct err *err
         if (!*v)
             return err_set(err, GZ_EINVAL, "data: want a folder");
         set_str(&c->data, v);
+    } else if (strcmp(name, "db") == 0) {
+        if (!*v)
+            return err_set(err, GZ_EINVAL, "db: want postgresql://... or a SQLite file");
+        set_str(&c->db, v);
     } else if (strcmp(name, "base-url") == 0) {
         if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
             return err_set(err, GZ_EINVAL, "base-url: want http://... or https://..., not '%s'",
@@ -293,6 +309,7 @@ static void serve_cfg_release(struct serve_cfg *c)
 {
     free(c->listen);
     free(c->data);
+    free(c->db);
     free(c->base_url);
     free(c->access_log);
     free(c->metrics_listen);
@@ -374,7 +391,7 @@ static int cmd_serve(int argc, char **argv)
     struct paths p = { 0 };
     struct store *st = NULL;
     struct err err = { 0 };
-    int rc, lock = -1;
+    int rc, lock = -1, shared = 0;
     int64_t count = 0;
 
     memset(&app, 0, sizeof app);
@@ -401,17 +418,26 @@ static int cmd_serve(int argc, char **argv)
     }
     rc = app.access_log ? accesslog_open(cfg.access_log, cfg.log_json, &err) : GZ_OK;
     if (rc == GZ_OK)
-        rc = paths_init(&p, cfg.data, &err);
-    if (rc == GZ_OK) {
+        rc = paths_init(&p, cfg.data, cfg.db, &err);
+    shared = rc == GZ_OK && store_is_pg(p.db);
+    if (rc == GZ_OK && shared) {
+        /* Several servers share the media folder (and the database's job leases keep them
+         * from running one job twice): only a restore is kept out. */
+        lock = dirlock_use(p.data, 0, &err);
+        rc = lock >= 0 ? GZ_OK : lock;
+    } else if (rc == GZ_OK) {
         /* One server per data folder: a second one would run the first one's jobs again. */
         lock = dirlock_take(p.data, "serve", &err);
         rc = lock >= 0 ? GZ_OK : lock;
     }
-    if (rc == GZ_OK)
+    if (rc == GZ_OK && !shared)
         rc = datadir_check_db(p.data, p.db, &err);
     if (rc == GZ_OK) {
-        datadir_clean(p.media);
-        rc = store_open_sqlite(p.db, &st, &err);
+        /* Temporary files of a crash: not on a shared folder, where they may be another
+         * server's uploads in progress (docs/DEPLOY.md says how to clean those). */
+        if (!shared)
+            datadir_clean(p.media);
+        rc = store_open(p.db, &st, &err);
     }
     if (rc == GZ_OK)
         rc = st->ops->story_count(st, &count, &err);
@@ -446,7 +472,7 @@ out:
 
 static int cmd_import(int argc, char **argv)
 {
-    const char *data = "var";
+    const char *data = "var", *db = NULL;
     struct paths p = { 0 };
     struct store *st = NULL;
     struct err err = { 0 };
@@ -455,6 +481,8 @@ static int cmd_import(int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
             data = argv[++i];
+        else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+            db = argv[++i];
         else if (strcmp(argv[i], "--check") == 0)
             check = 1;
         else if (argv[i][0] == '-' && argv[i][1]) {
@@ -467,14 +495,14 @@ static int cmd_import(int argc, char **argv)
         fprintf(stderr, "gazette import: no bundle given\n%s", usage);
         return 2;
     }
-    rc = paths_init(&p, data, &err);
+    rc = paths_init(&p, data, db, &err);
     if (rc == GZ_OK && !check) {
         /* Beside a server is fine (SQLite); during a restore it is not. */
         use = dirlock_use(p.data, 0, &err);
         rc = use >= 0 ? GZ_OK : use;
     }
     if (rc == GZ_OK)
-        rc = store_open_sqlite(p.db, &st, &err);
+        rc = store_open(p.db, &st, &err);
     if (rc != GZ_OK) {
         fprintf(stderr, "gazette import: %s\n", err.msg);
         dirlock_release(use);
@@ -484,7 +512,7 @@ static int cmd_import(int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         struct buf text;
         char *dir, *slash;
-        if (strcmp(argv[i], "--data") == 0) {
+        if (strcmp(argv[i], "--data") == 0 || strcmp(argv[i], "--db") == 0) {
             i++;
             continue;
         }
@@ -513,6 +541,40 @@ static int cmd_import(int argc, char **argv)
     return failed ? 2 : 0;
 }
 
+/* gazette migrate: open the database, which applies every migration it lacks (under a lock on
+ * PostgreSQL, so servers starting meanwhile wait), and report. */
+static int cmd_migrate(int argc, char **argv)
+{
+    const char *data = "var", *db = NULL;
+    struct paths p = { 0 };
+    struct store *st = NULL;
+    struct err err = { 0 };
+    int rc;
+
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--data") == 0 && i + 1 < argc) {
+            data = argv[++i];
+        } else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+            db = argv[++i];
+        } else {
+            fprintf(stderr, "gazette migrate: unknown option '%s'\n%s", argv[i], usage);
+            return 2;
+        }
+    }
+    rc = paths_init(&p, data, db, &err);
+    if (rc == GZ_OK)
+        rc = store_open(p.db, &st, &err);
+    if (rc == GZ_OK)
+        printf("gazette migrate: schema up to date (%zu migrations, %s)\n",
+               store_is_pg(p.db) ? embed_sql_pg_n : embed_sql_sqlite_n,
+               store_is_pg(p.db) ? "PostgreSQL" : "SQLite");
+    else
+        fprintf(stderr, "gazette migrate: %s\n", err.msg);
+    store_close(st);
+    paths_release(&p);
+    return rc == GZ_OK ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     if (sodium_init() < 0) {
@@ -532,6 +594,8 @@ int main(int argc, char **argv)
         return cmd_serve(argc - 2, argv + 2);
     if (strcmp(argv[1], "import") == 0)
         return cmd_import(argc - 2, argv + 2);
+    if (strcmp(argv[1], "migrate") == 0)
+        return cmd_migrate(argc - 2, argv + 2);
     if (strcmp(argv[1], "align") == 0)
         return cmd_align(argc - 2, argv + 2);
     if (strcmp(argv[1], "user") == 0)

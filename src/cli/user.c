@@ -19,9 +19,9 @@
 #include "store/store.h"
 
 static const char usage[] =
-        "usage: gazette user add [--data DIR] [--role reader|editor|admin] [--username NAME]\n"
+        "usage: gazette user add [--data DIR] [--db URL] [--role reader|editor|admin] [--username NAME]\n"
         "                        [--password-stdin] EMAIL\n"
-        "       gazette user role [--data DIR] EMAIL ROLE\n";
+        "       gazette user role [--data DIR] [--db URL] EMAIL ROLE\n";
 
 /* The account with its role, in one transaction: both or nothing. */
 static int create(struct store *st, const char *email, const char *username, const char *pw,
@@ -47,7 +47,7 @@ static int create(struct store *st, const char *email, const char *username, con
 
 int cmd_user(int argc, char **argv)
 {
-    const char *data = "var", *role = "reader", *username = NULL, *email = NULL, *newrole = NULL;
+    const char *data = "var", *dburl = NULL, *role = "reader", *username = NULL, *email = NULL, *newrole = NULL;
     enum user_role rv = ROLE_READER;
     int from_stdin = 0, add, status = 2;
     struct store *st = NULL;
@@ -67,6 +67,8 @@ int cmd_user(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
             data = argv[++i];
+        else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+            dburl = argv[++i];
         else if (strcmp(argv[i], "--role") == 0 && i + 1 < argc)
             role = argv[++i];
         else if (strcmp(argv[i], "--username") == 0 && i + 1 < argc)
@@ -99,12 +101,17 @@ int cmd_user(int argc, char **argv)
         fprintf(stderr, "gazette user: '%s' is not an email address\n", email);
         return 2;
     }
-    if (mkdir(data, 0755) != 0 && errno != EEXIST) {
+    if (!dburl || !*dburl)
+        dburl = getenv("GAZETTE_DB");
+    if (dburl && *dburl)
+        snprintf(db, sizeof db, "%s", dburl);
+    else if (mkdir(data, 0755) != 0 && errno != EEXIST) {
         fprintf(stderr, "gazette user: cannot create folder '%s': %s\n", data, strerror(errno));
         return 1;
     }
-    snprintf(db, sizeof db, "%s/gazette.db", data);
-    if (store_open_sqlite(db, &st, &err) != GZ_OK) {
+    else
+        snprintf(db, sizeof db, "%s/gazette.db", data);
+    if (store_open(db, &st, &err) != GZ_OK) {
         fprintf(stderr, "gazette user: %s\n", err.msg);
         return 1;
     }

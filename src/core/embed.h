@@ -13,8 +13,9 @@ struct embed_file {
     size_t len;
 };
 
-extern const struct embed_file embed_web[], embed_sql_sqlite[], embed_demo[], embed_data[];
-extern const size_t embed_web_n, embed_sql_sqlite_n, embed_demo_n, embed_data_n;
+extern const struct embed_file embed_web[], embed_sql_sqlite[], embed_sql_pg[], embed_demo[],
+    embed_data[];
+extern const size_t embed_web_n, embed_sql_sqlite_n, embed_sql_pg_n, embed_demo_n, embed_data_n;
 
 /* The file whose name ends with suffix (after a '/'), or NULL. */
 const struct embed_file *embed_find(const struct embed_file *files, size_t n, const char *base);

@@ -31,7 +31,7 @@ static struct store *thread_store(struct app *app)
 
     if (tl_store)
         return tl_store;
-    if (store_open_sqlite(app->db_path, &tl_store, &err) != GZ_OK) {
+    if (store_open(app->db_path, &tl_store, &err) != GZ_OK) {
         log_error("http", "cannot open store: %s", err.msg);
         return NULL;
     }

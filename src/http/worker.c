@@ -40,10 +40,18 @@ static int on_progress(void *cls, double f)
         f >= 1.0) {
         p->last = now;
         metrics_worker_beat();
-        /* Progress is a hint for the editor's page; a failed update costs nothing else. */
-        if (p->st->ops->job_progress(p->st, p->job, f < 0.99 ? f : 0.99, clock_now(), &err) !=
-            GZ_OK)
+        /* Progress is a hint for the editor's page, and renews this worker's lease on the
+         * job. A failed update costs nothing else, unless the lease is gone: then another
+         * server has taken the job over (we were stalled past the lease), so stop. */
+        switch (p->st->ops->job_progress(p->st, p->job, f < 0.99 ? f : 0.99, clock_now(), &err)) {
+        case GZ_OK:
+            break;
+        case GZ_ECONFLICT:
+            log_warn("worker", "job %lld: %s; stopping", (long long)p->job, err.msg);
+            return 1;
+        default:
             log_warn("worker", "job %lld: progress not stored: %s", (long long)p->job, err.msg);
+        }
     }
     return 0;
 }
@@ -266,7 +274,8 @@ static void run_job(struct app *app, struct store *st, int64_t jid, int64_t stor
                        (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
                        &stored, &err2);
     if (rc2 != GZ_OK) {
-        /* Neither stored: the job stays "running" and is queued again at the next start. */
+        /* Neither stored: the job stays "running" until its lease runs out, then is taken
+         * again (here, or by another server on PostgreSQL; SQLite re-queues at start-up). */
         log_error("worker", "job %lld: cannot store its end: %s", (long long)jid, err2.msg);
         stored = 0;
     }
@@ -299,7 +308,7 @@ static void *loop(void *arg)
     struct err err = { 0 };
     int64_t next_purge = 0;
 
-    if (store_open_sqlite(app->db_path, &st, &err) != GZ_OK) {
+    if (store_open(app->db_path, &st, &err) != GZ_OK) {
         log_error("worker", "cannot open store: %s", err.msg);
         return NULL;
     }

@@ -234,6 +234,18 @@ void transcript_body_json(struct buf *b, const struct transcript *t)
     body_json(b, t, 1, 1);
 }
 
+void transcript_plain(struct buf *b, const struct transcript *t)
+{
+    size_t start = b->len;
+
+    for (size_t pi = 0; pi < t->n_para; pi++)
+        for (size_t si = 0; si < t->para[pi].n_sent; si++) {
+            if (b->len > start)
+                buf_putc(b, ' ');
+            buf_puts(b, t->para[pi].sent[si].text);
+        }
+}
+
 static void body_json(struct buf *b, const struct transcript *t, int with_words, int with_checks)
 {
     buf_putc(b, '[');

@@ -147,6 +147,8 @@ double transcript_next_start(const struct transcript *t, size_t pi, size_t si);
 /* The body as stored: the same list (with words) without the url wrapper; rows the aligner
  * flagged carry "check": true (never in the public transcript). */
 void transcript_body_json(struct buf *b, const struct transcript *t);
+/* Every sentence of t, joined by single spaces: the text search reads (store backends). */
+void transcript_plain(struct buf *b, const struct transcript *t);
 /* WebVTT: one cue per spoken sentence, ending where the next spoken one starts. */
 void transcript_vtt(struct buf *b, const struct transcript *t);
 /* The same; with_words puts a cue-internal timestamp <hh:mm:ss.mmm> before each word. */

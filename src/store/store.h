@@ -1,7 +1,8 @@
 /*
  * store.h: the one storage interface. Handlers call store_* only; a backend is a struct
- * store_ops (store_sqlite.c now; store_pg.c slots in beside it). A struct store is one
- * connection: use it from one thread at a time.
+ * store_ops: store_sqlite.c (embedded, one server) or store_pg.c (PostgreSQL, any number of
+ * servers on one database). A struct store is one connection: use it from one thread at a
+ * time.
  * Every function returns GZ_OK or a negative GZ_E* code with detail in err, and the compiler
  * refuses a caller that ignores it (GZ_MUST_CHECK). Outputs are owned by the caller (release
  * them with the model/story.h functions).
@@ -169,15 +170,23 @@ struct store_ops {
     GZ_MUST_CHECK int (*publish_due)(struct store *st, int64_t now, int *n, struct err *err);
     GZ_MUST_CHECK int (*job_add)(struct store *st, int64_t story_id, const char *lang, const char *audio,
                    int64_t now, int64_t *id, struct err *err);
-    /* Take the oldest queued job: GZ_ENOTFOUND when none. */
+    /* Take the oldest queued job, or a running one whose lease ran out (its server died):
+     * GZ_ENOTFOUND when none. The job is leased to this connection for store_job_lease()
+     * seconds; job_progress renews the lease. A job started 3 times is marked failed. */
     GZ_MUST_CHECK int (*job_claim)(struct store *st, int64_t now, int64_t *id, int64_t *story_id, char *lang,
                      char *audio, size_t audio_cap, struct err *err);
+    /* GZ_ECONFLICT when the job is no longer this connection's (the lease ran out and another
+     * worker took it): stop working on it. */
     GZ_MUST_CHECK int (*job_progress)(struct store *st, int64_t id, double progress, int64_t now,
                         struct err *err);
+    /* Store the job's end; GZ_ECONFLICT, and nothing written, unless this connection still
+     * holds the job, so a job's end is stored once however many servers ran it. */
     GZ_MUST_CHECK int (*job_finish)(struct store *st, int64_t id, const char *state, const char *error,
                       int64_t flagged, double seconds, int64_t now, struct err *err);
     /* Jobs left running by a crashed server go back to the queue, or are marked failed after
-     * their third start. Call only while holding the data-folder lock (core/dirlock.h). */
+     * their third start. Call only while holding the data-folder lock (core/dirlock.h). On
+     * PostgreSQL only jobs of dead processes of this host are let go; other servers may be
+     * running the rest, whose leases run out instead. */
     GZ_MUST_CHECK int (*job_requeue)(struct store *st, struct err *err);
     GZ_MUST_CHECK int (*job_latest)(struct store *st, int64_t story_id, const char *lang,
                       struct job_info *out, struct err *err);
@@ -201,14 +210,25 @@ struct store_ops {
 
 struct store {
     const struct store_ops *ops;
+    char owner[96]; /* "host:pid:random", this connection's name on the jobs it leases */
 };
 
 /* Undo the open transaction, if any (for one-exit cleanup paths). A failure to roll back
  * is logged here: the caller is already on its error path and has its own error to report. */
 void store_rollback(struct store *st);
 
-/* Open (creating and migrating when needed) the database at path. */
+/* Open, creating and migrating when needed: a PostgreSQL URL (postgresql://user@host/db,
+ * postgres://...) or else the path of a SQLite file. */
+int store_open(const char *where, struct store **out, struct err *err);
 int store_open_sqlite(const char *path, struct store **out, struct err *err);
+int store_open_pg(const char *url, struct store **out, struct err *err);
+/* 1 when where names a PostgreSQL database. */
+int store_is_pg(const char *where);
 void store_close(struct store *st);
+
+/* For the backends: how long a claimed job stays leased (seconds; GAZETTE_JOB_LEASE,
+ * default 60), and a fresh owner name for a new connection. */
+int64_t store_job_lease(void);
+void store_owner_init(struct store *st);
 
 #endif

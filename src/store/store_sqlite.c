@@ -33,7 +33,7 @@ static const char *const q_sql[] = {
 };
 
 struct store_sqlite {
-    struct store base;
+    struct store base; /* first: a struct store * is a struct store_sqlite * */
     sqlite3 *db;
     sqlite3_stmt *q[Q_COUNT];
 };
@@ -481,12 +481,7 @@ static int lite_story_put(struct store *st, const struct story *a, int64_t *id, 
         sqlite3_bind_double(s, 9, l->duration);
         sqlite3_bind_int(s, 10, l->synthetic);
         buf_truncate(&plain, 0);
-        for (size_t pi = 0; pi < l->tr.n_para; pi++)
-            for (size_t si = 0; si < l->tr.para[pi].n_sent; si++) {
-                if (plain.len)
-                    buf_putc(&plain, ' ');
-                buf_puts(&plain, l->tr.para[pi].sent[si].text);
-            }
+        transcript_plain(&plain, &l->tr);
         sqlite3_bind_text(s, 11, buf_cstr(&plain), (int)plain.len, SQLITE_STATIC);
         bind_text(s, 12, l->markdown);
         rc = step_done(st, s, err, "story language");
@@ -1339,10 +1334,17 @@ static int lite_job_add(struct store *st, int64_t story_id, const char *lang, co
 static int lite_job_claim(struct store *st, int64_t now, int64_t *id, int64_t *story_id,
                           char *lang, char *audio, size_t audio_cap, struct err *err)
 {
-    sqlite3_stmt *s = q_get(st, Q_JOB_CLAIM);
+    sqlite3_stmt *s = q_get(st, Q_JOB_EXPIRE);
     int rc;
 
     sqlite3_bind_int64(s, 1, now);
+    rc = step_done(st, s, err, "job expiry");
+    if (rc != GZ_OK)
+        return rc;
+    s = q_get(st, Q_JOB_CLAIM);
+    sqlite3_bind_int64(s, 1, now);
+    sqlite3_bind_int64(s, 2, store_job_lease());
+    bind_text(s, 3, st->owner);
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
         *id = sqlite3_column_int64(s, 0);
@@ -1364,23 +1366,38 @@ static int lite_job_progress(struct store *st, int64_t id, double progress, int6
                              struct err *err)
 {
     sqlite3_stmt *s = q_get(st, Q_JOB_PROGRESS);
+    int rc;
+
     sqlite3_bind_int64(s, 1, id);
     sqlite3_bind_double(s, 2, progress);
     sqlite3_bind_int64(s, 3, now);
-    return step_done(st, s, err, "job progress");
+    sqlite3_bind_int64(s, 4, store_job_lease());
+    bind_text(s, 5, st->owner);
+    rc = step_done(st, s, err, "job progress");
+    if (rc == GZ_OK && sqlite3_changes(lite(st)->db) == 0)
+        rc = err_set(err, GZ_ECONFLICT, "job %lld is no longer ours (its lease ran out)",
+                     (long long)id);
+    return rc;
 }
 
 static int lite_job_finish(struct store *st, int64_t id, const char *state, const char *error,
                            int64_t flagged, double seconds, int64_t now, struct err *err)
 {
     sqlite3_stmt *s = q_get(st, Q_JOB_FINISH);
+    int rc;
+
     sqlite3_bind_int64(s, 1, id);
     bind_text(s, 2, state);
     bind_text(s, 3, error);
     sqlite3_bind_int64(s, 4, flagged);
     sqlite3_bind_double(s, 5, seconds);
     sqlite3_bind_int64(s, 6, now);
-    return step_done(st, s, err, "job finish");
+    bind_text(s, 7, st->owner);
+    rc = step_done(st, s, err, "job finish");
+    if (rc == GZ_OK && sqlite3_changes(lite(st)->db) == 0)
+        rc = err_set(err, GZ_ECONFLICT, "job %lld is no longer ours (its lease ran out)",
+                     (long long)id);
+    return rc;
 }
 
 static int lite_job_requeue(struct store *st, struct err *err)
@@ -1597,6 +1614,7 @@ int store_open_sqlite(const char *path, struct store **out, struct err *err)
 
     *out = NULL;
     l->base.ops = &lite_ops;
+    store_owner_init(&l->base);
     if (sqlite3_open_v2(path, &l->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                         NULL) != SQLITE_OK) {
@@ -1629,20 +1647,4 @@ int store_open_sqlite(const char *path, struct store **out, struct err *err)
 fail:
     lite_close(&l->base);
     return rc;
-}
-
-void store_rollback(struct store *st)
-{
-    struct err err = { 0 };
-
-    if (st && st->ops->tx_rollback(st, &err) != GZ_OK)
-        log_warn("store", "cannot roll back: %s", err.msg);
-}
-
-void store_close(struct store *st)
-{
-    const struct store_ops *ops = st ? st->ops : NULL;
-
-    if (ops) /* close returns nothing: there is no result to check */
-        ops->close(st);
 }

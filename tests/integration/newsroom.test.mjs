@@ -292,7 +292,8 @@ describe('quiz authoring', () => {
     // not a steady tone: the aligner refuses audio with no speech in it (issue 9, finding 11)
     execFileSync('sox', ['-n', '-r', '16000', '-c', '1', wav, 'synth', '70', 'sine', '300', 'tremolo', '3', '95', 'vol', '0.2']);
     assert.equal((await upload(ed, id, 'en', readFileSync(wav), 'sixty.wav')).status, 303);
-    assert.equal((await waitJob(ed, id, 'en')).state, 'done');
+    // 70 s of audio and 60 sentences: ~25 s of aligning on a busy 2-core machine
+    assert.equal((await waitJob(ed, id, 'en', 90000)).state, 'done');
     const page = await ed.get(`/newsroom/story/${id}/timing/en`);
     const v = page.text.match(/name="version" value="(\d+)"/)[1];
     const form = { version: v, end: '65' };

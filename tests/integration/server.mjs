@@ -7,9 +7,41 @@ import net from 'node:net';
 
 export const BIN = process.env.GAZETTE_BIN || resolve('build/gazette');
 
-export async function startServer({ demo = true, args = [], dataDir, env = {} } = {}) {
+// GAZETTE_TEST_PG=postgresql:///postgres?host=SOCKDIR&user=postgres (scripts/test.sh starts a
+// throw-away cluster): every server gets a fresh PostgreSQL database instead of DIR/gazette.db,
+// and gazette CLI calls naming that data folder use it too.
+export const PG = process.env.GAZETTE_TEST_PG || '';
+const pgByDir = new Map();
+
+function psql(url, sql) {
+  const r = spawnSync('psql', [url, '-qAtc', sql], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`psql: ${r.stderr}`);
+  return r.stdout;
+}
+
+// A new empty database on the test cluster; returns its URL.
+export function pgCreate() {
+  const name = 'gzt_' + Math.random().toString(36).slice(2, 10);
+  psql(PG, `CREATE DATABASE ${name}`);
+  return PG.replace(/^postgresql:\/\/\/[^?]*/, `postgresql:///${name}`);
+}
+
+export function pgDrop(url) {
+  const name = url.match(/^postgresql:\/\/\/([^?]+)/)[1];
+  psql(PG, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+}
+
+// The database a data folder's server uses under PG (undefined on SQLite).
+export function dbOf(dir) { return pgByDir.get(resolve(dir)); }
+
+export async function startServer({ demo = true, args = [], dataDir, env = {}, db } = {}) {
   const dir = dataDir || mkdtempSync(join(tmpdir(), 'gz-it-'));
-  const proc = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--data', dir,
+  let ownDb = null;
+  if (PG && !db && !args.includes('--db')) {
+    db = dbOf(dir) || (ownDb = pgCreate());
+    pgByDir.set(resolve(dir), db);
+  }
+  const proc = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--data', dir, ...(db ? ['--db', db] : []),
     ...(demo ? [] : ['--no-demo']), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let stderr = '', stdout = '';
   proc.stderr.on('data', (d) => { stderr += d; });
@@ -35,12 +67,22 @@ export async function startServer({ demo = true, args = [], dataDir, env = {} } 
         await done;
       }
       if (!keep && !dataDir) rmSync(dir, { recursive: true, force: true });
+      if (!keep && ownDb) { pgByDir.delete(resolve(dir)); pgDrop(ownDb); }
     },
   };
 }
 
 export function gazette(args, opts = {}) {
-  return spawnSync(BIN, args, { encoding: 'utf8', ...opts });
+  const i = args.indexOf('--data');
+  let db;
+  if (PG && i >= 0 && !args.includes('--db')) {
+    // A command run before the folder's server starts (gazette user add): the folder gets its
+    // database now, and the server started on it later uses the same one.
+    db = dbOf(args[i + 1]);
+    if (!db) { db = pgCreate(); pgByDir.set(resolve(args[i + 1]), db); }
+  }
+  const env = db ? { ...(opts.env || process.env), GAZETTE_DB: db } : opts.env;
+  return spawnSync(BIN, args, { encoding: 'utf8', ...opts, ...(env ? { env } : {}) });
 }
 
 // Send raw bytes and collect the whole reply until the server closes (or timeout).

@@ -120,7 +120,15 @@ START_TEST(job_result_and_done_are_one_change)
     ck_assert_int_eq(st->ops->story_get(st, id, &got, &err), GZ_OK);
     ck_assert(got->l[LANG_EN].duration > 12);
     story_free(got);
-    /* Saved meanwhile: the editor's text wins, the job is "failed" with why. */
+    /* A done job is not ended twice (only the worker holding a running job may end it). */
+    ck_assert_int_eq(job_complete(st, jid, s, NULL, 0, 1.0, &stored, &err), GZ_ECONFLICT);
+    ck_assert_int_eq(stored, 0);
+    /* Saved meanwhile (s has a stale version now): the editor's text wins, the job is
+     * "failed" with why. */
+    ck_assert_int_eq(nr_queue(st, id, LANG_EN, "a.mp3", &jid, &err), GZ_OK);
+    ck_assert_int_eq(st->ops->job_claim(st, 2, &claimed, &sid, lang, audio, sizeof audio, &err),
+                     GZ_OK);
+    ck_assert_int_eq(claimed, jid);
     ck_assert_int_eq(job_complete(st, jid, s, NULL, 0, 1.0, &stored, &err), GZ_OK);
     ck_assert_int_eq(stored, 0);
     ck_assert_int_eq(st->ops->job_latest(st, id, "en", &ji, &err), GZ_OK);

@@ -1,0 +1,66 @@
+/* store.c: what both backends share: choosing one, job-lease settings, cleanup helpers. */
+#include "store/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "core/log.h"
+
+int store_is_pg(const char *where)
+{
+    return where && (strncmp(where, "postgresql://", 13) == 0 ||
+                     strncmp(where, "postgres://", 11) == 0);
+}
+
+int store_open(const char *where, struct store **out, struct err *err)
+{
+    if (store_is_pg(where))
+        return store_open_pg(where, out, err);
+    return store_open_sqlite(where, out, err);
+}
+
+int64_t store_job_lease(void)
+{
+    const char *v = getenv("GAZETTE_JOB_LEASE");
+    char *end;
+    long n;
+
+    if (!v || !*v)
+        return 60;
+    n = strtol(v, &end, 10);
+    return *end || n < 1 || n > 86400 ? 60 : n;
+}
+
+void store_owner_init(struct store *st)
+{
+    char host[64] = "host";
+    unsigned char r[6];
+    char hex[sizeof r * 2 + 1];
+
+    if (gethostname(host, sizeof host) != 0)
+        snprintf(host, sizeof host, "host");
+    host[sizeof host - 1] = '\0';
+    randombytes_buf(r, sizeof r);
+    sodium_bin2hex(hex, sizeof hex, r, sizeof r);
+    snprintf(st->owner, sizeof st->owner, "%s:%ld:%s", host, (long)getpid(), hex);
+}
+
+void store_rollback(struct store *st)
+{
+    struct err err = { 0 };
+
+    if (st && st->ops->tx_rollback(st, &err) != GZ_OK)
+        log_warn("store", "cannot roll back: %s", err.msg);
+}
+
+void store_close(struct store *st)
+{
+    const struct store_ops *ops = st ? st->ops : NULL;
+
+    if (ops) /* close returns nothing: there is no result to check */
+        ops->close(st);
+}
