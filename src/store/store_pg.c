@@ -47,9 +47,6 @@ static const char *const q_sql[] = {
 #undef Q
 };
 
-/* Advisory lock keys ("gz" + a small number): one for flows, one for migrations. */
-#define LOCK_FLOWS "1736048641"   /* 0x677a0001 */
-#define LOCK_MIGRATE "1736048642" /* 0x677a0002 */
 /* How often generation() asks even without a notification (ms). */
 #define GEN_POLL_MS 1000
 #define MAX_PARAMS 16
@@ -154,6 +151,25 @@ static int exec_plain(PGconn *c, const char *sql, struct err *err)
     }
     PQclear(res);
     return rc;
+}
+
+/* A statement of queries.def run unprepared (migrations come before statements are prepared,
+ * and the flow lock is taken once per flow). */
+static int exec_q_once(PGconn *c, enum q_id id, const char *arg, PGresult **out, struct err *err)
+{
+    PGresult *res = PQexecParams(c, q_sql[id], arg ? 1 : 0, NULL, arg ? &arg : NULL, NULL, NULL, 0);
+    ExecStatusType s = PQresultStatus(res);
+
+    if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
+        int rc = err_set(err, gz_code(res), "%s", PQresultErrorMessage(res));
+        PQclear(res);
+        return rc;
+    }
+    if (out)
+        *out = res;
+    else
+        PQclear(res);
+    return GZ_OK;
 }
 
 static int in_tx(struct store *st)
@@ -317,29 +333,26 @@ static int migrate(PGconn *c, struct err *err)
 
     rc = exec_plain(c, "BEGIN", err);
     if (rc == GZ_OK)
-        rc = exec_plain(c, "SELECT pg_advisory_xact_lock(" LOCK_MIGRATE ")", err);
+        rc = exec_q_once(c, Q_SCHEMA_LOCK, NULL, NULL, err);
     if (rc == GZ_OK)
         rc = exec_plain(c, "CREATE TABLE IF NOT EXISTS gazette_schema (version integer NOT NULL)",
                         err);
+    if (rc == GZ_OK)
+        rc = exec_q_once(c, Q_SCHEMA_VERSION, NULL, &res, err);
     if (rc == GZ_OK) {
-        res = PQexec(c, "SELECT coalesce(max(version), 0) FROM gazette_schema");
-        if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
-            version = atoi(PQgetvalue(res, 0, 0));
-        else
-            rc = err_set(err, GZ_EDB, "cannot read schema version: %s",
-                         PQresultErrorMessage(res));
+        version = PQntuples(res) == 1 ? (int)strtol(PQgetvalue(res, 0, 0), NULL, 10) : 0;
         PQclear(res);
     }
     if (rc == GZ_OK && version > (int)embed_sql_pg_n)
         rc = err_set(err, GZ_EDB, "database schema version %d is newer than this program (%zu)",
                      version, embed_sql_pg_n);
     for (size_t i = (size_t)version; rc == GZ_OK && i < embed_sql_pg_n; i++) {
-        char ins[96];
+        char v[24];
 
         rc = exec_plain(c, (const char *)embed_sql_pg[i].data, err);
-        snprintf(ins, sizeof ins, "INSERT INTO gazette_schema(version) VALUES (%zu)", i + 1);
+        snprintf(v, sizeof v, "%zu", i + 1);
         if (rc == GZ_OK)
-            rc = exec_plain(c, ins, err);
+            rc = exec_q_once(c, Q_SCHEMA_SET, v, NULL, err);
         if (rc != GZ_OK) {
             char why[sizeof err->msg];
             snprintf(why, sizeof why, "%s", err->msg); /* err_set must not read what it writes */
@@ -370,7 +383,7 @@ static int pg_tx_begin(struct store *st, struct err *err)
         return err->code;
     rc = exec_plain(c, "BEGIN", err);
     if (rc == GZ_OK)
-        rc = exec_plain(c, "SELECT pg_advisory_xact_lock(" LOCK_FLOWS ")", err);
+        rc = exec_q_once(c, Q_FLOW_LOCK, NULL, NULL, err);
     if (rc != GZ_OK && in_tx(st))
         PQclear(PQexec(c, "ROLLBACK"));
     return rc;
