@@ -5,9 +5,27 @@ set -uo pipefail
 B=${1:-build}
 export GAZETTE_BIN="$PWD/$B/gazette"
 pass=0; fail=0
+unset GAZETTE_TEST_PG # set below, for the PostgreSQL runs only
+
+# PostgreSQL: a throw-away cluster (scripts/pgtmp.sh: initdb/pg_ctl on a unix socket in a
+# temporary folder) for the store contract on both backends, and a second run of the
+# integration and browser suites with every server on PostgreSQL. Stopped on exit.
+pgdir=""; pgurl=""
+if ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
+    pgdir=$(mktemp -d /tmp/gz-pg.XXXXXX)
+    trap 'scripts/pgtmp.sh stop "$pgdir"' EXIT
+    if pgurl=$(scripts/pgtmp.sh start "$pgdir"); then
+        echo "== PostgreSQL test cluster: $pgurl"
+    else
+        echo "PostgreSQL test cluster: FAILED to start"; fail=$((fail + 1)); pgurl=""
+    fi
+else
+    echo "PostgreSQL tests: SKIPPED (Debian package postgresql not installed)"
+    [ -n "${CI:-}" ] && fail=$((fail + 1))
+fi
 
 echo "== unit (Check)"
-out=$("$B/tests/run" 2>&1); rc=$?
+out=$(GAZETTE_TEST_PG="$pgurl" "$B/tests/run" 2>&1); rc=$?
 echo "$out"
 line=$(echo "$out" | grep -E '^[0-9]+%: Checks:' | tail -1)
 if [ -n "$line" ]; then
@@ -38,8 +56,10 @@ run_node() {
 
 if command -v node >/dev/null; then
     run_node integration tests/integration/*.test.mjs
+    [ -n "$pgurl" ] && GAZETTE_TEST_PG="$pgurl" run_node "integration on PostgreSQL" tests/integration/*.test.mjs
     if [ -x /usr/bin/chromium ] && [ -d node_modules/playwright-core ]; then
         run_node browser tests/browser/*.test.mjs
+        [ -n "$pgurl" ] && GAZETTE_TEST_PG="$pgurl" run_node "browser on PostgreSQL" tests/browser/*.test.mjs
     else
         echo "browser tests: SKIPPED (need /usr/bin/chromium and npm ci)"
         [ -n "${CI:-}" ] && fail=$((fail + 1))
