@@ -201,13 +201,38 @@ out:
     return rc;
 }
 
-static int parse(int argc, char **argv, const char *cmd, const char **data, const char **arg)
+/* On PostgreSQL (--db URL or GAZETTE_DB) the database is backed up with its own tools; say
+ * exactly how, with the media step after the dump (media files are only ever added, so a
+ * copy taken after the dump holds every file the dump refers to). Returns 2: nothing done. */
+static int pg_instructions(const char *cmd, const char *where, const char *data, const char *arg)
+{
+    char url[1024];
+
+    store_where_for_humans(where, url, sizeof url); /* a password goes in ~/.pgpass instead */
+    fprintf(stderr,
+            "gazette %s: the database is PostgreSQL; use its own tools, then copy the media.\n"
+            "  backup, in this order:\n"
+            "    mkdir %s && pg_dump --format=custom --file %s/gazette.pgdump '%s'\n"
+            "    cp -a %s/media %s/media\n"
+            "  restore (servers stopped), in this order:\n"
+            "    pg_restore --clean --if-exists --no-owner --dbname '%s' %s/gazette.pgdump\n"
+            "    cp -a %s/media/. %s/media/\n"
+            "(docs/DEPLOY.md, \"Backups\")\n",
+            cmd, arg, arg, url, data, arg, url, arg, arg, data);
+    return 2;
+}
+
+static int parse(int argc, char **argv, const char *cmd, const char **data, const char **arg,
+                 const char **db)
 {
     *data = "var";
     *arg = NULL;
+    *db = getenv("GAZETTE_DB");
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
             *data = argv[++i];
+        else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+            *db = argv[++i];
         else if (argv[i][0] == '-' || *arg) {
             fprintf(stderr, "gazette %s: unexpected '%s'\nusage: gazette %s [--data DIR] %s\n", cmd,
                     argv[i], cmd, strcmp(cmd, "backup") == 0 ? "DEST" : "SRC");
@@ -223,7 +248,7 @@ static int parse(int argc, char **argv, const char *cmd, const char **data, cons
 
 int cmd_backup(int argc, char **argv)
 {
-    const char *data, *dest;
+    const char *data, *dest, *url;
     char *db = NULL, *media = NULL, *out_db = NULL, *out_media = NULL, *mpath = NULL;
     char hex[2 * HASH_LEN + 1];
     struct store *st = NULL;
@@ -233,8 +258,10 @@ int cmd_backup(int argc, char **argv)
     int64_t size;
     int rc, n_files = 0, fd;
 
-    if (!parse(argc, argv, "backup", &data, &dest))
+    if (!parse(argc, argv, "backup", &data, &dest, &url))
         return 2;
+    if (store_is_pg(url))
+        return pg_instructions("backup", url, data, dest);
     buf_init(&manifest, 0);
     db = path2(data, "gazette.db");
     media = path2(data, "media");
@@ -331,14 +358,16 @@ static int install(const char *src, const char *dst, struct err *err)
 
 int cmd_restore(int argc, char **argv)
 {
-    const char *data, *src;
+    const char *data, *src, *url;
     char *db = NULL, *media = NULL, *from_db = NULL, *mpath = NULL, *wal = NULL, *shm = NULL;
     struct err err = { 0 };
     struct buf m;
     int rc, lock = -1, use = -1, n_files = 0;
 
-    if (!parse(argc, argv, "restore", &data, &src))
+    if (!parse(argc, argv, "restore", &data, &src, &url))
         return 2;
+    if (store_is_pg(url))
+        return pg_instructions("restore", url, data, src);
     buf_init(&m, 16 << 20);
     db = path2(data, "gazette.db");
     media = path2(data, "media");

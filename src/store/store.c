@@ -16,6 +16,18 @@ int store_is_pg(const char *where)
                      strncmp(where, "postgres://", 11) == 0);
 }
 
+void store_where_for_humans(const char *where, char *out, size_t cap)
+{
+    const char *scheme = strstr(where, "://");
+    const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
+    const char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
+
+    if (at && colon && colon < at)
+        snprintf(out, cap, "%.*s:***%s", (int)(colon - where), where, at);
+    else
+        snprintf(out, cap, "%s", where);
+}
+
 int store_open(const char *where, struct store **out, struct err *err)
 {
     if (store_is_pg(where))

@@ -224,6 +224,8 @@ int store_open_sqlite(const char *path, struct store **out, struct err *err);
 int store_open_pg(const char *url, struct store **out, struct err *err);
 /* 1 when where names a PostgreSQL database. */
 int store_is_pg(const char *where);
+/* where with any password replaced by ***, for messages and logs. */
+void store_where_for_humans(const char *where, char *out, size_t cap);
 void store_close(struct store *st);
 
 /* For the backends: how long a claimed job stays leased (seconds; GAZETTE_JOB_LEASE,

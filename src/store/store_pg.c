@@ -1934,18 +1934,6 @@ static PGconn *connect_quiet(const char *url)
     return PQconnectdbParams(keys, vals, 1); /* expand_dbname: url's own settings apply */
 }
 
-/* The URL without its password, for messages. */
-static void url_for_humans(const char *url, char *out, size_t cap)
-{
-    const char *at = strchr(url, '@'), *scheme = strstr(url, "://");
-    const char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
-
-    if (at && colon && colon < at)
-        snprintf(out, cap, "%.*s:***%s", (int)(colon - url), url, at);
-    else
-        snprintf(out, cap, "%s", url);
-}
-
 int store_open_pg(const char *url, struct store **out, struct err *err)
 {
     struct store_pg *p = xcalloc(1, sizeof *p);
@@ -1956,7 +1944,7 @@ int store_open_pg(const char *url, struct store **out, struct err *err)
     p->base.ops = &pg_ops;
     p->gen_ms = -1;
     store_owner_init(&p->base);
-    url_for_humans(url, shown, sizeof shown);
+    store_where_for_humans(url, shown, sizeof shown);
     /* Notices ("relation already exists, skipping") are not for the log: a connection
      * option, so that a re-opened connection keeps it. */
     p->conn = connect_quiet(url);

@@ -137,6 +137,37 @@ describe('two servers, one PostgreSQL database', { skip: !PG && 'needs GAZETTE_T
     const fresh = await startServer({ demo: false, dataDir: join(dir, 'data'), db, env: { GAZETTE_JOB_LEASE: '3' } });
     if (dead === a) a = fresh; else b = fresh;
   });
+  test('backup: gazette backup prints the pg_dump steps; following them restores a working site', async () => {
+    const dest = join(dir, 'bk');
+    const r = gazette(['backup', '--db', db, '--data', join(dir, 'data'), dest]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /pg_dump --format=custom --file \S+\/gazette\.pgdump/);
+    assert.match(r.stderr, /pg_restore --clean --if-exists --no-owner --dbname/);
+    // The documented steps, as an operator would run them.
+    spawnSync('mkdir', [dest]);
+    let x = spawnSync('pg_dump', ['--format=custom', '--file', join(dest, 'gazette.pgdump'), db], { encoding: 'utf8' });
+    assert.equal(x.status, 0, x.stderr);
+    x = spawnSync('cp', ['-a', join(dir, 'data', 'media'), join(dest, 'media')]);
+    assert.equal(x.status, 0);
+    const db2 = pgCreate();
+    x = spawnSync('pg_restore', ['--clean', '--if-exists', '--no-owner', '--dbname', db2, join(dest, 'gazette.pgdump')], { encoding: 'utf8' });
+    assert.equal(x.status, 0, x.stderr);
+    const data2 = join(dir, 'data2');
+    spawnSync('mkdir', ['-p', join(data2, 'media')]);
+    assert.equal(spawnSync('cp', ['-a', join(dest, 'media') + '/.', join(data2, 'media') + '/']).status, 0);
+    const c = await startServer({ demo: false, dataDir: data2, db: db2 });
+    try {
+      const id = sql(`SELECT id FROM story WHERE slug = 'notify'`);
+      const page = await new Client(c.url).get(`/story/${id}`);
+      assert.equal(page.status, 200);
+      const { status } = await signIn(c, 'ed@example.com');
+      assert.equal(status, 303);
+    } finally {
+      await c.stop({ keep: true });
+      pgDrop(db2);
+    }
+  });
+
   // Last: the failures leave this client's address throttled for a while.
   test('sign-in throttling counts failures on both servers together', async () => {
     // Sessions are shared: signed in on A, known on B.
