@@ -28,7 +28,7 @@ FUZZ     = form bundle html text audio textreader auth markdown
 PORT    ?= 8080
 DATA    ?= var
 
-.PHONY: lighthouse bench-align fuzz all run test test-only san bench deps clean format lint
+.PHONY: lighthouse bench-align bench-pg fuzz all run test test-only san bench deps clean format lint
 all: $(B)/gazette
 
 $(B)/gazette: $(OBJ) $(B)/obj/main.o
@@ -112,7 +112,11 @@ san:
 
 bench: $(B)/gazette
 	bench/run.sh $(B)
+	bench/pg.sh $(B)
 	bench/align.sh $(B)
+
+bench-pg: $(B)/gazette
+	bench/pg.sh $(B)
 
 bench-align: $(B)/gazette
 	bench/align.sh $(B)
