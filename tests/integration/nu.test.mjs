@@ -1,6 +1,6 @@
 // The W3C Nu HTML checker (vnu.jar from npm, run by Debian's Java) on every kind of page the
 // server renders: home, section, the story in 中文 / English / 对照, share, QR, search, sign-in,
-// register, account, the newsroom's list, editor and timing review, a quiz (form and results)
+// register, account, the newsroom's list, editor, timing review and roles, a quiz (form and results)
 // and the 404 page, in both UI languages. One Java start for all pages (~10 s). No errors; the
 // warnings we accept are listed in ACCEPTED with the reason.
 import { test, before, after } from 'node:test';
@@ -15,7 +15,7 @@ import { startServer, gazette, Client } from './server.mjs';
 const require = createRequire(import.meta.url);
 const VNU = (() => { try { return require.resolve('vnu-jar/build/dist/vnu.jar'); } catch { return null; } })();
 const JAVA = spawnSync('java', ['-version']).status === 0;
-const EMAIL = 'nu-editor@example.com', PW = 'editor pass phrase';
+const EMAIL = 'nu-admin@example.com', PW = 'editor pass phrase';
 
 // Warnings that are not defects of our HTML (message pattern → why it stays).
 const ACCEPTED = [
@@ -27,7 +27,7 @@ const skip = !VNU || !JAVA ? `needs ${!JAVA ? 'java (Debian default-jre-headless
 before(async () => {
   if (skip) return;
   dir = mkdtempSync(join(tmpdir(), 'gz-nu-'));
-  const r = gazette(['user', 'add', '--data', join(dir, 'data'), '--role', 'editor', '--password-stdin', EMAIL], { input: PW + '\n' });
+  const r = gazette(['user', 'add', '--data', join(dir, 'data'), '--role', 'admin', '--password-stdin', EMAIL], { input: PW + '\n' });
   assert.equal(r.status, 0, r.stderr);
   srv = await startServer({ demo: true, dataDir: join(dir, 'data') });
 });
@@ -59,7 +59,7 @@ test('Nu HTML checker: no errors on any page', { skip: skip && !process.env.CI ?
       assert.equal(r.status, name === 'missing' ? 404 : 200, `${ui} ${path}`);
       save(`${ui}-${name}`, r.text);
     }
-    // Signed in as an editor: account, newsroom, a quiz answered.
+    // Signed in as an admin: account, newsroom (with roles), a quiz answered.
     const ed = new Client(srv.url);
     ed.jar.set('gz_ui', ui);
     await ed.get('/login');
@@ -69,7 +69,7 @@ test('Nu HTML checker: no errors on any page', { skip: skip && !process.env.CI ?
     const editor = await ed.get(story);
     const timing = editor.text.match(/href="(\/newsroom\/story\/\d+\/timing\/(?:zh|en))"/)[1];
     for (const [name, path] of Object.entries({ account: '/account', newsroom: '/newsroom', editor: story,
-      timing, 'new-story': '/newsroom/new', 'new-quiz': '/newsroom/quiz' })) {
+      timing, 'new-story': '/newsroom/new', 'new-quiz': '/newsroom/quiz', roles: '/newsroom/users' })) {
       const r = await ed.get(path);
       assert.equal(r.status, 200, `${ui} ${path}`);
       save(`${ui}-${name}`, r.text);
