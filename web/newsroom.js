@@ -204,30 +204,64 @@
   const length = () => dur || (isFinite(audio.duration) ? audio.duration : 0);
   const bounds = (ms, k) => [k > 0 ? ms[k - 1].t + 0.01 : 0, k < ms.length - 1 ? ms[k + 1].t - 0.01 : length()];
   const clamp = (v, lim) => Math.min(Math.max(v, lim[0]), lim[1]);
+  /* The theme's colours (light or dark, see app.css) for the canvas: each CSS variable resolved
+   * through a hidden probe, again when the system's scheme changes. */
+  const probe = el('span', { hidden: '' });
+  wave.append(probe);
+  let pal = null;
+  const palette = () => {
+    const c = (v) => { probe.style.color = 'var(' + v + ')'; return getComputedStyle(probe).color; };
+    return { bars: c('--muted'), mark: c('--link'), check: c('--err'), end: c('--ink'), head: c('--claret'), bg: c('--card') };
+  };
+  /* A marker's number on the first free of two rows, never over another number, a line or the
+   * edge; when neither row has room (many short sentences on a phone) it is left out: the table
+   * below numbers every row. */
+  const LABEL_ROWS = [11, 24];
+  const label = (text, x, w, rowEnd, right) => {
+    const tw = g.measureText(text).width;
+    let lx = right || x + 3 + tw > w - 2 ? x - 3 - tw : x + 3;
+    lx = Math.max(1, lx);
+    const k = right ? -1 : rowEnd.findIndex((e) => lx >= e + 4);
+    if (!right && k < 0) return;
+    const y = right ? cv.clientHeight - 4 : LABEL_ROWS[k];
+    g.fillStyle = pal.bg;
+    g.fillRect(lx - 1, y - 10, tw + 2, 12);
+    g.fillStyle = g.strokeStyle;
+    g.textAlign = 'left';
+    g.fillText(text, lx, y);
+    if (!right) rowEnd[k] = lx + tw;
+    cv.nrLabels.push({ text: text, x: lx, w: tw, y: y }); /* what was drawn where (tests read it) */
+  };
   const draw = () => {
     const w = cv.clientWidth, h = cv.clientHeight, r = devicePixelRatio || 1, d = length();
     if (!w) return;
+    if (!pal) pal = palette();
     if (cv.width !== Math.round(w * r) || cv.height !== Math.round(h * r)) { cv.width = Math.round(w * r); cv.height = Math.round(h * r); }
     g.setTransform(r, 0, 0, r, 0, 0);
     g.clearRect(0, 0, w, h);
-    g.fillStyle = '#6b625b';
+    g.fillStyle = pal.bars;
     const bw = w / peaks.length;
     peaks.forEach((p, i) => { const ph = Math.max(1, p * (h - 18)); g.fillRect(i * bw, (h + 14 - ph) / 2, Math.max(bw, 1), ph); });
     if (!d) return;
     g.font = '600 11px system-ui, sans-serif';
-    marks().forEach((m) => {
+    cv.nrLabels = [];
+    const ms = marks(), rowEnd = LABEL_ROWS.map(() => -Infinity);
+    ms.forEach((m) => { /* the lines first, so that no line crosses a number */
       const x = Math.round(m.t / d * w) + 0.5;
-      g.strokeStyle = g.fillStyle = m.end ? '#262a33' : m.check ? '#b3261e' : '#0a5c66';
+      g.strokeStyle = m.end ? pal.end : m.check ? pal.check : pal.mark;
       g.lineWidth = m.check ? 2 : 1.5;
       g.setLineDash(m.end || m.check ? [4, 3] : []);
       g.beginPath(); g.moveTo(x, 0); g.lineTo(x, h); g.stroke();
-      g.textAlign = m.end ? 'right' : 'left';
-      g.fillText(m.end ? T.end : m.i + 1, m.end ? x - 3 : x + 3, m.end ? h - 4 : 11);
     });
     g.setLineDash([]);
-    g.fillStyle = '#990f3d'; /* the playhead */
+    ms.forEach((m) => {
+      g.strokeStyle = m.end ? pal.end : m.check ? pal.check : pal.mark;
+      label(m.end ? T.end : String(m.i + 1), Math.round(m.t / d * w) + 0.5, w, rowEnd, m.end);
+    });
+    g.fillStyle = pal.head; /* the playhead */
     g.fillRect(audio.currentTime / d * w - 1, 0, 2, h);
   };
+  matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => { pal = null; draw(); });
   const tick = () => {
     if (stopAt >= 0 && audio.currentTime >= stopAt) { audio.pause(); stopAt = -1; }
     draw();

@@ -34,6 +34,11 @@ struct md_ctx {
     char *img_src, *img_title;
     struct md_figure *fig; /* seen in the block, not yet placed */
     size_t n_fig;
+    /* A line break waits for the next text of its buffer, which decides between ' ' and
+     * nothing (text_break_joins). */
+    struct buf *br_buf; /* NULL: none waiting */
+    size_t br_at;       /* br_buf->len at the break */
+    size_t br_mark;     /* n_mark at the break: marks from here on opened after it */
 };
 
 static void figs_move(struct md_figure **to, size_t *n_to, struct md_figure *from, size_t n)
@@ -110,6 +115,7 @@ static void flush(struct md_ctx *c)
         c->n_fig = 0;
     }
     buf_truncate(&c->text, 0);
+    c->br_buf = NULL; /* a break at the end of a block is no text */
 }
 
 static int enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
@@ -321,6 +327,8 @@ static int leave_span(MD_SPANTYPE type, void *detail, void *userdata)
     struct md_ctx *c = userdata;
     (void)detail;
     if (type == MD_SPAN_IMG) {
+        if (c->br_buf == &c->alt && c->img_depth == 1)
+            c->br_buf = NULL; /* a break at the end of alt text is no text */
         if (c->img_depth && --c->img_depth == 0 && c->l) {
             if (c->img_src && img_src_ok(c->img_src)) {
                 struct md_figure *f;
@@ -346,6 +354,28 @@ static int leave_span(MD_SPANTYPE type, void *detail, void *userdata)
     return 0;
 }
 
+/* The waiting line break, before text s[0..n) goes into b: nothing between two Chinese
+ * characters, else one space (marks opened since the break start after it). A break waiting
+ * in the other buffer (paragraph text around an image's alt text) gets its space now. */
+static void br_resolve(struct md_ctx *c, struct buf *b, const char *s, size_t n)
+{
+    struct buf *w = c->br_buf;
+    int join;
+
+    if (!w)
+        return;
+    join = w == b && w->len == c->br_at && text_break_joins(buf_cstr(w), w->len, s, n);
+    c->br_buf = NULL;
+    if (join)
+        return;
+    buf_putc(w, ' ');
+    if (w != &c->text)
+        return;
+    for (size_t k = c->br_mark; k < c->n_mark; k++)
+        if (c->mark[k].from == c->br_at)
+            c->mark[k].from++;
+}
+
 static int text_cb(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *userdata)
 {
     struct md_ctx *c = userdata;
@@ -353,10 +383,23 @@ static int text_cb(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *userdata
     switch (type) {
     case MD_TEXT_SOFTBR:
     case MD_TEXT_BR:
-        buf_putc(b, ' ');
-        break;
+        if (c->br_buf && c->br_buf != b)
+            br_resolve(c, c->br_buf, " ", 1);
+        if (!c->br_buf) {
+            c->br_buf = b;
+            c->br_at = b->len;
+            c->br_mark = c->n_mark;
+        }
+        return 0;
     case MD_TEXT_NULLCHAR:
+    case MD_TEXT_HTML:
+        return 0; /* raw HTML is not text */
+    default:
         break;
+    }
+    if (c->br_buf == b)
+        br_resolve(c, b, s, n);
+    switch (type) {
     case MD_TEXT_ENTITY:
         if (n == 5 && memcmp(s, "&amp;", 5) == 0)
             buf_putc(b, '&');
@@ -371,8 +414,6 @@ static int text_cb(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *userdata
         else
             buf_append(b, s, n);
         break;
-    case MD_TEXT_HTML:
-        break; /* raw HTML is not text */
     default:
         buf_append(b, s, n);
         break;

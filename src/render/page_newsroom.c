@@ -378,7 +378,9 @@ void page_nr_edit(struct buf *b, struct page_ctx *c, const struct story *s,
     input(b, c, "slug", "text", MSG_NR_SLUG, s ? s->slug : NULL, NULL);
     HTML_LIT(b, "<div class=\"field\"><label for=\"nr-section\">");
     layout_t(b, c, MSG_NR_SECTION);
-    HTML_LIT(b, "</label><select id=\"nr-section\" name=\"section\"><option value=\"\"></option>");
+    HTML_LIT(b, "</label><select id=\"nr-section\" name=\"section\"><option value=\"\">");
+    layout_t(b, c, MSG_NR_SECTION_NONE); /* an empty option is invalid HTML (Nu checker) */
+    HTML_LIT(b, "</option>");
     for (size_t i = 0; i < all->n; i++) {
         HTML_LIT(b, "<option value=\"");
         html_attr(b, all->item[i].slug);

@@ -231,6 +231,12 @@ static int is_wide(unsigned cp)
            (cp >= 0xff00 && cp <= 0xffef) || (cp >= 0x20000 && cp <= 0x3ffff);
 }
 
+static int is_hangul(unsigned cp)
+{
+    return (cp >= 0x1100 && cp <= 0x11ff) || (cp >= 0x3130 && cp <= 0x318f) ||
+           (cp >= 0xac00 && cp <= 0xd7af) || (cp >= 0xffa0 && cp <= 0xffdc);
+}
+
 static size_t prev_cp(const char *s, size_t i)
 {
     while (i > 0 && ((unsigned char)s[i] & 0xc0) == 0x80)
@@ -250,6 +256,17 @@ int text_join_space(const char *left, const char *right)
     if (is_closer(cp) && i > 0)
         cp = cp_at(left, nl, prev_cp(left, i - 1), &len);
     return !is_wide(cp) && !is_wide(cp_at(right, nr, 0, &len));
+}
+
+int text_break_joins(const char *left, size_t nl, const char *right, size_t nr)
+{
+    size_t len;
+    unsigned a, b;
+    if (!nl || !nr)
+        return 0;
+    a = cp_at(left, nl, prev_cp(left, nl - 1), &len);
+    b = cp_at(right, nr, 0, &len);
+    return is_wide(a) && is_wide(b) && !is_hangul(a) && !is_hangul(b);
 }
 
 void text_device(const char *ua, const char **browser, const char **os)

@@ -32,6 +32,12 @@ size_t text_split(const char *s, size_t n, struct str *out, size_t cap);
  * (Chinese sentences follow each other without a space), else 1. Both NUL-terminated UTF-8. */
 int text_join_space(const char *left, const char *right);
 
+/* 1 when a line break in the source between left[0..nl) and right[0..nr) joins the two with
+ * nothing: the last character of left and the first of right are both wide (CJK ideographs,
+ * kana, full-width punctuation; not Hangul, which is written with spaces), as CSS Text 3
+ * removes such segment breaks. Else 0 (the break reads as a space). Valid UTF-8; empty gives 0. */
+int text_break_joins(const char *left, size_t nl, const char *right, size_t nr);
+
 /* A readable device from a User-Agent header: *browser ("Chrome", "Safari", "WeChat"...) and
  * *os ("Linux", "iPhone", "Windows"...), static strings, NULL when not recognised. */
 void text_device(const char *ua, const char **browser, const char **os);

@@ -124,6 +124,46 @@ START_TEST(md_layout_lead_and_errors)
 }
 END_TEST
 
+/* A line break inside a paragraph: nothing between two Chinese characters (as a browser
+ * shows it, CSS Text 3), a space elsewhere; spans opened after the break start after it. */
+START_TEST(md_soft_break_cjk)
+{
+    static const char md[] = "北京今天\n下雨。Rents rose\nfast.\n中文\nGDP 增长\n**很快**。\n"
+                             "It\n*fell*.\n";
+    struct md_layout l;
+    struct transcript t;
+    struct err err = { 0 };
+    const struct md_block *b;
+
+    ck_assert_int_eq(markdown_to_transcript(md, strlen(md), &t, &err), GZ_OK);
+    ck_assert_uint_eq(t.n_para, 1);
+    ck_assert_uint_eq(t.para[0].n_sent, 4);
+    ck_assert_str_eq(t.para[0].sent[0].text, "北京今天下雨。");
+    ck_assert_str_eq(t.para[0].sent[1].text, "Rents rose fast.");
+    ck_assert_str_eq(t.para[0].sent[2].text, "中文 GDP 增长很快。");
+    ck_assert_str_eq(t.para[0].sent[3].text, "It fell.");
+    transcript_release(&t);
+
+    ck_assert_int_eq(markdown_layout(md, strlen(md), &l, &err), GZ_OK);
+    b = &l.block[0];
+    ck_assert_str_eq(b->text, "北京今天下雨。Rents rose fast. 中文 GDP 增长很快。 It fell.");
+    ck_assert_uint_eq(b->n_mark, 2);
+    ck_assert(memcmp(b->text + b->mark[0].from, "很快", b->mark[0].to - b->mark[0].from) == 0);
+    ck_assert_uint_eq(b->mark[0].to - b->mark[0].from, strlen("很快"));
+    ck_assert_uint_eq(b->mark[1].to - b->mark[1].from, 4);
+    ck_assert(memcmp(b->text + b->mark[1].from, "fell", 4) == 0);
+    markdown_layout_release(&l);
+
+    /* Alt text follows the same rule; a break at the end of a block adds nothing. */
+    static const char alt[] = "![图表\n说明](/a.png)\n\n尾\n";
+    ck_assert_int_eq(markdown_layout(alt, strlen(alt), &l, &err), GZ_OK);
+    ck_assert_uint_eq(l.n_lead_fig, 1);
+    ck_assert_str_eq(l.lead_fig[0].alt, "图表说明");
+    ck_assert_str_eq(l.block[0].text, "尾");
+    markdown_layout_release(&l);
+}
+END_TEST
+
 Suite *suite_markdown(void)
 {
     Suite *s = suite_create("markdown");
@@ -131,6 +171,7 @@ Suite *suite_markdown(void)
     tcase_add_test(tc, md_transcript_plain_text);
     tcase_add_test(tc, md_layout_form);
     tcase_add_test(tc, md_layout_lead_and_errors);
+    tcase_add_test(tc, md_soft_break_cjk);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -75,6 +75,19 @@ START_TEST(join_space)
 }
 END_TEST
 
+START_TEST(break_joins)
+{
+    ck_assert_int_eq(text_break_joins("第一句，", 12, "第二句", 9), 1);
+    ck_assert_int_eq(text_break_joins("中文", 6, "文", 3), 1);
+    ck_assert_int_eq(text_break_joins("中文", 6, "GDP", 3), 0);
+    ck_assert_int_eq(text_break_joins("GDP", 3, "中文", 6), 0);
+    ck_assert_int_eq(text_break_joins("It rose", 7, "fast", 4), 0);
+    ck_assert_int_eq(text_break_joins("한국어", 9, "문장", 6), 0); /* Hangul keeps its spaces */
+    ck_assert_int_eq(text_break_joins("", 0, "中", 3), 0);
+    ck_assert_int_eq(text_break_joins("中", 3, "", 0), 0);
+}
+END_TEST
+
 static void expect_device(const char *ua, const char *browser, const char *os)
 {
     const char *b, *o;
@@ -115,6 +128,7 @@ Suite *suite_text(void)
     tcase_add_test(tc, split_chinese);
     tcase_add_test(tc, utf8_checks);
     tcase_add_test(tc, join_space);
+    tcase_add_test(tc, break_joins);
     tcase_add_test(tc, device_names);
     suite_add_tcase(s, tc);
     return s;
