@@ -336,9 +336,9 @@ function initPlayer() {
      typing, not with Ctrl/Alt/Meta, not over a control's own use of the key. Capture: before the
      scroll watcher below, which then sees defaultPrevented. */
   const toggle = () => (audio.paused || audio.ended ? play() : audio.pause());
-  const step = (dir) => {
+  const step = (dir) => { // ← more than 1.5 s into a sentence restarts it, as players do with tracks
     const x = audio.currentTime;
-    let i = cur >= 0 ? Math.max(0, cur + dir) : -1;
+    let i = cur >= 0 ? Math.max(0, cur + (dir < 0 && x - items[cur].t > 1.5 ? 0 : dir)) : -1;
     if (cur < 0) items.forEach((it, j) => { if (dir > 0 ? i < 0 && it.t > x : it.t < x) i = j; });
     if (!items.length || i < 0) return;
     follow = bNow.hidden = true;

@@ -137,6 +137,15 @@ describe('keyboard shortcuts', () => {
           assert.deepEqual(await now(), [ss[2].t], '← back to the previous sentence');
           await page.keyboard.press('ArrowLeft');
           assert.deepEqual(await now(), [ss[1].t]);
+          // more than 1.5 s into a sentence, ← first goes back to its start
+          const long = ss.findIndex((x, i) => i > 0 && i + 1 < ss.length && ss[i + 1].n - x.n > 2.2);
+          await seek(page, ss[long].n + 2);
+          await page.keyboard.press('ArrowLeft');
+          assert.deepEqual(await now(), [ss[long].t], '← restarts the sentence');
+          assert.ok(Math.abs((await audioState(page)).t - ss[long].n) < 0.05);
+          await page.keyboard.press('ArrowLeft');
+          assert.deepEqual(await now(), [ss[long - 1].t], '← again: the previous one');
+          await seek(page, ss[1].n + 0.2);
           // from a focused sentence too (after a click, focus is on it)
           await page.locator('#transcript .s[data-t]').nth(3).focus();
           await page.keyboard.press('ArrowRight');
