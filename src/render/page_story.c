@@ -638,7 +638,7 @@ static void player(struct buf *b, struct page_ctx *c, const struct story *s, enu
 }
 
 /* 对照 with both narrations: which one plays. A form (cookie gz_narr via /prefs/narr) that
- * works without script; app.js applies a change at once. */
+ * works without script; app.js writes the cookie and reloads on a change. */
 static void narration_pick(struct buf *b, struct page_ctx *c, enum lang narr)
 {
     HTML_LIT(b, "<form class=\"narr\" method=\"post\" action=\"/prefs/narr\">"
