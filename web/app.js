@@ -3,7 +3,7 @@
 (() => {
 'use strict';
 const d = document, w = window, root = d.documentElement, zh = /^zh/i.test(root.lang);
-const RATES = [1, 1.25, 1.5, 1.75, 2, 0.75];
+const RATES = [1, 1.25, 1.5, 1.75, 2, 0.5, 0.75];
 const PLAY = 'M8 5.14v13.72a1 1 0 0 0 1.5.86l11-6.86a1 1 0 0 0 0-1.72l-11-6.86A1 1 0 0 0 8 5.14z';
 const PAUSE = 'M6 5h4v14H6zM14 5h4v14h-4z';
 root.classList.add('js');
@@ -51,23 +51,34 @@ function initFontSize() {
   on(form, 'change', (e) => e.target.name === 'fs' && apply(e.target.value));
 }
 
-/* ---- modal dialogs (share, sign-in): the link opens its <dialog>, else its page. Focus to the first
-   control, Tab kept inside; Esc, .dlg-close or the backdrop close it; focus back to the link. ---- */
+/* ---- 对照: which narration plays (cookie gz_narr, read by the server, which renders that audio and
+   times that column; the form's submit button is .nojs) ---- */
+function initNarr() {
+  const form = $('form.narr');
+  if (form) on(form, 'change', (e) => e.target.name === 'narr' && (setCookie('gz_narr', e.target.value), location.reload()));
+}
+
+/* ---- modal dialogs (share, sign-in, keys): the link opens its <dialog>, else its page. Focus to the
+   first control, Tab kept inside; Esc, .dlg-close or the backdrop close it; focus back to the opener.
+   Returns open(opener), or null without the dialog. ---- */
 function modal(id, sel, onOpen) {
   const dlg = d.getElementById(id);
   if (!dlg || !dlg.showModal) return null;
   let opener = null;
   const focusables = () => $$('a[href],button,input,select,textarea,[tabindex="0"]', dlg)
     .filter((e) => !e.disabled && e.getClientRects().length);
-  on(d, 'click', (e) => {
-    const a = up(e.target, sel);
-    if (!a || e.button || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
-    e.preventDefault();
+  const open = (a) => {
     opener = a;
     if (onOpen) onOpen();
     if (!dlg.open) dlg.showModal();
     const f = focusables()[0];
     if (f) f.focus();
+  };
+  on(d, 'click', (e) => {
+    const a = up(e.target, sel);
+    if (!a || e.button || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    open(a);
   });
   on(dlg, 'keydown', (e) => { // keep Tab inside: browsers may tab out of a modal into their own UI
     const f = focusables(), a = d.activeElement, first = f[0], last = f[f.length - 1];
@@ -85,13 +96,13 @@ function modal(id, sel, onOpen) {
     if (opener) opener.focus();
     opener = null;
   });
-  return dlg;
+  return open;
 }
 
 /* ---- share dialog: copy the link ---- */
 function initShare() {
-  const dlg = modal('share-dlg', 'a.share-open', () => say(''));
-  if (!dlg) return;
+  const dlg = d.getElementById('share-dlg');
+  if (!modal('share-dlg', 'a.share-open', () => say(''))) return;
   const status = $('.copy-status', dlg);
   let timer = 0;
   const say = (text) => {
@@ -175,9 +186,13 @@ function initPlayer() {
   const track = el('div', 'pb-track'), time = el('span', 'pb-time'), bRate = button('pb-rate');
   const msg = attr(el('p', 'pb-msg'), { role: 'status' });
   const bNow = button('pb-now', '', i18n('current', 'Back to current'));
+  const bLoop = attr(button('pb-loop', i18n('loop', 'Loop this sentence'),
+    svg(['M4 11V9a3 3 0 0 1 3-3h12l-3-3m3 3-3 3', 'M20 13v2a3 3 0 0 1-3 3H5l3 3m-3-3 3-3'])), { 'aria-pressed': 'false' });
+  const openKeys = modal('keys-dlg', 'button.pb-keys');
   track.append(el('span', 'pb-fill'), el('span', 'pb-thumb'));
   seek.append(track);
-  bar.append(bPlay, bBack, bFwd, seek, time, bRate);
+  bar.append(bPlay, bBack, bFwd, seek, time, bLoop, bRate);
+  if (openKeys) bar.append(attr(button('pb-keys', i18n('keys', 'Keyboard shortcuts'), '?'), { 'aria-haspopup': 'dialog' }));
   bNow.hidden = true;
   sec.append(bar, msg, bNow);
 
@@ -207,6 +222,7 @@ function initPlayer() {
   };
 
   let dragging = false, dragT = 0, lastS = -1, lastD = -1, started = false, cur = -1, curEl = null, raf = 0, follow = true;
+  let looping = false, loopI = -1; // loop: the sentence looped (-1: take the current one)
 
   const render = (force) => {
     const D = dur(), t = dragging ? dragT : audio.currentTime || 0, s = Math.floor(t), max = Math.round(D);
@@ -217,9 +233,10 @@ function initPlayer() {
     if (force || d.activeElement !== seek) // a focused slider is not re-announced every second
       attr(seek, { 'aria-valuemax': max, 'aria-valuenow': Math.min(s, max), 'aria-valuetext': spoken(t) });
   };
-  const seekTo = (t) => {
+  const seekTo = (t, keepLoop) => {
     const D = dur();
     started = true;
+    if (!keepLoop) loopI = -1; // the reader moved: loop where they went
     try { audio.currentTime = Math.max(0, D ? Math.min(t, D) : t); } catch (e) { /* not seekable yet */ }
     render(true);
     highlight();
@@ -288,9 +305,22 @@ function initPlayer() {
     mark(true);
     if (follow) scrollToCur(); else showNow();
   };
+  /* loop: on reaching the next sentence's start (or the end of speech), back to the looped one's */
+  const loopCheck = () => {
+    if (!looping || audio.paused) return;
+    if (loopI < 0) loopI = cur;
+    const end = loopI + 1 < items.length ? items[loopI + 1].t : Math.min(endT, dur() || Infinity);
+    if (loopI >= 0 && audio.currentTime >= end - 0.02) seekTo(items[loopI].t, true);
+  };
+  const setLoop = (v) => {
+    looping = v;
+    loopI = -1;
+    bLoop.setAttribute('aria-pressed', String(v));
+  };
   const tick = () => {
     if (!audio.paused || audio.currentTime > 0) started = true; // no highlight at load
     render(false);
+    loopCheck(); // before the highlight, which would move on to the next sentence
     highlight();
   };
   const loop = () => { // timeupdate fires ~4×/s, too coarse at 2×: follow animation frames while playing
@@ -301,6 +331,29 @@ function initPlayer() {
     };
     if (!raf) raf = requestAnimationFrame(f);
   };
+
+  /* keys (listed in #keys-dlg): Space play/pause, ←/→ sentence, L loop, ? this list. Not while
+     typing, not with Ctrl/Alt/Meta, not over a control's own use of the key. Capture: before the
+     scroll watcher below, which then sees defaultPrevented. */
+  const toggle = () => (audio.paused || audio.ended ? play() : audio.pause());
+  const step = (dir) => { // ← more than 1.5 s into a sentence restarts it, as players do with tracks
+    const x = audio.currentTime;
+    let i = cur >= 0 ? Math.max(0, cur + (dir < 0 && x - items[cur].t > 1.5 ? 0 : dir)) : -1;
+    if (cur < 0) items.forEach((it, j) => { if (dir > 0 ? i < 0 && it.t > x : it.t < x) i = j; });
+    if (!items.length || i < 0) return;
+    follow = bNow.hidden = true;
+    seekTo(items[Math.min(i, items.length - 1)].t);
+  };
+  on(d, 'keydown', (e) => {
+    const k = e.key, t = e.target;
+    const f = { ' ': toggle, ArrowLeft: () => step(-1), ArrowRight: () => step(1), l: () => setLoop(!looping),
+      L: () => setLoop(!looping), '?': () => openKeys && openKeys(d.activeElement) }[k];
+    if (!f || e.defaultPrevented || e.ctrlKey || e.altKey || e.metaKey || (e.shiftKey && k !== '?') ||
+        up(t, 'input,textarea,select,[contenteditable],dialog') || $('dialog[open]') ||
+        (k === ' ' && up(t, 'button,a,summary,[role=button]')) || (k.length > 1 && up(t, '[role=slider]'))) return;
+    e.preventDefault();
+    f();
+  }, true);
 
   /* auto-scroll: follow the voice until the reader scrolls by hand (wheel, touch, keys: our own
      scrollBy fires none of these), then offer "back to current" */
@@ -360,7 +413,9 @@ function initPlayer() {
   }
 
   /* controls */
-  on(bPlay, 'click', () => (audio.paused || audio.ended ? play() : audio.pause()));
+  on(bPlay, 'click', toggle);
+  on(bLoop, 'click', () => setLoop(!looping));
+  on(audio, 'ended', () => { if (looping && loopI >= 0) seekTo(items[loopI].t, true), play(); });
   on(bBack, 'click', () => seekTo(audio.currentTime - 15));
   on(bFwd, 'click', () => seekTo(audio.currentTime + 15));
   on(bRate, 'click', () => {
@@ -439,7 +494,7 @@ function initPlayer() {
 
 // One task per part, so that the page answers input between them (no long task at start-up);
 // the player, which readers see first, goes first.
-const parts = [initPlayer, initFontSize, initShare, () => modal('signin-dlg', 'a.signin-open'), initWait, initTables];
+const parts = [initPlayer, initFontSize, initNarr, initShare, () => modal('signin-dlg', 'a.signin-open'), initWait, initTables];
 const next = () => {
   try { parts.shift()(); } catch (e) { console.error(e); }
   if (parts.length) setTimeout(next, 0);

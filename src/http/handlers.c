@@ -173,9 +173,10 @@ static int route_page(const char *path, struct page_req *pr)
 
 static void page_key(struct buf *k, const struct req *r, const struct page_req *pr)
 {
-    buf_printf(k, "%d:%lld:%d:%d:%d:%d:%d:%d:%d:%s", (int)pr->kind, (long long)pr->id,
+    /* The 对照 narration choice only changes 对照 pages: other pages keep one entry. */
+    buf_printf(k, "%d:%lld:%d:%d:%d:%d:%d:%d:%d:%d:%s", (int)pr->kind, (long long)pr->id,
                (int)pr->mode, pr->lang_given ? (int)pr->lang : -1, (int)r->ui, r->fs, r->theme,
-               r->user_id > 0, (int)pr->feed, pr->slug);
+               pr->mode == MODE_CE ? r->narr : -1, r->user_id > 0, (int)pr->feed, pr->slug);
 }
 
 /* Related stories: the editor's picks when there are any, else same section or tags. */
@@ -541,8 +542,8 @@ static enum MHD_Result search(struct req *r)
     return ret;
 }
 
-/* POST /prefs/fs and /prefs/lang: a reader preference in a cookie, then back to the page. */
-enum pref { PREF_FS, PREF_UI, PREF_RATE, PREF_THEME };
+/* POST /prefs/fs, /lang, /rate, /theme, /narr: a reader preference in a cookie, then back. */
+enum pref { PREF_FS, PREF_UI, PREF_RATE, PREF_THEME, PREF_NARR };
 
 static enum MHD_Result prefs(struct req *r, enum pref which)
 {
@@ -559,10 +560,12 @@ static enum MHD_Result prefs(struct req *r, enum pref which)
     v = form_get(&f, which == PREF_FS     ? "fs"
                      : which == PREF_UI    ? "ui"
                      : which == PREF_THEME ? "theme"
+                     : which == PREF_NARR  ? "narr"
                                            : "rate");
     if (is_fs && v && v[0] >= '1' && v[0] <= '5' && v[1] == '\0') {
         snprintf(val, sizeof val, "%c", v[0]);
-    } else if (which == PREF_UI && v && lang_parse(v, strlen(v), &l) == GZ_OK) {
+    } else if ((which == PREF_UI || which == PREF_NARR) && v &&
+               lang_parse(v, strlen(v), &l) == GZ_OK) {
         snprintf(val, sizeof val, "%s", lang_code(l));
     } else if (which == PREF_THEME && v && (strcmp(v, "light") == 0 || strcmp(v, "dark") == 0)) {
         snprintf(val, sizeof val, "%s", v);
@@ -573,9 +576,10 @@ static enum MHD_Result prefs(struct req *r, enum pref which)
         return http_text(r, 400, which == PREF_FS      ? "fs must be 1 to 5\n"
                                  : which == PREF_UI    ? "ui must be en or zh\n"
                                  : which == PREF_THEME ? "theme must be light or dark\n"
+                                 : which == PREF_NARR  ? "narr must be en or zh\n"
                                                        : "rate must be 0.5 to 2\n");
     }
-    if (r->user_id && which != PREF_UI && which != PREF_THEME) {
+    if (r->user_id && (which == PREF_FS || which == PREF_RATE)) {
         /* Signed in: the preference follows the reader to other devices. */
         struct user u;
         struct err err = { 0 };
@@ -597,11 +601,13 @@ static enum MHD_Result prefs(struct req *r, enum pref which)
         return MHD_NO;
     }
     MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, back);
-    /* gz_fs and gz_rate are also written by the page's script; gz_ui only by the server. */
+    /* gz_fs, gz_rate and gz_narr are also written by the page's script; gz_ui and gz_theme
+     * only by the server. */
     http_set_cookie(r, resp,
                     which == PREF_FS      ? "gz_fs"
                     : which == PREF_UI    ? "gz_ui"
                     : which == PREF_THEME ? "gz_theme"
+                    : which == PREF_NARR  ? "gz_narr"
                                           : "gz_rate",
                     val, 31536000, which == PREF_UI || which == PREF_THEME);
     http_common_headers(r, resp);
@@ -651,6 +657,8 @@ enum MHD_Result handle(struct req *r)
             return prefs(r, PREF_RATE);
         if (strcmp(path, "/prefs/theme") == 0)
             return prefs(r, PREF_THEME);
+        if (strcmp(path, "/prefs/narr") == 0)
+            return prefs(r, PREF_NARR);
         return http_error(r, 404);
     }
     if (strncmp(path, "/static/", 8) == 0)

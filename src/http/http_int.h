@@ -25,6 +25,7 @@ struct req {
     enum lang ui;
     int fs;
     int theme; /* cookie gz_theme: 0 the system's, 1 light, 2 dark (page_ctx.theme) */
+    int narr;  /* cookie gz_narr: 对照 narration, LANG_EN/LANG_ZH or -1 (page_ctx.narr) */
     char csrf[48];    /* the reader's token (cookie), or a new one */
     int csrf_new;     /* set the cookie on this response */
     int secure;       /* served over TLS (per trusted proxy) */

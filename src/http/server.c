@@ -115,6 +115,7 @@ void http_page_ctx(struct req *r, struct page_ctx *c, const struct section_list 
     c->ui = r->ui;
     c->fs = r->fs;
     c->theme = r->theme;
+    c->narr = r->narr;
     c->site_name = r->app->site_name;
     c->base_url = r->app->base_url;
     c->asset_ver = r->app->asset_ver;
@@ -410,6 +411,11 @@ static int prepare(struct req *r)
     {
         const char *th = http_cookie(r, "gz_theme");
         r->theme = th && strcmp(th, "light") == 0 ? 1 : th && strcmp(th, "dark") == 0 ? 2 : 0;
+    }
+    {
+        const char *nl = http_cookie(r, "gz_narr");
+        enum lang l;
+        r->narr = nl && lang_parse(nl, strlen(nl), &l) == GZ_OK ? (int)l : -1;
     }
     pick_csrf(r);
     if (r->st && strncmp(r->path, "/static/", 8) != 0 && strncmp(r->path, "/media/", 7) != 0)

@@ -268,7 +268,7 @@ void page_account(struct buf *b, struct page_ctx *c, const struct user *u,
                   enum msg notice)
 {
     static const enum msg fs_names[] = { MSG_FS1, MSG_FS2, MSG_FS3, MSG_FS4, MSG_FS5 };
-    static const char *const rates[] = { "0.75", "1", "1.25", "1.5", "1.75", "2" };
+    static const char *const rates[] = { "0.5", "0.75", "1", "1.25", "1.5", "1.75", "2" };
 
     layout_head(b, c, msg(c->ui, MSG_ACCOUNT), NULL);
     layout_header(b, c);

@@ -593,6 +593,7 @@ static void player(struct buf *b, struct page_ctx *c, const struct story *s, enu
         { "play", MSG_PLAY },       { "pause", MSG_PAUSE }, { "back15", MSG_BACK15 },
         { "fwd15", MSG_FWD15 },     { "speed", MSG_SPEED }, { "seek", MSG_SEEK },
         { "current", MSG_BACK_TO_CURRENT }, { "copied", MSG_COPIED },
+        { "loop", MSG_LOOP },       { "keys", MSG_KEYS },
     };
 
     if (!sl->audio)
@@ -634,6 +635,58 @@ static void player(struct buf *b, struct page_ctx *c, const struct story *s, enu
         layout_t(b, c, MSG_SYNTHETIC);
         HTML_LIT(b, "</p>");
     }
+}
+
+/* 对照 with both narrations: which one plays. A form (cookie gz_narr via /prefs/narr) that
+ * works without script; app.js writes the cookie and reloads on a change. */
+static void narration_pick(struct buf *b, struct page_ctx *c, enum lang narr)
+{
+    HTML_LIT(b, "<form class=\"narr\" method=\"post\" action=\"/prefs/narr\">"
+                "<input type=\"hidden\" name=\"csrf\" value=\"");
+    layout_csrf(b, c);
+    HTML_LIT(b, "\"><input type=\"hidden\" name=\"back\" value=\"");
+    html_attr(b, c->self_path);
+    HTML_LIT(b, "\"><fieldset><legend>");
+    layout_t(b, c, MSG_NARRATION);
+    HTML_LIT(b, "</legend><label lang=\"zh-CN\"><input type=\"radio\" name=\"narr\" "
+                "value=\"zh\"");
+    if (narr == LANG_ZH)
+        HTML_LIT(b, " checked");
+    HTML_LIT(b, ">中文</label><label lang=\"en\"><input type=\"radio\" name=\"narr\" "
+                "value=\"en\"");
+    if (narr == LANG_EN)
+        HTML_LIT(b, " checked");
+    HTML_LIT(b, ">English</label></fieldset><button type=\"submit\" class=\"nojs\">");
+    layout_t(b, c, MSG_APPLY);
+    HTML_LIT(b, "</button></form>");
+}
+
+/* One row of the keys list: the <dt> is open and holds the keys; this closes it. */
+static void key_what(struct buf *b, struct page_ctx *c, enum msg what)
+{
+    HTML_LIT(b, "</dt><dd>");
+    layout_t(b, c, what);
+    HTML_LIT(b, "</dd>");
+}
+
+/* The read-along keys (app.js): opened with "?" or the player's keys button. */
+static void keys_dialog(struct buf *b, struct page_ctx *c)
+{
+    HTML_LIT(b, "<dialog id=\"keys-dlg\" aria-labelledby=\"keys-h\"><h2 id=\"keys-h\">");
+    layout_t(b, c, MSG_KEYS);
+    HTML_LIT(b, "</h2><dl class=\"keys\"><dt><kbd>");
+    layout_t(b, c, MSG_KEY_SPACE);
+    HTML_LIT(b, "</kbd>");
+    key_what(b, c, MSG_KEY_PLAY);
+    HTML_LIT(b, "<dt><kbd>←</kbd> <kbd>→</kbd>");
+    key_what(b, c, MSG_KEY_SENTENCE);
+    HTML_LIT(b, "<dt><kbd>L</kbd>");
+    key_what(b, c, MSG_KEY_LOOP);
+    HTML_LIT(b, "<dt><kbd>?</kbd>");
+    key_what(b, c, MSG_KEY_HELP);
+    HTML_LIT(b, "</dl><button type=\"button\" class=\"dlg-close\" aria-label=\"");
+    layout_t(b, c, MSG_CLOSE);
+    HTML_LIT(b, "\">×</button></dialog>");
 }
 
 static void share_list(struct buf *b, struct page_ctx *c, const struct story *s, enum lang l)
@@ -746,6 +799,7 @@ void page_story(struct buf *b, struct page_ctx *c, const struct story *s, enum s
     enum lang narr = story_narration_lang(s, mode);
     const struct story_lang *sl = &s->l[shown];
     int both = s->l[LANG_EN].present && s->l[LANG_ZH].present;
+    int pick = mode == MODE_CE && both && s->l[LANG_EN].audio && s->l[LANG_ZH].audio;
     const char *suffix = mode == MODE_CE ? "/ce" : mode == MODE_EN && both ? "/en" : "";
     char year[8];
     struct tm tm;
@@ -754,6 +808,9 @@ void page_story(struct buf *b, struct page_ctx *c, const struct story *s, enum s
     const struct md_layout *lay[LANG_COUNT];
     const struct md_figure *lead;
 
+    /* 对照 with both narrations plays the reader's pick (cookie gz_narr), else English. */
+    if (pick && (c->narr == LANG_EN || c->narr == LANG_ZH))
+        narr = (enum lang)c->narr;
     layout_head(b, c, sl->headline, sl->standfirst);
     for (int l = 0; l < LANG_COUNT; l++) {
         struct err err = { 0 };
@@ -823,6 +880,8 @@ void page_story(struct buf *b, struct page_ctx *c, const struct story *s, enum s
         HTML_LIT(b, "</nav>");
     }
     tools(b, c, s);
+    if (pick)
+        narration_pick(b, c, narr);
     player(b, c, s, narr);
     if (mode == MODE_CE && both)
         body_ce(b, s, narr, lay);
@@ -861,6 +920,8 @@ void page_story(struct buf *b, struct page_ctx *c, const struct story *s, enum s
     HTML_LIT(b, "</article>");
     related_list(b, c, related, quiz);
     share_dialog(b, c, s, shown);
+    if (s->l[narr].audio)
+        keys_dialog(b, c);
     layout_footer(b, c);
     for (int l = 0; l < LANG_COUNT; l++)
         if (lay[l])

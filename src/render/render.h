@@ -24,6 +24,7 @@ struct page_ctx {
     enum lang ui;
     int fs;                /* FS_MIN..FS_MAX */
     int theme;             /* cookie gz_theme: 0 the system's, 1 light, 2 dark */
+    int narr;              /* cookie gz_narr: narration picked for 对照 (enum lang), -1 none */
     const char *site_name;
     const char *base_url;  /* absolute, no trailing slash */
     const char *asset_ver; /* cache-busting version of /static assets */

@@ -421,6 +421,41 @@ describe('forms and CSRF', () => {
     assert.match(r.headers.get('set-cookie'), /^gz_fs=4; Path=\/; SameSite=Lax; Max-Age=31536000/);
   });
 
+  test('对照 narration: /prefs/narr sets gz_narr (en|zh only); only 对照 pages follow it, each cached apart', async () => {
+    const { cookie, csrf } = await token();
+    const post = (v) => fetch(srv.url + '/prefs/narr', {
+      method: 'POST', redirect: 'manual',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: `csrf=${csrf}&narr=${v}&back=%2Fstory%2F1%2Fce`,
+    });
+    const ok = await post('zh');
+    assert.equal(ok.status, 303);
+    assert.equal(ok.headers.get('location'), '/story/1/ce');
+    assert.match(ok.headers.get('set-cookie'), /^gz_narr=zh; Path=\/; SameSite=Lax; Max-Age=31536000/);
+    assert.doesNotMatch(ok.headers.get('set-cookie'), /HttpOnly/, 'app.js writes it too');
+    for (const bad of ['fr', '', 'zh%00', 'enx']) assert.equal((await post(bad)).status, 400, bad);
+    const page = async (path, narr) => (await fetch(srv.url + path, { headers: { cookie: narr ? `gz_narr=${narr}` : '' } })).text();
+    const audio = (html) => html.match(/<audio id="narration"[^>]* src="\/media\/[^"]*\.(en|zh)\./)[1];
+    const timedCol = (html) => html.match(/<div class="col" lang="([^"]+)"><p class="para" data-p="0"><span class="s" data-t=/)[1];
+    // warm the cache with the default first: the zh pick must not be served the cached en page
+    let html = await page('/story/1/ce');
+    assert.deepEqual([audio(html), timedCol(html)], ['en', 'en']);
+    assert.match(html, /<form class="narr"[^]*value="en" checked>English/);
+    html = await page('/story/1/ce', 'zh');
+    assert.deepEqual([audio(html), timedCol(html)], ['zh', 'zh-CN']);
+    assert.match(html, /data-narration-lang="zh"/);
+    assert.match(html, /value="zh" checked>中文/);
+    assert.deepEqual([audio(await page('/story/1/ce', 'en'))], ['en']);
+    assert.deepEqual([audio(await page('/story/1/ce', 'xx'))], ['en'], 'a bad cookie is ignored');
+    // the single-language pages play their own language whatever the pick, and have no picker
+    html = await page('/story/1/en', 'zh');
+    assert.equal(audio(html), 'en');
+    assert.doesNotMatch(html, /class="narr"/);
+    assert.equal(audio(await page('/story/1', 'en')), 'zh');
+    // the shortcuts' help dialog comes with the player
+    assert.match(html, /<dialog id="keys-dlg" aria-labelledby="keys-h">/);
+  });
+
   test('refused without the token, with a wrong one, or from another origin', async () => {
     const { cookie, csrf } = await token();
     const post = (headers, body) => fetch(srv.url + '/prefs/fs', {
