@@ -9,21 +9,23 @@
 #  3. sign-ins per second per core on each backend (Argon2id dominates).
 # Needs Debian's postgresql (a throw-away cluster, scripts/pgtmp.sh), wrk, curl.
 set -euo pipefail
+[ -n "${BENCH_TRACE:-}" ] && set -x
 B=${1:-build}
 BIN=$PWD/$B/gazette
 DUR=${BENCH_SECONDS:-10}
 CONNS=${BENCH_CONNS:-32}
 command -v wrk >/dev/null || { echo "bench: needs wrk"; exit 1; }
 work=$(mktemp -d /tmp/gz-benchpg.XXXXXX)
+pgd=$(mktemp -d /tmp/gz-benchpg-db.XXXXXX) # its own folder: the cluster runs as postgres
 pids=()
 cleanup() {
     for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    scripts/pgtmp.sh stop "$work/pg" || true
+    scripts/pgtmp.sh stop "$pgd" || true
     rm -rf "$work"
 }
 trap cleanup EXIT
-base=$(scripts/pgtmp.sh start "$work/pg")
-sock="$work/pg"
+base=$(scripts/pgtmp.sh start "$pgd")
+sock="$pgd"
 url() { echo "postgresql:///$1?host=$sock&user=postgres"; }
 psql "$base" -qc "CREATE DATABASE bench1" -c "CREATE DATABASE bench2"
 hz=$(getconf CLK_TCK)
@@ -57,8 +59,14 @@ wrk_run() {
 echo "== 1. article page /story/1/ce, one server thread (core 0), $DUR s, $CONNS connections"
 start lite 0 18090 --data "$work/lite" --threads 1
 start pgs 0 18091 --data "$work/pgdata" --db "$(url bench1)" --threads 1
+# PostgreSQL, SQLite, PostgreSQL again: the two PostgreSQL runs show the run-to-run noise;
+# the ratio uses their mean.
+read -r p1_rps p1_p99 _ <<<"$(wrk_run http://127.0.0.1:18091/story/1/ce)"
 read -r l_rps l_p99 _ <<<"$(wrk_run http://127.0.0.1:18090/story/1/ce)"
-read -r p_rps p_p99 _ <<<"$(wrk_run http://127.0.0.1:18091/story/1/ce)"
+read -r p2_rps p2_p99 _ <<<"$(wrk_run http://127.0.0.1:18091/story/1/ce)"
+p_rps=$(awk -v a="$p1_rps" -v b="$p2_rps" 'BEGIN {print (a + b) / 2}')
+p_p99=$(awk -v a="$p1_p99" -v b="$p2_p99" 'BEGIN {print (a > b) ? a : b}')
+echo "PostgreSQL runs: $p1_rps and $p2_rps req/s"
 printf "%-22s %10s %8s\n" backend req/s "p99 ms"
 printf "%-22s %10.0f %8.2f\n" SQLite "$l_rps" "$l_p99" PostgreSQL "$p_rps" "$p_p99"
 awk -v a="$p_rps" -v b="$l_rps" 'BEGIN {printf "ratio PostgreSQL / SQLite: %.2f (target >= 0.9)\n", a / b}'
@@ -70,8 +78,8 @@ start setup 0 18092 --data "$work/pgdata2" --db "$(url bench2)" --threads 2 --tr
 cookies=()
 for i in $(seq 1 20); do
     h=(-H "content-type: application/json" -H "x-csrf-token: $tok" -H "cookie: gz_csrf=$tok" -H "x-forwarded-for: 10.9.$i.1")
-    curl -sf -o /dev/null "${h[@]}" -d "{\"email\":\"r$i@example.com\",\"username\":\"r$i\",\"password\":\"correct horse battery $i\",\"agree\":true}" http://127.0.0.1:18092/api/v1/register
-    sid=$(curl -s -D - -o /dev/null "${h[@]}" -d "{\"login\":\"r$i\",\"password\":\"correct horse battery $i\"}" http://127.0.0.1:18092/api/v1/login |
+    curl -sf -o /dev/null "${h[@]}" -d "{\"email\":\"r$i@example.com\",\"username\":\"reader$i\",\"password\":\"correct horse battery $i\",\"agree\":true}" http://127.0.0.1:18092/api/v1/register
+    sid=$(curl -s -D - -o /dev/null "${h[@]}" -d "{\"login\":\"reader$i\",\"password\":\"correct horse battery $i\"}" http://127.0.0.1:18092/api/v1/login |
           tr -d '\r' | awk -F'[=;]' '/^[Ss]et-[Cc]ookie: gz_sid=/ {print $2}')
     [ -n "$sid" ] || { echo "bench: no session for r$i" >&2; exit 1; }
     cookies+=("$sid")
@@ -99,18 +107,18 @@ end
 LUA
 } >"$work/mixed.lua"
 
-# mixed NAME PORTS...: runs one wrk per server at once (core 1), prints totals and CPU per request
+# mixed NAME PID:PORT...: one wrk per server at once (all on core 1); totals, and the CPU the
+# servers and the database used per request.
 mixed() {
     local name=$1; shift
-    local ports=("$@") srv=() p t0 t1 pg0 pg1 total=0 n=0 p99=0 line
-    for p in "${ports[@]}"; do srv+=("$(eval echo "\$s$p")"); done
+    local srv=() ports=() w=() x t0 t1 pg0 pg1 total=0 n=0 p99=0 line rps q n1
+    for x in "$@"; do srv+=("${x%%:*}"); ports+=("${x##*:}"); done
     t0=$(cpu_ticks "${srv[@]}"); pg0=$(cpu_ticks $(pg_pids))
-    for p in "${ports[@]}"; do wrk_run "http://127.0.0.1:$p" "$work/mixed.lua" >"$work/mixed.$p" & done
-    wait $(jobs -p | grep -v -e "${pids[*]// /\\|}" || true) 2>/dev/null || true
-    sleep 0.2
+    for x in "${ports[@]}"; do wrk_run "http://127.0.0.1:$x" "$work/mixed.lua" >"$work/mixed.$x" & w+=($!); done
+    wait "${w[@]}"
     t1=$(cpu_ticks "${srv[@]}"); pg1=$(cpu_ticks $(pg_pids))
-    for p in "${ports[@]}"; do
-        read -r rps q n1 <"$work/mixed.$p"
+    for x in "${ports[@]}"; do
+        read -r rps q n1 <"$work/mixed.$x"
         total=$(awk -v a="$total" -v b="$rps" 'BEGIN {print a + b}')
         n=$((n + n1)); p99=$(awk -v a="$p99" -v b="$q" 'BEGIN {print (b > a) ? b : a}')
     done
@@ -121,13 +129,11 @@ mixed() {
 }
 printf "%-26s %10s %8s %12s %12s\n" setup req/s "p99 ms" "app us/req" "db us/req"
 start one 0,1 18093 --data "$work/pgdata2" --db "$(url bench2)" --threads 2 --no-demo
-s18093=$one_pid
-mixed "one server, 2 threads" 18093
+mixed "one server, 2 threads" "$one_pid:18093"
 kill "$one_pid"; wait "$one_pid" 2>/dev/null || true
 start a 0 18094 --data "$work/pgdata2" --db "$(url bench2)" --threads 1 --no-demo
 start b 1 18095 --data "$work/pgdata2" --db "$(url bench2)" --threads 1 --no-demo
-s18094=$a_pid; s18095=$b_pid
-mixed "two servers, 1 thread each" 18094 18095
+mixed "two servers, 1 thread each" "$a_pid:18094" "$b_pid:18095"
 awk '/^two/ {app=$(NF-1); db=$NF; rps=$(NF-3)}
      END {
         # A server core serves 1e6/app requests a second; the database, 1e6/db per core.
