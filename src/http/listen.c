@@ -1,0 +1,207 @@
+/* listen.c: listening that continues (issue 11, item 4).
+ * GET  /listen/position?story=ID&lang=en: where the signed-in reader stopped, {"t": s|null}.
+ * POST /listen/position, JSON {"story":ID,"lang":"en","t":s} or {...,"done":true}: the CSRF
+ *      token in X-CSRF-Token and Content-Type application/json (a cross-site form can send
+ *      neither); rate-limited in the service (listen.h).
+ * GET  /listen/today.json: the narrated stories of the latest day, newest first ("play all").
+ * Signed-out readers keep positions in their browser (web/listen.js); the server sees none. */
+#include "service/listen.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/log.h"
+#include "http/http_int.h"
+
+/* "Today": stories published within this long before the newest one. A site
+ * that publishes every day gets today's; one that published last week gets that
+ * day's, not an empty queue. */
+#define TODAY_WINDOW_S 86400
+#define TODAY_MAX      20
+
+static enum MHD_Result reply(struct req *r, int status, json_t *j_owned, const char *cc)
+{
+    char *text = json_dumps(j_owned, JSON_COMPACT);
+
+    json_decref(j_owned);
+    if (!text) /* jansson refuses strings that are not UTF-8 */
+        return http_text(r, 500, "cannot encode the answer\n");
+    return http_send(r, status, "application/json", text, strlen(text), cc);
+}
+
+static enum MHD_Result refuse(struct req *r, int rc, const char *code, int64_t retry_after_s)
+{
+    json_t *j = json_object();
+
+    json_object_set_new(j, "error", json_string(code));
+    if (retry_after_s > 0) {
+        r->retry_after = retry_after_s;
+        json_object_set_new(j, "retry_after", json_integer(retry_after_s));
+    }
+    return reply(r, http_status(rc), j, "no-store");
+}
+
+static int parse_story(const char *s, int64_t *id)
+{
+    char *end = NULL;
+    long long v;
+
+    if (!s || !*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 15)
+        return 0;
+    v = strtoll(s, &end, 10);
+    *id = v;
+    return v > 0;
+}
+
+static enum MHD_Result position_get(struct req *r)
+{
+    struct err err = { 0 };
+    const char *lang = http_query(r, "lang");
+    int64_t id = 0, t_ms = 0;
+    json_t *j;
+    int rc;
+
+    if (!r->user_id)
+        return refuse(r, GZ_EAUTH, "not_signed_in", 0);
+    if (!parse_story(http_query(r, "story"), &id) || !listen_lang_ok(lang))
+        return refuse(r, GZ_EINVAL, "bad_request", 0);
+    rc = r->st->ops->position_get(r->st, r->user_id, id, lang, &t_ms, &err);
+    if (rc != GZ_OK && rc != GZ_ENOTFOUND) {
+        log_error("listen", "cannot read a position: %s", err.msg);
+        return refuse(r, rc, "error", 0);
+    }
+    j = json_object();
+    json_object_set_new(j, "t", rc == GZ_OK ? json_real((double)t_ms / 1000.0) : json_null());
+    return reply(r, 200, j, "private, no-store");
+}
+
+static enum MHD_Result position_post(struct req *r)
+{
+    const char *ct = http_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+    struct err err = { 0 };
+    json_error_t je;
+    json_t *in = NULL, *v;
+    int64_t id = 0, t_ms = 0, retry = 0;
+    const char *lang;
+    int done, rc;
+    enum MHD_Result ret;
+
+    if (!ct || strncmp(ct, "application/json", 16) != 0) {
+        json_t *j = json_object();
+        json_object_set_new(j, "error", json_string("json_required"));
+        return reply(r, 415, j, "no-store");
+    }
+    if (!http_csrf_ok(r, http_header(r, "X-CSRF-Token")))
+        return refuse(r, GZ_EFORBIDDEN, "csrf", 0);
+    if (!r->user_id)
+        return refuse(r, GZ_EAUTH, "not_signed_in", 0);
+    in = json_loadb(buf_cstr(&r->body), r->body.len, JSON_REJECT_DUPLICATES, &je);
+    v = json_object_get(in, "story");
+    lang = json_string_value(json_object_get(in, "lang"));
+    done = json_is_true(json_object_get(in, "done"));
+    if (json_is_integer(v))
+        id = json_integer_value(v);
+    v = json_object_get(in, "t");
+    if (!done) {
+        double t = json_is_number(v) ? json_number_value(v) : -1;
+        /* NaN and infinities cannot come from JSON; out of range is refused by the
+     * flow */
+        t_ms = t >= 0 && t <= (double)LISTEN_T_MAX_MS / 1000.0 ? llround(t * 1000.0) : -1;
+    }
+    if (!json_is_object(in) || id <= 0 || !listen_lang_ok(lang) || (!done && t_ms < 0)) {
+        ret = refuse(r, GZ_EINVAL, "bad_request", 0);
+        goto out;
+    }
+    rc = listen_save(r->st, r->user_id, id, lang, t_ms, done, clock_now(), &retry, &err);
+    if (rc == GZ_OK) {
+        json_t *j = json_object();
+        json_object_set_new(j, "ok", json_true());
+        ret = reply(r, 200, j, "no-store");
+    } else if (rc == GZ_ENOTFOUND || rc == GZ_EINVAL || rc == GZ_ELIMIT) {
+        ret = refuse(r, rc,
+                     rc == GZ_ENOTFOUND ? "not_found"
+                     : rc == GZ_ELIMIT  ? "rate_limited"
+                                        : "bad_request",
+                     retry);
+    } else {
+        log_error("listen", "cannot store a position: %s", err.msg);
+        ret = refuse(r, rc, "error", 0);
+    }
+out:
+    json_decref(in);
+    return ret;
+}
+
+/* The page a brief links to, as layout_brief does: the UI language's page when
+ * the story has it. */
+static void story_url(char *out, size_t cap, const struct story *s, enum lang ui)
+{
+    enum lang l = s->l[ui].present ? ui : (ui == LANG_ZH ? LANG_EN : LANG_ZH);
+    snprintf(out, cap, "/story/%lld%s", (long long)s->id,
+             l == LANG_EN && s->l[LANG_ZH].present ? "/en" : "");
+}
+
+static enum MHD_Result today(struct req *r)
+{
+    struct brief_list list = { 0 };
+    struct err err = { 0 };
+    json_t *j = NULL, *a;
+    int rc = r->st->ops->latest(r->st, NULL, TODAY_MAX, &list, &err);
+
+    if (rc != GZ_OK) {
+        log_error("listen", "cannot list stories: %s", err.msg);
+        return refuse(r, rc, "error", 0);
+    }
+    j = json_object();
+    a = json_array();
+    for (size_t i = 0; i < list.n; i++) {
+        const struct story_brief *b = &list.item[i];
+        struct story *s = NULL;
+        char url[64];
+        enum lang l, narr;
+        if (b->published < list.item[0].published - TODAY_WINDOW_S)
+            break; /* newest first: the rest are older */
+        rc = r->st->ops->story_get(r->st, b->id, &s, &err);
+        if (rc != GZ_OK) {
+            log_error("listen", "cannot load story %lld: %s", (long long)b->id, err.msg);
+            json_decref(j);
+            json_decref(a);
+            brief_list_release(&list);
+            return refuse(r, rc, "error", 0);
+        }
+        l = s->l[r->ui].present ? r->ui : (r->ui == LANG_ZH ? LANG_EN : LANG_ZH);
+        narr = story_narration_lang(s, l == LANG_EN ? MODE_EN : MODE_ZH);
+        if (s->status == STORY_PUBLISHED && s->l[narr].audio) {
+            json_t *o = json_object();
+            story_url(url, sizeof url, s, r->ui);
+            json_object_set_new(o, "id", json_integer(s->id));
+            json_object_set_new(o, "url", json_string(url));
+            json_object_set_new(o, "title", json_string(s->l[l].headline));
+            json_object_set_new(o, "published", json_integer(s->published));
+            json_array_append_new(a, o);
+        }
+        story_free(s);
+    }
+    if (list.n)
+        json_object_set_new(j, "day_end", json_integer(list.item[0].published));
+    json_object_set_new(j, "stories", a);
+    brief_list_release(&list);
+    return reply(r, 200, j, "no-cache");
+}
+
+enum MHD_Result listen_route(struct req *r, int *handled)
+{
+    const char *p = r->path;
+
+    *handled = 1;
+    if (strcmp(p, "/listen/position") == 0)
+        return r->is_post ? position_post(r) : position_get(r);
+    if (strcmp(p, "/listen/today.json") == 0 && !r->is_post)
+        return today(r);
+    *handled = 0;
+    return MHD_NO;
+}
