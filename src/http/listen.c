@@ -17,11 +17,14 @@
 #include "core/log.h"
 #include "http/http_int.h"
 
-/* "Today": stories published within this long before the newest one. A site
- * that publishes every day gets today's; one that published last week gets that
- * day's, not an empty queue. */
+/* "Today": narrated stories published within a day before the newest one, so a site that
+ * publishes every day gets today's. When that day has fewer than TODAY_MIN (a quiet site, the
+ * demo), the TODAY_LATEST newest narrated stories instead, marked "latest" for the button's
+ * label: a queue of one is no queue. */
 #define TODAY_WINDOW_S 86400
 #define TODAY_MAX      20
+#define TODAY_MIN      2
+#define TODAY_LATEST   5
 
 static enum MHD_Result reply(struct req *r, int status, json_t *j_owned, const char *cc)
 {
@@ -108,8 +111,7 @@ static enum MHD_Result position_post(struct req *r)
     v = json_object_get(in, "t");
     if (!done) {
         double t = json_is_number(v) ? json_number_value(v) : -1;
-        /* NaN and infinities cannot come from JSON; out of range is refused by the
-     * flow */
+        /* NaN and infinities cannot come from JSON; out of range is refused here */
         t_ms = t >= 0 && t <= (double)LISTEN_T_MAX_MS / 1000.0 ? llround(t * 1000.0) : -1;
     }
     if (!json_is_object(in) || id <= 0 || !listen_lang_ok(lang) || (!done && t_ms < 0)) {
@@ -136,8 +138,7 @@ out:
     return ret;
 }
 
-/* The page a brief links to, as layout_brief does: the UI language's page when
- * the story has it. */
+/* The page a brief links to, as layout_brief does: the UI language's page when the story has it. */
 static void story_url(char *out, size_t cap, const struct story *s, enum lang ui)
 {
     enum lang l = s->l[ui].present ? ui : (ui == LANG_ZH ? LANG_EN : LANG_ZH);
@@ -150,7 +151,7 @@ static enum MHD_Result today(struct req *r)
     struct brief_list list = { 0 };
     struct err err = { 0 };
     json_t *j = NULL, *a;
-    int rc = r->st->ops->latest(r->st, NULL, TODAY_MAX, &list, &err);
+    int latest = 0, rc = r->st->ops->latest(r->st, NULL, TODAY_MAX, &list, &err);
 
     if (rc != GZ_OK) {
         log_error("listen", "cannot list stories: %s", err.msg);
@@ -163,8 +164,13 @@ static enum MHD_Result today(struct req *r)
         struct story *s = NULL;
         char url[64];
         enum lang l, narr;
-        if (b->published < list.item[0].published - TODAY_WINDOW_S)
+        size_t n = json_array_size(a);
+        int today = b->published >= list.item[0].published - TODAY_WINDOW_S;
+        if (!today && !latest && n >= TODAY_MIN)
             break; /* newest first: the rest are older */
+        latest |= !today;
+        if (latest && n >= TODAY_LATEST)
+            break;
         rc = r->st->ops->story_get(r->st, b->id, &s, &err);
         if (rc != GZ_OK) {
             log_error("listen", "cannot load story %lld: %s", (long long)b->id, err.msg);
@@ -188,9 +194,53 @@ static enum MHD_Result today(struct req *r)
     }
     if (list.n)
         json_object_set_new(j, "day_end", json_integer(list.item[0].published));
+    json_object_set_new(j, "latest", json_boolean(latest));
     json_object_set_new(j, "stories", a);
     brief_list_release(&list);
     return reply(r, 200, j, "no-cache");
+}
+
+/* The web app manifest: the site's name, its icons, the whole site as scope. */
+static enum MHD_Result manifest(struct req *r)
+{
+    json_t *j = json_object(), *icons = json_array();
+    struct buf u;
+    static const struct {
+        const char *file, *sizes, *type;
+    } ic[] = {
+        { "icon-192.png", "192x192", "image/png" },
+        { "icon-512.png", "512x512", "image/png" },
+        { "icon.svg", "any", "image/svg+xml" },
+    };
+    char *text;
+
+    buf_init(&u, 256);
+    for (size_t i = 0; i < GZ_NELEM(ic); i++) {
+        json_t *o = json_object();
+        buf_truncate(&u, 0);
+        buf_printf(&u, "/static/%s?v=%s", ic[i].file, r->app->asset_ver);
+        json_object_set_new(o, "src", json_string(buf_cstr(&u)));
+        json_object_set_new(o, "sizes", json_string(ic[i].sizes));
+        json_object_set_new(o, "type", json_string(ic[i].type));
+        json_object_set_new(o, "purpose", json_string("any"));
+        json_array_append_new(icons, o);
+    }
+    buf_release(&u);
+    json_object_set_new(j, "name", json_string(r->app->site_name));
+    json_object_set_new(j, "short_name", json_string(r->app->site_name));
+    json_object_set_new(j, "id", json_string("/"));
+    json_object_set_new(j, "start_url", json_string("/"));
+    json_object_set_new(j, "scope", json_string("/"));
+    json_object_set_new(j, "display", json_string("standalone"));
+    json_object_set_new(j, "background_color", json_string("#fff1e5"));
+    json_object_set_new(j, "theme_color", json_string("#990f3d"));
+    json_object_set_new(j, "icons", icons);
+    text = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    if (!text)
+        return http_text(r, 500, "cannot encode the manifest\n");
+    return http_send(r, 200, "application/manifest+json", text, strlen(text),
+                     "public, max-age=3600");
 }
 
 enum MHD_Result listen_route(struct req *r, int *handled)
@@ -198,6 +248,10 @@ enum MHD_Result listen_route(struct req *r, int *handled)
     const char *p = r->path;
 
     *handled = 1;
+    if (!r->is_post && strcmp(p, "/sw.js") == 0)
+        return files_static(r, "sw.js"); /* at the root: its scope is the whole site */
+    if (!r->is_post && strcmp(p, "/manifest.webmanifest") == 0)
+        return manifest(r);
     if (strcmp(p, "/listen/position") == 0)
         return r->is_post ? position_post(r) : position_get(r);
     if (strcmp(p, "/listen/today.json") == 0 && !r->is_post)

@@ -27,8 +27,7 @@ int listen_save(struct store *st, int64_t user_id, int64_t story_id, const char 
         return rc;
     rc = st->ops->rate_count(st, key, now - 60, &n, &last, err);
     if (rc == GZ_OK && n >= LISTEN_SAVES_PER_MIN) {
-        /* the oldest of the minute's events leaves within 60 s; say the whole
-     * minute */
+        /* the oldest of the minute's events leaves within 60 s; say the whole minute */
         *retry_after_s = 60;
         rc = err_set(err, GZ_ELIMIT, "more than %d position saves a minute", LISTEN_SAVES_PER_MIN);
     }

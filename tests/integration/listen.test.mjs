@@ -47,12 +47,19 @@ describe('today.json', () => {
     for (const s of j.stories) {
       assert.match(s.url, /^\/story\/\d+(\/en)?$/);
       assert.ok(typeof s.title === 'string' && s.title.length > 0);
-      assert.ok(s.published <= prev && s.published >= j.day_end - 86400);
+      assert.ok(s.published <= prev);
+      if (!j.latest) assert.ok(s.published >= j.day_end - 86400, 'today: within a day of the newest');
       prev = s.published;
       const page = await new Client(srv.url).get(s.url);
       assert.equal(page.status, 200);
       assert.match(page.text, /<audio id="narration"/, `${s.url} is narrated`);
     }
+  });
+  test('the demo publishes less than twice a day: the 5 latest narrated stories, marked latest', async () => {
+    const j = JSON.parse((await new Client(srv.url).get('/listen/today.json')).text);
+    assert.equal(j.latest, true);
+    assert.equal(j.stories.length, 5);
+    assert.ok(j.stories[1].published < j.day_end - 86400, 'the second is older than a day');
   });
   test('follows the reader\'s UI language', async () => {
     const en = JSON.parse((await new Client(srv.url).get('/listen/today.json', { cookie: 'gz_ui=en' })).text);
@@ -133,5 +140,45 @@ describe('position API', () => {
     // another reader is not limited by this one
     const d = await signedIn('calm');
     assert.equal((await pos(d, { story: story.id, lang: story.lang, t: 5 })).status, 200);
+  });
+});
+
+describe('installable web app', () => {
+  test('every page links the manifest and loads listen.js; the manifest is valid and its icons exist', async () => {
+    const c = new Client(srv.url);
+    for (const path of ['/', `/story/${story.id}`, '/login']) {
+      const { text } = await c.get(path);
+      assert.match(text, /<link rel="manifest" href="\/manifest.webmanifest">/, path);
+      assert.match(text, /<script src="\/static\/listen.js\?v=\w+" defer><\/script>/, path);
+    }
+    const r = await c.get('/manifest.webmanifest');
+    assert.equal(r.status, 200);
+    assert.equal(r.res.headers.get('content-type'), 'application/manifest+json');
+    assert.match(r.res.headers.get('content-security-policy'), /default-src 'self'/);
+    const m = JSON.parse(r.text);
+    assert.equal(m.start_url, '/');
+    assert.equal(m.scope, '/');
+    assert.equal(m.display, 'standalone');
+    assert.ok(m.name.length > 0);
+    const sizes = [];
+    for (const icon of m.icons) {
+      const res = await fetch(srv.url + icon.src);
+      assert.equal(res.status, 200, icon.src);
+      assert.equal(res.headers.get('content-type'), icon.type, icon.src);
+      const buf = Buffer.from(await res.arrayBuffer());
+      if (icon.type === 'image/png') { // IHDR: width and height at bytes 16..23
+        assert.equal(`${buf.readUInt32BE(16)}x${buf.readUInt32BE(20)}`, icon.sizes, icon.src);
+        sizes.push(icon.sizes);
+      }
+    }
+    assert.deepEqual(sizes.sort(), ['192x192', '512x512'], 'installable: 192 and 512 px icons');
+  });
+  test('the service worker is served at the root (scope /) as JavaScript under the same CSP', async () => {
+    const res = await fetch(srv.url + '/sw.js');
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type'), /^text\/javascript/);
+    assert.match(res.headers.get('content-security-policy'), /default-src 'self'/);
+    assert.match(await res.text(), /addEventListener\('fetch'/);
+    assert.equal((await fetch(srv.url + '/sw.js', { method: 'POST' })).status >= 400, true);
   });
 });
