@@ -68,7 +68,7 @@ function initStory() {
   }
   const row = el('div', 'ls-row'), status = el('span', 'ls-status');
   status.setAttribute('role', 'status');
-  player.append(row);
+  player.after(row);
   const endT = () => { const e = parseFloat(player.getAttribute('data-end')), D = audio.duration;
     return e > 0 ? e : D > 0 && D < Infinity ? D : parseFloat(player.getAttribute('data-duration')) || Infinity; };
 
