@@ -33,8 +33,8 @@ static void setup(void)
     s->l[LANG_EN].audio = xstrdup("a.mp3");
     ck_assert_msg(st->ops->story_put(st, s, &sid, &err) == GZ_OK, "%s", err.msg);
     story_free(s);
-    ck_assert_int_eq(
-            st->ops->user_create(st, "r@example.com", "r", "h", NULL, "v", 1, &uid, &err), GZ_OK);
+    ck_assert_int_eq(st->ops->user_create(st, "r@example.com", "r", "h", NULL, "v", 1, &uid, &err),
+                     GZ_OK);
 }
 
 static void teardown(void)
