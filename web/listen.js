@@ -180,7 +180,7 @@ function initStory() {
       try {
         const c = await caches.open(KEEP);
         if (await c.match(page)) {
-          await Promise.all([c.delete(page), c.delete(src)]);
+          await Promise.all([page, src, trj].filter(Boolean).map((u) => c.delete(u)));
           label(false);
           status.textContent = T('已移除离线副本。', 'Offline copy removed.');
         } else {
