@@ -169,7 +169,7 @@ function initStory() {
     const trj = player.getAttribute('data-transcript');
     const label = (kept) => {
       keepB.textContent = kept ? T('已离线保存 · 移除', 'Kept offline · remove') : T('离线保存', 'Keep for offline');
-      keepB.setAttribute('aria-pressed', String(kept));
+      keepB.classList.toggle('kept', kept); // (the label says the state: no aria-pressed with a changing label)
     };
     const urls = () => [...new Set([...$$('link[rel="stylesheet"],link[rel="icon"]').map((e) => e.getAttribute('href')),
       ...$$('script[src]').map((e) => e.getAttribute('src')), trj, src].filter((u) => u && u.startsWith('/')))];

@@ -146,18 +146,16 @@ static void story_url(char *out, size_t cap, const struct story *s, enum lang ui
              l == LANG_EN && s->l[LANG_ZH].present ? "/en" : "");
 }
 
-static enum MHD_Result today(struct req *r)
+/* The day's queue as JSON (OUT: *json_out, malloc'd). */
+static int today_json(struct req *r, char **json_out, struct err *err)
 {
     struct brief_list list = { 0 };
-    struct err err = { 0 };
-    json_t *j = NULL, *a;
-    int latest = 0, rc = r->st->ops->latest(r->st, NULL, TODAY_MAX, &list, &err);
+    json_t *j = NULL, *a = NULL;
+    int latest = 0, rc = r->st->ops->latest(r->st, NULL, TODAY_MAX, &list, err);
 
-    if (rc != GZ_OK) {
-        log_error("listen", "cannot list stories: %s", err.msg);
-        return refuse(r, rc, "error", 0);
-    }
-    j = json_object();
+    *json_out = NULL;
+    if (rc != GZ_OK)
+        goto out;
     a = json_array();
     for (size_t i = 0; i < list.n; i++) {
         const struct story_brief *b = &list.item[i];
@@ -171,14 +169,9 @@ static enum MHD_Result today(struct req *r)
         latest |= !today;
         if (latest && n >= TODAY_LATEST)
             break;
-        rc = r->st->ops->story_get(r->st, b->id, &s, &err);
-        if (rc != GZ_OK) {
-            log_error("listen", "cannot load story %lld: %s", (long long)b->id, err.msg);
-            json_decref(j);
-            json_decref(a);
-            brief_list_release(&list);
-            return refuse(r, rc, "error", 0);
-        }
+        rc = r->st->ops->story_get(r->st, b->id, &s, err);
+        if (rc != GZ_OK)
+            goto out;
         l = s->l[r->ui].present ? r->ui : (r->ui == LANG_ZH ? LANG_EN : LANG_ZH);
         narr = story_narration_lang(s, l == LANG_EN ? MODE_EN : MODE_ZH);
         if (s->status == STORY_PUBLISHED && s->l[narr].audio) {
@@ -192,12 +185,45 @@ static enum MHD_Result today(struct req *r)
         }
         story_free(s);
     }
+    j = json_object();
     if (list.n)
         json_object_set_new(j, "day_end", json_integer(list.item[0].published));
     json_object_set_new(j, "latest", json_boolean(latest));
     json_object_set_new(j, "stories", a);
+    a = NULL;
+    *json_out = json_dumps(j, JSON_COMPACT);
+    if (!*json_out)
+        rc = err_set(err, GZ_EINVAL, "a headline is not UTF-8");
+out:
+    json_decref(a);
+    json_decref(j);
     brief_list_release(&list);
-    return reply(r, 200, j, "no-cache");
+    return rc;
+}
+
+/* Built once per content generation and UI language, in the page cache (so also compressed
+ * once and answered with ETag/304): the home page asks for it on every visit. */
+static enum MHD_Result today(struct req *r)
+{
+    struct err err = { 0 };
+    struct cache_entry *e;
+    int64_t gen = 0;
+    char key[32], *json = NULL;
+    int rc = r->st->ops->generation(r->st, &gen, &err);
+
+    snprintf(key, sizeof key, "listen-today|%s", r->ui == LANG_ZH ? "zh" : "en");
+    e = rc == GZ_OK ? cache_get(r->app->cache, key, gen) : NULL;
+    if (rc == GZ_OK && !e) {
+        rc = today_json(r, &json, &err);
+        if (rc == GZ_OK)
+            e = cache_put(r->app->cache, key, gen, json, strlen(json), NULL, 0, 200,
+                          "application/json");
+    }
+    if (rc != GZ_OK) {
+        log_error("listen", "cannot list the day's stories: %s", err.msg);
+        return refuse(r, rc, "error", 0);
+    }
+    return http_send_entry(r, e, "no-cache");
 }
 
 /* The web app manifest: the site's name, its icons, the whole site as scope. */

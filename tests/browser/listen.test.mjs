@@ -181,7 +181,7 @@ describe('offline', () => {
       assert.equal(await keep.textContent(), '离线保存');
       await keep.click();
       await until(page, () => /已保存/.test(document.querySelector('.ls-status').textContent), null, 15000);
-      assert.equal(await keep.getAttribute('aria-pressed'), 'true');
+      assert.equal(await keep.textContent(), '已离线保存 · 移除');
 
       await ctx.setOffline(true);
       try {

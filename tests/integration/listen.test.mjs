@@ -2,7 +2,9 @@
 // rate limit, per-reader isolation) and the day's queue, on the real binary with the demo.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, Client } from './server.mjs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, Client, gazette } from './server.mjs';
 
 let srv, story, ipSeq = 0;
 const PW = 'correct horse battery';
@@ -180,5 +182,30 @@ describe('installable web app', () => {
     assert.match(res.headers.get('content-security-policy'), /default-src 'self'/);
     assert.match(await res.text(), /addEventListener\('fetch'/);
     assert.equal((await fetch(srv.url + '/sw.js', { method: 'POST' })).status >= 400, true);
+  });
+});
+
+describe('today.json after a publish', () => {
+  test('answers 304 while nothing changes; an import shows at once; two stories a day are "today"', async () => {
+    const c = new Client(srv.url);
+    const first = await c.get('/listen/today.json');
+    const etag = first.res.headers.get('etag');
+    assert.ok(etag, 'an ETag');
+    assert.equal((await c.get('/listen/today.json', { 'if-none-match': etag })).status, 304);
+    const b = JSON.parse(readFileSync('demo/05-night-market-returns.json', 'utf8'));
+    b.slug = 'night-market-second-night';
+    b.published = '2026-11-27T10:00:00Z'; // 3.5 hours after the newest demo story
+    b.en.headline = 'The night market, second night';
+    const f = join(srv.dir, 'second-night.json');
+    writeFileSync(f, JSON.stringify(b));
+    const r = gazette(['import', '--data', srv.dir, f], { timeout: 120000 });
+    assert.equal(r.status, 0, r.stderr);
+    const id = Number(r.stdout.match(/imported as story (\d+)/)[1]);
+    const after = await c.get('/listen/today.json', { 'if-none-match': etag, cookie: 'gz_ui=en' });
+    assert.equal(after.status, 200, 'not the old list');
+    const j = JSON.parse(after.text);
+    assert.equal(j.latest, false);
+    assert.deepEqual(j.stories.map((s) => s.id), [id, 5]);
+    assert.equal(j.stories[0].title, 'The night market, second night');
   });
 });
