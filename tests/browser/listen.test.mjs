@@ -174,6 +174,7 @@ describe('lock screen and queue', () => {
 describe('offline', () => {
   test('a kept story opens and plays with the network cut; a story not kept says offline', async () => {
     await withPage(browser, { bypassCSP: true }, async (page, ctx) => {
+      await register(page, 'offline'); // a signed-in reader: the kept copy must still be the public page
       await openStory(page, srv.url + '/story/1');
       await page.evaluate(() => navigator.serviceWorker.ready);
       const keep = page.locator('button.ls-keep');
@@ -183,10 +184,18 @@ describe('offline', () => {
       await until(page, () => /已保存/.test(document.querySelector('.ls-status').textContent), null, 15000);
       assert.equal(await keep.textContent(), '已离线保存 · 移除');
 
+      // online, the page still comes from the network (network first), not from the kept copy
+      let resp = await page.goto(srv.url + '/story/1', { waitUntil: 'load' });
+      assert.equal(resp.headers()['x-gz-title'], undefined, 'online: the live page');
+      assert.equal(await page.locator('header a.account-link').count(), 1, 'online: signed in');
+
       await ctx.setOffline(true);
       try {
         page.problems.length = 0;
-        await page.goto(srv.url + '/story/1', { waitUntil: 'load' });
+        resp = await page.goto(srv.url + '/story/1', { waitUntil: 'load' });
+        assert.ok(resp.headers()['x-gz-title'], 'offline: the kept copy');
+        assert.equal(await page.locator('header a.account-link').count(), 0, 'the kept copy is not a signed-in page');
+        assert.equal(await page.locator('header a.signin-open').count(), 1);
         await page.waitForFunction(() => document.querySelector('.pbar'));
         assert.equal(await page.locator('h1').count(), 1);
         await page.click('.pb-play');
