@@ -77,12 +77,12 @@ function initStory() {
   const api = (body) => fetch('/listen/position', { method: 'POST', credentials: 'same-origin', keepalive: true,
     headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf() },
     body: JSON.stringify(Object.assign({ story: storyId, lang: narr }, body)) }).catch(() => {});
-  let lastSaved = -1, lastAt = 0, finished = false;
+  let lastSaved = -1, lastAt = 0, cleared = false;
   const save = (force) => {
     const t = audio.currentTime || 0, now = Date.now();
-    if (finished || t < 1 || Math.abs(t - lastSaved) < 1 || (!force && now - lastAt < 10000)) return;
-    if (t >= endT() - 3) return clear();
-    lastSaved = t, lastAt = now;
+    if (t >= endT() - 3) return cleared || clear(); // heard to the end (a replay saves again)
+    if (t < 1 || Math.abs(t - lastSaved) < 1 || (!force && now - lastAt < 10000)) return;
+    lastSaved = t, lastAt = now, cleared = false;
     if (signedIn) api({ t: Math.round(t * 10) / 10 });
     else {
       jput(ls, key, { t, at: now });
@@ -93,7 +93,7 @@ function initStory() {
     }
   };
   const clear = () => {
-    finished = true;
+    cleared = true, lastSaved = -1;
     if (resume) resume.remove();
     if (signedIn) api({ done: true }); else jput(ls, key, null);
   };
@@ -116,7 +116,7 @@ function initStory() {
   audio.addEventListener('timeupdate', () => { if (!audio.paused) save(false); });
   audio.addEventListener('pause', () => save(true));
   audio.addEventListener('seeked', () => { if (audio.paused) save(true); });
-  audio.addEventListener('ended', () => { clear(); if (qi >= 0) goNext(); });
+  audio.addEventListener('ended', () => { if (!cleared) clear(); if (qi >= 0) goNext(); });
   w.addEventListener('pagehide', () => { if (!audio.paused) save(true); });
 
   /* ---- queue ---- */
@@ -174,7 +174,7 @@ function initStory() {
     const urls = () => [...new Set([...$$('link[rel="stylesheet"],link[rel="icon"]').map((e) => e.getAttribute('href')),
       ...$$('script[src]').map((e) => e.getAttribute('src')), trj, src].filter((u) => u && u.startsWith('/')))];
     caches.open(KEEP).then((c) => c.match(page)).then((r) => label(!!r)).catch(() => label(false));
-    row.append(keepB, status);
+    row.append(keepB);
     keepB.addEventListener('click', async () => {
       keepB.disabled = true;
       try {
@@ -201,6 +201,7 @@ function initStory() {
       keepB.disabled = false;
     });
   }
+  row.append(status);
   function h1t() { const h = $('h1', art); return h ? h.textContent : ''; }
 }
 
