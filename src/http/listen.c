@@ -209,6 +209,7 @@ static enum MHD_Result today(struct req *r)
     struct cache_entry *e;
     int64_t gen = 0;
     char key[32], *json = NULL;
+    size_t no_slots[1] = { 0 };
     int rc = r->st->ops->generation(r->st, &gen, &err);
 
     snprintf(key, sizeof key, "listen-today|%s", r->ui == LANG_ZH ? "zh" : "en");
@@ -216,8 +217,8 @@ static enum MHD_Result today(struct req *r)
     if (rc == GZ_OK && !e) {
         rc = today_json(r, &json, &err);
         if (rc == GZ_OK)
-            e = cache_put(r->app->cache, key, gen, json, strlen(json), NULL, 0, 200,
-                          "application/json");
+            e = cache_put(r->app->cache, key, gen, json, strlen(json), no_slots, 0, 200,
+                          "application/json"); /* (cache_put copies the slots: never NULL) */
     }
     if (rc != GZ_OK) {
         log_error("listen", "cannot list the day's stories: %s", err.msg);
