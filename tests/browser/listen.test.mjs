@@ -142,7 +142,12 @@ describe('lock screen and queue', () => {
   });
 
   test('play all: the home button queues the latest stories; at the end of one the next page plays', async () => {
-    await withPage(browser, {}, async (page) => {
+    await withPage(browser, {}, async (page, ctx) => {
+      await ctx.addInitScript(() => { // the lock screen's buttons, as in the Media Session test
+        const ms = navigator.mediaSession, set = ms.setActionHandler.bind(ms);
+        window.__ms = {};
+        ms.setActionHandler = (a, f) => { window.__ms[a] = f; set(a, f); };
+      });
       await page.goto(srv.url + '/');
       const b = page.locator('.ls-playall button');
       await b.waitFor();
@@ -163,6 +168,12 @@ describe('lock screen and queue', () => {
       await page.waitForFunction(() => document.querySelector('.ls-q'));
       assert.match(await page.locator('.ls-q').textContent(), /连播 2\/5/);
       assert.ok(await until(page, () => !document.querySelector('audio').paused, null, 8000), 'the next story plays');
+      // "next track" on the lock screen goes on to the third
+      assert.equal(await page.evaluate(() => typeof window.__ms.nexttrack), 'function');
+      await page.evaluate(() => window.__ms.nexttrack());
+      await page.waitForURL(/\/story\/3$/, { timeout: 10000 });
+      await page.waitForFunction(() => document.querySelector('.ls-q'));
+      assert.match(await page.locator('.ls-q').textContent(), /连播 3\/5/);
       // stop the queue: the next story no longer follows
       await page.getByRole('button', { name: '停止连播' }).click();
       assert.equal(await page.evaluate(() => sessionStorage.getItem('gz-queue')), null);
