@@ -648,6 +648,9 @@ enum MHD_Result handle(struct req *r)
         if (handled)
             return ret;
     }
+    ret = listen_route(r, &handled); /* /listen/, /sw.js, /manifest.webmanifest */
+    if (handled)
+        return ret;
     if (r->is_post && strncmp(path, "/quiz/", 6) != 0) {
         if (strcmp(path, "/prefs/fs") == 0)
             return prefs(r, PREF_FS);

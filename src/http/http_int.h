@@ -115,6 +115,9 @@ void newsroom_upload_abort(struct req *r); /* frees an unfinished upload, remove
 
 /* quiz.c: GET and POST /quiz/<id>. */
 enum MHD_Result quiz_route(struct req *r, int64_t id);
+/* listen.c: listening positions, the day's queue, the web app manifest and service worker
+ * (issue 11). *handled 0: not ours. */
+enum MHD_Result listen_route(struct req *r, int *handled);
 /* files.c */
 /* 1 when If-None-Match names etag (strong or weak form) or is "*". */
 int http_etag_match(struct req *r, const char *etag);

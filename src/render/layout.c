@@ -83,6 +83,9 @@ void layout_head(struct buf *b, struct page_ctx *c, const char *title, const cha
     HTML_LIT(b, "\"><link rel=\"icon\" href=\"/static/icon.svg?v=");
     html_attr(b, c->asset_ver);
     HTML_LIT(b, "\" type=\"image/svg+xml\">");
+    /* installable web app (issue 11): the manifest names the icons; web/listen.js registers /sw.js */
+    HTML_LIT(b, "<link rel=\"manifest\" href=\"/manifest.webmanifest\">"
+                "<meta name=\"theme-color\" content=\"#990f3d\">");
     if (c->newsroom) {
         HTML_LIT(b, "<link rel=\"stylesheet\" href=\"/static/newsroom.css?v=");
         html_attr(b, c->asset_ver);
@@ -219,6 +222,8 @@ void layout_footer(struct buf *b, struct page_ctx *c)
     HTML_LIT(b, "</a> · <a href=\"/privacy\">");
     layout_t(b, c, MSG_PRIVACY);
     HTML_LIT(b, "</a></p></footer>\n<script src=\"/static/app.js?v=");
+    html_attr(b, c->asset_ver);
+    HTML_LIT(b, "\" defer></script><script src=\"/static/listen.js?v=");
     html_attr(b, c->asset_ver);
     HTML_LIT(b, "\" defer></script>");
     if (c->newsroom) {

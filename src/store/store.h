@@ -206,6 +206,19 @@ struct store_ops {
     GZ_MUST_CHECK int (*purge)(struct store *st, int64_t now, int64_t *n, struct err *err);
 
     void (*close)(struct store *st);
+
+    /* ---- listening positions (issue 11): where a signed-in reader stopped, per story and
+     * narration language ("en", "zh"), in milliseconds ---- */
+    /* Store or replace it. GZ_ENOTFOUND when the story is not published or has no narration
+     * in lang (nothing stored). */
+    GZ_MUST_CHECK int (*position_put)(struct store *st, int64_t user_id, int64_t story_id,
+                                      const char *lang, int64_t t_ms, int64_t now, struct err *err);
+    /* OUT: *t_ms. GZ_ENOTFOUND when none is stored. */
+    GZ_MUST_CHECK int (*position_get)(struct store *st, int64_t user_id, int64_t story_id,
+                                      const char *lang, int64_t *t_ms, struct err *err);
+    /* Forget it (heard to the end); no row is not an error. */
+    GZ_MUST_CHECK int (*position_delete)(struct store *st, int64_t user_id, int64_t story_id,
+                                         const char *lang, struct err *err);
 };
 
 struct store {

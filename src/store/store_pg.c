@@ -1845,6 +1845,61 @@ static int pg_purge(struct store *st, int64_t now, int64_t *n, struct err *err)
     return tx_end(st, owned, rc, err);
 }
 
+/* ---- listening positions ---- */
+
+static void position_key(struct params *p, int64_t user_id, int64_t story_id, const char *lang)
+{
+    p_init(p);
+    p_i64(p, user_id);
+    p_i64(p, story_id);
+    p_text(p, lang);
+}
+
+static int pg_position_put(struct store *st, int64_t user_id, int64_t story_id, const char *lang,
+                           int64_t t_ms, int64_t now, struct err *err)
+{
+    struct params p;
+    int64_t changes = 0;
+    int rc;
+
+    position_key(&p, user_id, story_id, lang);
+    p_i64(&p, t_ms);
+    p_i64(&p, now);
+    rc = run_done(st, Q_POSITION_PUT, &p, &changes, err, "position");
+    if (rc == GZ_OK && changes == 0)
+        return err_set(err, GZ_ENOTFOUND, "no narrated story %lld in '%s'", (long long)story_id,
+                       lang);
+    return rc;
+}
+
+static int pg_position_get(struct store *st, int64_t user_id, int64_t story_id, const char *lang,
+                           int64_t *t_ms, struct err *err)
+{
+    struct params p;
+    PGresult *r;
+    int rc;
+
+    *t_ms = 0;
+    position_key(&p, user_id, story_id, lang);
+    rc = run(st, Q_POSITION_GET, &p, &r, err, "position");
+    if (rc != GZ_OK)
+        return rc;
+    rc = PQntuples(r) == 1 ? GZ_OK : GZ_ENOTFOUND;
+    if (rc == GZ_OK)
+        *t_ms = col_i64(r, 0, 0);
+    PQclear(r);
+    return rc;
+}
+
+static int pg_position_delete(struct store *st, int64_t user_id, int64_t story_id,
+                              const char *lang, struct err *err)
+{
+    struct params p;
+
+    position_key(&p, user_id, story_id, lang);
+    return run_done(st, Q_POSITION_DELETE, &p, NULL, err, "position delete");
+}
+
 static void pg_close(struct store *st)
 {
     struct store_pg *p = pg(st);
@@ -1924,6 +1979,9 @@ static const struct store_ops pg_ops = {
     .media_names = pg_media_names,
     .purge = pg_purge,
     .close = pg_close,
+    .position_put = pg_position_put,
+    .position_get = pg_position_get,
+    .position_delete = pg_position_delete,
 };
 
 static PGconn *connect_quiet(const char *url)

@@ -1535,6 +1535,55 @@ static int lite_purge(struct store *st, int64_t now, int64_t *n, struct err *err
     return rc;
 }
 
+static int lite_position_put(struct store *st, int64_t user_id, int64_t story_id,
+                             const char *lang, int64_t t_ms, int64_t now, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_POSITION_PUT);
+    int rc;
+
+    sqlite3_bind_int64(s, 1, user_id);
+    sqlite3_bind_int64(s, 2, story_id);
+    bind_text(s, 3, lang);
+    sqlite3_bind_int64(s, 4, t_ms);
+    sqlite3_bind_int64(s, 5, now);
+    rc = step_write(st, s, err, "position");
+    if (rc == GZ_OK && sqlite3_changes(lite(st)->db) == 0)
+        return err_set(err, GZ_ENOTFOUND, "no narrated story %lld in '%s'", (long long)story_id,
+                       lang);
+    return rc;
+}
+
+static int lite_position_get(struct store *st, int64_t user_id, int64_t story_id,
+                             const char *lang, int64_t *t_ms, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_POSITION_GET);
+    int rc, found;
+
+    *t_ms = 0;
+    sqlite3_bind_int64(s, 1, user_id);
+    sqlite3_bind_int64(s, 2, story_id);
+    bind_text(s, 3, lang);
+    rc = sqlite3_step(s);
+    found = rc == SQLITE_ROW;
+    if (found)
+        *t_ms = sqlite3_column_int64(s, 0);
+    rc = finish(s, rc);
+    if (rc != SQLITE_OK)
+        return db_err(st, err, "position");
+    return found ? GZ_OK : GZ_ENOTFOUND;
+}
+
+static int lite_position_delete(struct store *st, int64_t user_id, int64_t story_id,
+                                const char *lang, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_POSITION_DELETE);
+
+    sqlite3_bind_int64(s, 1, user_id);
+    sqlite3_bind_int64(s, 2, story_id);
+    bind_text(s, 3, lang);
+    return step_write(st, s, err, "position delete");
+}
+
 static const struct store_ops lite_ops = {
     .tx_begin = lite_tx_begin,
     .tx_commit = lite_tx_commit,
@@ -1605,6 +1654,9 @@ static const struct store_ops lite_ops = {
     .media_names = lite_media_names,
     .purge = lite_purge,
     .close = lite_close,
+    .position_put = lite_position_put,
+    .position_get = lite_position_get,
+    .position_delete = lite_position_delete,
 };
 
 int store_open_sqlite(const char *path, struct store **out, struct err *err)

@@ -131,8 +131,9 @@ describe('pages', () => {
   // What a reader downloads is the compressed page, style and script (brotli/gzip since issue
   // 12): that is the budget that matters, 25 KB. The uncompressed budget grew from 60 to 72 KB
   // when sentences gained word spans (issue 8) and the CSS dark mode, print and formatting
-  // (issue 11); it still catches a runaway page.
-  test('page weight: HTML + CSS + JS under 25 KB as sent, 72 KB unpacked', async () => {
+  // (issue 11); it still catches a runaway page. 72 → 76 KB for web/listen.js (issue 11, item 4:
+  // resume, lock screen, play all, keep for offline: 11.9 KB unpacked, 4.7 KB gzipped).
+  test('page weight: HTML + CSS + JS under 25 KB as sent, 76 KB unpacked', async () => {
     // node:http does not decode, so the bytes counted are the bytes on the wire.
     const wire = (path) => new Promise((res, rej) => {
       http.get(srv.url + path, { headers: { 'Accept-Encoding': 'br, gzip' } }, (r) => {
@@ -153,8 +154,9 @@ describe('pages', () => {
       assert.ok(['br', 'gzip'].includes(z.coding), url);
       sent += z.n;
     }
+    console.log(`page weight: ${sent} bytes as sent, ${total} unpacked`);
     assert.ok(sent < 25 * 1024, `page weight as sent ${sent} bytes`);
-    assert.ok(total < 72 * 1024, `page weight unpacked ${total} bytes`);
+    assert.ok(total < 76 * 1024, `page weight unpacked ${total} bytes`);
   });
 
   test('UI language: Accept-Language, then the reader cookie', async () => {
