@@ -196,6 +196,21 @@ struct store_ops {
      * OUT: *n rows deleted. */
     GZ_MUST_CHECK int (*purge)(struct store *st, int64_t now, int64_t *n, struct err *err);
 
+    /* ---- pictures (issue 11) ---- */
+    /* Record picture name (its files are already in media/img/) for story_id; the same
+     * picture uploaded again for the story replaces its sizes, alt and caption. */
+    GZ_MUST_CHECK int (*image_put)(struct store *st, const char *name, int64_t story_id,
+                                   const char *sizes, const char *alt, const char *caption,
+                                   int64_t now, struct err *err);
+    /* Whether a published story has picture name: GZ_ENOTFOUND when no story has it.
+     * OUT: *published (0: only drafts or scheduled stories). */
+    GZ_MUST_CHECK int (*image_published)(struct store *st, const char *name, int *published,
+                                         struct err *err);
+    /* Make picture name (NULL: none) the story's lead; bumps the content generation, not the
+     * story's version (an open editor keeps saving). GZ_ENOTFOUND when there is no story. */
+    GZ_MUST_CHECK int (*story_set_lead)(struct store *st, int64_t story_id, const char *name,
+                                        struct err *err);
+
     void (*close)(struct store *st);
 };
 

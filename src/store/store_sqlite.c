@@ -239,9 +239,14 @@ static int read_briefs(struct store *st, sqlite3_stmt *s, struct brief_list *out
         b->summary[LANG_EN] = col_dup(s, 6);
         b->headline[LANG_ZH] = col_dup(s, 7);
         b->summary[LANG_ZH] = col_dup(s, 8);
-        if (sqlite3_column_count(s) > 10) { /* newsroom lists add status and version */
-            b->status = col_status(s, 9);
-            b->version = sqlite3_column_int64(s, 10);
+        if (sqlite3_column_type(s, 10) != SQLITE_NULL) { /* a lead picture that exists */
+            b->lead.name = col_dup(s, 9);
+            b->lead.sizes = col_dup(s, 10);
+            b->lead.alt = col_dup(s, 11);
+        }
+        if (sqlite3_column_count(s) > 13) { /* newsroom lists add status and version */
+            b->status = col_status(s, 12);
+            b->version = sqlite3_column_int64(s, 13);
         }
     }
     sqlite3_reset(s);
@@ -268,6 +273,45 @@ static int lite_related(struct store *st, int64_t id, int limit, struct brief_li
     sqlite3_bind_int64(s, 1, id);
     sqlite3_bind_int(s, 2, limit);
     return read_briefs(st, s, out, err);
+}
+
+/* a->image from the image table; a->lead filled in from it (a lead whose row is gone is
+ * dropped). */
+static int read_images(struct store *st, struct story *a, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_IMAGE_LIST);
+    size_t cap = 0;
+    char *lead = a->lead.name;
+    int rc;
+
+    a->lead.name = NULL;
+    sqlite3_bind_int64(s, 1, a->id);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct story_image *im;
+        if (a->n_image == cap) {
+            cap = cap ? cap * 2 : 4;
+            a->image = xrealloc(a->image, cap * sizeof *a->image);
+        }
+        im = &a->image[a->n_image++];
+        im->name = col_dup(s, 0);
+        im->sizes = col_dup(s, 1);
+        im->alt = col_dup(s, 2);
+        im->caption = col_dup(s, 3);
+        if (!im->name || !im->sizes || !im->alt || !im->caption) { /* NOT NULL columns */
+            a->n_image--;
+            story_image_release(im);
+            continue;
+        }
+        if (lead && strcmp(lead, im->name) == 0 && !a->lead.name) {
+            a->lead.name = xstrdup(im->name);
+            a->lead.sizes = xstrdup(im->sizes);
+            a->lead.alt = xstrdup(im->alt);
+            a->lead.caption = xstrdup(im->caption);
+        }
+    }
+    sqlite3_reset(s);
+    free(lead);
+    return rc == SQLITE_DONE ? GZ_OK : db_err(st, err, "story pictures");
 }
 
 static int lite_story_get(struct store *st, int64_t id, struct story **out, struct err *err)
@@ -300,7 +344,13 @@ static int lite_story_get(struct store *st, int64_t id, struct story **out, stru
     a->status = col_status(s, 9);
     a->version = sqlite3_column_int64(s, 10);
     a->related = col_dup(s, 11);
+    a->lead.name = col_dup(s, 12);
     sqlite3_reset(s);
+    rc = read_images(st, a, err);
+    if (rc != GZ_OK) {
+        story_free(a);
+        return rc;
+    }
 
     s = q_get(st, Q_STORY_LANGS);
     sqlite3_bind_int64(s, 1, id);
@@ -1308,6 +1358,60 @@ static int lite_story_set_status(struct store *st, int64_t id, enum story_status
     return rc;
 }
 
+static int lite_image_put(struct store *st, const char *name, int64_t story_id,
+                          const char *sizes, const char *alt, const char *caption, int64_t now,
+                          struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_IMAGE_PUT);
+    int rc;
+
+    bind_text(s, 1, name);
+    sqlite3_bind_int64(s, 2, story_id);
+    bind_text(s, 3, sizes);
+    bind_text(s, 4, alt ? alt : "");
+    bind_text(s, 5, caption ? caption : "");
+    sqlite3_bind_int64(s, 6, now);
+    rc = finish(s, sqlite3_step(s));
+    if (rc == SQLITE_OK)
+        return GZ_OK;
+    if ((rc & 0xff) == SQLITE_CONSTRAINT) /* the story is gone (foreign key) */
+        return err_set(err, GZ_ENOTFOUND, "no story %lld", (long long)story_id);
+    return db_err(st, err, "picture");
+}
+
+static int lite_image_published(struct store *st, const char *name, int *published,
+                                struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_IMAGE_PUBLISHED);
+    int rc;
+
+    *published = 0;
+    bind_text(s, 1, name);
+    rc = sqlite3_step(s);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(s);
+        return db_err(st, err, "picture");
+    }
+    rc = sqlite3_column_type(s, 0) == SQLITE_NULL ? GZ_ENOTFOUND : GZ_OK;
+    *published = sqlite3_column_int(s, 0) == 1;
+    sqlite3_reset(s);
+    return rc;
+}
+
+static int lite_story_set_lead(struct store *st, int64_t story_id, const char *name,
+                               struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_STORY_SET_LEAD);
+    int changes = 0, rc;
+
+    sqlite3_bind_int64(s, 1, story_id);
+    bind_text(s, 2, name);
+    rc = write_and_bump(st, s, err, &changes);
+    if (rc == GZ_OK && changes == 0)
+        return err_set(err, GZ_ENOTFOUND, "no story %lld", (long long)story_id);
+    return rc;
+}
+
 static int lite_publish_due(struct store *st, int64_t now, int *n, struct err *err)
 {
     sqlite3_stmt *s = q_get(st, Q_PUBLISH_DUE);
@@ -1586,6 +1690,9 @@ static const struct store_ops lite_ops = {
     .job_depth = lite_job_depth,
     .user_list = lite_user_list,
     .media_names = lite_media_names,
+    .image_put = lite_image_put,
+    .image_published = lite_image_published,
+    .story_set_lead = lite_story_set_lead,
     .purge = lite_purge,
     .close = lite_close,
 };
