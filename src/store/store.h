@@ -186,8 +186,8 @@ struct store_ops {
     GZ_MUST_CHECK int (*user_list)(struct store *st, int limit, struct user **out, size_t *n,
                      struct err *err);
     /* ---- operations ---- */
-    /* Call fn for every media file name the database refers to (story and job narration),
-     * each once. fn returning non-zero stops the walk; that value is returned. */
+    /* Call fn for every media file name the database refers to (story and job narration,
+     * and each picture's files as "img/NAME-<w>x<h>.webp|.jpg"), each once. fn returning non-zero stops the walk; that value is returned. */
     GZ_MUST_CHECK int (*media_names)(struct store *st, int (*fn)(void *cls, const char *name), void *cls,
                        struct err *err);
     /* Delete rows past their use, in one transaction: sessions, remember-me series, reset

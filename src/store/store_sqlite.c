@@ -1598,6 +1598,24 @@ static int lite_media_names(struct store *st, int (*fn)(void *cls, const char *n
     sqlite3_reset(s);
     if (stop)
         return stop;
+    if (rc != SQLITE_DONE)
+        return db_err(st, err, "media names");
+    /* Pictures: every size of each, WebP and JPEG, as "img/NAME-<w>x<h>.ext". */
+    s = q_get(st, Q_IMAGE_ALL);
+    while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(s, 0);
+        int w[8], h[8];
+        size_t n = story_image_sizes((const char *)sqlite3_column_text(s, 1), w, h, 8);
+        for (size_t i = 0; name && !stop && i < 2 * n; i++) {
+            char file[160];
+            snprintf(file, sizeof file, "img/%s-%dx%d.%s", name, w[i / 2], h[i / 2],
+                     i % 2 ? "jpg" : "webp");
+            stop = fn(cls, file);
+        }
+    }
+    sqlite3_reset(s);
+    if (stop)
+        return stop;
     return rc == SQLITE_DONE ? GZ_OK : db_err(st, err, "media names");
 }
 

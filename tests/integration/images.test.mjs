@@ -4,7 +4,7 @@
 // page thumbnail, the feeds, and who may fetch /media/img (drafts: editors only).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, gazette, Client } from './server.mjs';
@@ -142,4 +142,14 @@ test('upload → Markdown → page, og:image, lists, feeds, and /media/img acces
   r = await ed.post(`/newsroom/story/${id}`, { ...fields, version: v2, section: 'ports', new_section: '', en_body: 'x.', action: 'unpublish' });
   assert.equal(r.status, 303, r.text);
   assert.equal((await fetch(`${srv.url}/media/img/${name}-960x640.jpg`)).status, 404);
+
+  // A backup carries the pictures (verified against its MANIFEST), and a restore puts them back.
+  const bk = join(dir, 'backup'), restored = join(dir, 'restored');
+  let g = gazette(['backup', '--data', join(dir, 'data'), bk]);
+  assert.equal(g.status, 0, g.stderr);
+  const manifest = readFileSync(join(bk, 'MANIFEST'), 'utf8');
+  assert.equal(manifest.split('\n').filter((l) => l.includes(` media/img/${name}-`)).length, 6, manifest);
+  g = gazette(['restore', '--data', restored, bk]);
+  assert.equal(g.status, 0, g.stderr);
+  assert.deepEqual(readdirSync(join(restored, 'media', 'img')).sort(), imgFiles().sort());
 });
