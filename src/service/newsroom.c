@@ -74,24 +74,31 @@ int nr_set_role(struct store *st, int64_t uid, enum user_role role, const char *
 
 /* ---- pictures ---- */
 
+_Static_assert(NR_IMAGE_NAME_LEN / 2 <= crypto_generichash_BYTES_MIN, "name longer than the hash");
+
 /* BLAKE2b of the file at path, as NR_IMAGE_NAME_LEN hex characters. GZ_EIO when unreadable. */
 static int content_name(const char *path, char out[NR_IMAGE_NAME_LEN + 1], struct err *err)
 {
     crypto_generichash_state h;
-    unsigned char buf[65536], d[NR_IMAGE_NAME_LEN / 2];
+    /* BLAKE2b's shortest output is 16 bytes; the name keeps the first 10 (80 bits). */
+    unsigned char buf[65536], d[crypto_generichash_BYTES_MIN];
     ssize_t n;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
 
     if (fd < 0)
         return err_set(err, GZ_EIO, "cannot read the upload: %s", strerror(errno));
-    crypto_generichash_init(&h, NULL, 0, sizeof d);
+    if (crypto_generichash_init(&h, NULL, 0, sizeof d) != 0) {
+        close(fd);
+        return err_set(err, GZ_EIO, "cannot hash the upload");
+    }
     while ((n = read(fd, buf, sizeof buf)) > 0)
         crypto_generichash_update(&h, buf, (size_t)n);
     close(fd);
     if (n < 0)
         return err_set(err, GZ_EIO, "cannot read the upload: %s", strerror(errno));
-    crypto_generichash_final(&h, d, sizeof d);
-    sodium_bin2hex(out, NR_IMAGE_NAME_LEN + 1, d, sizeof d);
+    if (crypto_generichash_final(&h, d, sizeof d) != 0)
+        return err_set(err, GZ_EIO, "cannot hash the upload");
+    sodium_bin2hex(out, NR_IMAGE_NAME_LEN + 1, d, NR_IMAGE_NAME_LEN / 2);
     return GZ_OK;
 }
 

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sodium.h>
 #include <vips/vips.h>
 
 #include "fault.h"
@@ -93,6 +94,21 @@ static int img_files(void)
     return files_in(d, NULL);
 }
 
+/* The name a picture file must get: the first 10 bytes of its BLAKE2b-128, in hex. */
+static void expected_name(const char *path, char out[NR_IMAGE_NAME_LEN + 1])
+{
+    static unsigned char data[4 << 20];
+    unsigned char d[16];
+    FILE *fp = fopen(path, "rb");
+    size_t n;
+
+    ck_assert_ptr_nonnull(fp);
+    n = fread(data, 1, sizeof data, fp);
+    fclose(fp);
+    ck_assert_int_eq(crypto_generichash(d, sizeof d, data, n, NULL, 0), 0);
+    sodium_bin2hex(out, NR_IMAGE_NAME_LEN + 1, d, NR_IMAGE_NAME_LEN / 2);
+}
+
 static struct story *stored(void)
 {
     struct story *s = NULL;
@@ -113,7 +129,8 @@ START_TEST(picture_files_and_row_together)
     make_jpeg(in, 1200, 600);
     ck_assert_int_eq(nr_image_add(st, media, story_id, in, "A quay", "Cranes at dawn", 1, &im, &err),
                      GZ_OK);
-    ck_assert_uint_eq(strlen(im.name), NR_IMAGE_NAME_LEN);
+    expected_name(in, f);
+    ck_assert_str_eq(im.name, f); /* the content hash: the same bytes, the same name */
     ck_assert_str_eq(im.sizes, "480x240,960x480,1200x600");
     ck_assert_int_eq(im.width, 1200);
     ck_assert_int_eq(img_files(), 6); /* three sizes, WebP and JPEG */
