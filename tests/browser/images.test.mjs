@@ -114,4 +114,31 @@ test('upload a picture, put it in the story, publish; the reader sees figure, ca
       await assertClean(assert, page);
     });
   }
+
+  // The editor makes it the lead: it moves to the top of the story and beside the headline on
+  // the home page (its smallest size), without overflow on a phone.
+  await withPage(browser, {}, async (page) => {
+    await page.goto(srv.url + '/login');
+    const login = page.locator('main .account-form form');
+    await login.getByLabel('电子邮件/用户名').fill(EMAIL);
+    await login.getByLabel('密码', { exact: true }).fill(PW);
+    await submit(page, login.getByRole('button', { name: '登录' }));
+    await page.goto(`${srv.url}/newsroom/story/${id}`);
+    await submit(page, page.locator(`li.nr-pic[data-name="${name}"]`).getByRole('button', { name: '设为主图' }));
+    assert.equal(await page.locator(`li.nr-pic[data-name="${name}"] .nr-lead`).textContent(), '主图');
+  });
+  await withPage(browser, { ...PHONE, locale: 'en-GB' }, async (page) => {
+    await page.goto(`${srv.url}/story/${id}/en`);
+    assert.equal(await page.locator('article figure.fig').count(), 1, 'shown once');
+    assert.equal(await page.locator('article figure.fig.lead figcaption').textContent(), 'The quay at 6 a.m.');
+    await page.goto(srv.url + '/');
+    const thumb = page.locator('li.has-thumb .thumb img');
+    await thumb.scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => { const i = document.querySelector('li.has-thumb .thumb img'); return i.complete && i.naturalWidth > 0; });
+    assert.match(await thumb.evaluate((i) => i.currentSrc), new RegExp(`/media/img/${name}-480x270\\.webp$`));
+    const sw = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(sw <= 375, `home at 375 px: horizontal overflow, scrollWidth ${sw}`);
+    await page.locator('li.has-thumb').screenshot({ path: join(resultsDir(), 'images-home-375.png') });
+    await assertClean(assert, page);
+  });
 });
