@@ -777,9 +777,11 @@ enum MHD_Result newsroom_upload_begin(struct req *r)
     r->upload = u;
     u->pp = MHD_create_post_processor(r->conn, 64 * 1024, on_part, r);
     if (!u->pp) {
+        int image = u->image;
         newsroom_upload_abort(r);
         r->bad = 1;
-        return http_text(r, 400, "send the recording as multipart/form-data\n");
+        return http_text(r, 400, image ? "send the picture as multipart/form-data\n"
+                                       : "send the recording as multipart/form-data\n");
     }
     return MHD_YES;
 }

@@ -67,6 +67,10 @@ test('upload → Markdown → page, og:image, lists, feeds, and /media/img acces
     assert.equal(big.status, 413);
     assert.match(await big.text(), /larger than 20 MB/);
   }
+  const plain = await fetch(`${srv.url}/newsroom/story/${id}/image`, { method: 'POST', redirect: 'manual',
+    headers: { cookie: ed.cookieHeader(), 'content-type': 'image/png' }, body: good });
+  assert.equal(plain.status, 400);
+  assert.equal(await plain.text(), 'send the picture as multipart/form-data\n');
   assert.deepEqual(imgFiles(), []);
   assert.deepEqual(readdirSync(join(dir, 'data', 'media')).filter((n) => n.startsWith('.upload')), []);
 
