@@ -8,7 +8,7 @@
     job: '对齐任务', queued: '排队中', running: '对齐中', done: '已完成', failed: '失败',
     took: (s, n) => '，用时 ' + s + ' 秒，' + n + ' 句待核对', review: '校对时间', pr: '进度',
     up: '上传中', upOk: '上传完成，正在打开任务…', upErr: '上传失败：', net: '网络错误',
-    big: (mb) => '文件为 ' + mb + ' MB，超过 200 MB 上限，未上传。',
+    big: (mb, max) => '文件为 ' + mb + ' MB，超过 ' + max + ' MB 上限，未上传。',
     wave: '波形与句子起始标记（可拖动；下表可编辑全部时间）', play: (n) => '播放第 ' + n + ' 句',
     nudge: (t, w) => t + '（' + w + '）', sent: (n) => '第 ' + n + ' 句', end: '朗读结束',
     head: ['#', '起始（秒）', '不朗读', '句子'],
@@ -17,7 +17,7 @@
     job: 'Timing job', queued: 'queued', running: 'running', done: 'done', failed: 'failed',
     took: (s, n) => ', ' + s + ' s, ' + n + ' to check', review: 'Review timing', pr: 'Progress',
     up: 'Uploading', upOk: 'Uploaded; opening the job…', upErr: 'Upload failed: ', net: 'network error',
-    big: (mb) => 'The file is ' + mb + ' MB, over the 200 MB limit: not uploaded.',
+    big: (mb, max) => 'The file is ' + mb + ' MB, over the ' + max + ' MB limit: not uploaded.',
     wave: 'Waveform with sentence start markers (drag them; the table below edits every time)',
     play: (n) => 'Play sentence ' + n, nudge: (t, w) => t + ' (' + w + ')', sent: (n) => 'sentence ' + n,
     end: 'end of speech', head: ['#', 'Start (s)', 'Not spoken', 'Sentence'],
@@ -140,7 +140,8 @@
 
   /* uploads with a progress bar, then the editor page (where the job shows) */
   $$('form.nr-upload').forEach((f) => {
-    const input = $('input[type=file]', f), btn = $('button', f);
+    const input = $('input[type=file]', f), btn = $('button[type=submit]', f);
+    const max = +(f.getAttribute('data-max-mb') || 200);
     let msg = null;
     const say = (cls, ...parts) => {
       if (!msg) f.append(msg = el('p', { role: 'status' }));
@@ -153,7 +154,7 @@
       const file = input && input.files && input.files[0];
       if (!file || !window.FormData) return;
       e.preventDefault();
-      if (file.size > 200 * 1048576) { say('err', T.big((file.size / 1048576).toFixed(0))); input.focus(); return; }
+      if (file.size > max * 1048576) { say('err', T.big((file.size / 1048576).toFixed(0), max)); input.focus(); return; }
       const x = new XMLHttpRequest(), b = bar(T.up, 0), pct = el('span', {}, '0%');
       say('busy', T.up + ' ', b, ' ', pct);
       x.upload.onprogress = (ev) => {
@@ -164,7 +165,13 @@
           say('ok', T.upOk);
           save.flush().then(() => location.assign(x.responseURL));
         } else {
-          say('err', T.upErr + x.status + (/^text\/plain/.test(x.getResponseHeader('content-type')) ? ' — ' + x.responseText.trim() : ''));
+          const type = x.getResponseHeader('content-type') || '';
+          let why = /^text\/plain/.test(type) ? x.responseText.trim() : '';
+          if (/^text\/html/.test(type)) { /* the editor again, with why in its alert */
+            const a = $('.form-error[role=alert]', new DOMParser().parseFromString(x.responseText, 'text/html'));
+            why = a ? a.textContent.trim() : '';
+          }
+          say('err', T.upErr + x.status + (why ? ' — ' + why : ''));
         }
       };
       x.onerror = () => say('err', T.upErr + T.net);
@@ -172,6 +179,22 @@
       x.send(new FormData(f));
     });
   });
+
+  /* pictures: insert a picture's Markdown where the cursor was in the last body edited */
+  let body = $('form.nr-story textarea[name$="_body"]');
+  $$('form.nr-story textarea[name$="_body"]').forEach((t) => t.addEventListener('focus', () => { body = t; }));
+  $$('button.nr-insert[data-md]').forEach((b) => {
+    if (!body) return;
+    b.hidden = false;
+    b.addEventListener('click', () => {
+      const md = b.getAttribute('data-md'), v = body.value, at = body.selectionEnd || v.length;
+      const before = v.slice(0, at).replace(/\s*$/, ''), after = v.slice(at).replace(/^\s*/, '');
+      body.value = (before ? before + '\n\n' : '') + md + (after ? '\n\n' + after : '\n');
+      body.dispatchEvent(new Event('input', { bubbles: true }));
+      body.focus();
+    });
+  });
+  $$('input.nr-md').forEach((i) => i.addEventListener('focus', () => i.select()));
 
   /* timing review */
   const wave = $('div.nr-wave[data-peaks]'), tf = $('form.nr-timing');

@@ -34,9 +34,12 @@ static char *path2(const char *a, const char *b)
     return buf_take(&p, NULL);
 }
 
-/* A media name is a plain file name: no folder part, no dot file (no '..'). */
+/* A media name is a plain file name, or one in the pictures folder "img/": no other folder
+ * part, no dot file (no '..'). */
 static int safe_name(const char *name)
 {
+    if (strncmp(name, "img/", 4) == 0)
+        name += 4;
     return name[0] && name[0] != '.' && !strchr(name, '/') && strlen(name) < 200;
 }
 
@@ -280,6 +283,15 @@ int cmd_backup(int argc, char **argv)
         rc = err_set(&err, GZ_EIO, "cannot create '%s': %s", out_media, strerror(errno));
         goto out;
     }
+    {
+        char *img = path2(out_media, "img");
+        int bad = mkdir(img, 0755) != 0;
+        if (bad)
+            rc = err_set(&err, GZ_EIO, "cannot create '%s': %s", img, strerror(errno));
+        free(img);
+        if (bad)
+            goto out;
+    }
     rc = store_backup_sqlite(db, out_db, &err);
     if (rc != GZ_OK)
         goto out;
@@ -359,7 +371,7 @@ static int install(const char *src, const char *dst, struct err *err)
 int cmd_restore(int argc, char **argv)
 {
     const char *data, *src, *url;
-    char *db = NULL, *media = NULL, *from_db = NULL, *mpath = NULL, *wal = NULL, *shm = NULL;
+    char *db = NULL, *media = NULL, *from_db = NULL, *mpath = NULL, *wal = NULL, *shm = NULL, *img = NULL;
     struct err err = { 0 };
     struct buf m;
     int rc, lock = -1, use = -1, n_files = 0;
@@ -381,8 +393,9 @@ int cmd_restore(int argc, char **argv)
         err_set(&err, rc, "refusing to restore from '%s': %s", src, why.msg);
         goto out;
     }
+    img = path2(media, "img");
     if ((mkdir(data, 0755) != 0 && errno != EEXIST) ||
-        (mkdir(media, 0755) != 0 && errno != EEXIST)) {
+        (mkdir(media, 0755) != 0 && errno != EEXIST) || (mkdir(img, 0755) != 0 && errno != EEXIST)) {
         rc = err_set(&err, GZ_EIO, "cannot create data folder '%s': %s", data, strerror(errno));
         goto out;
     }
@@ -416,6 +429,8 @@ int cmd_restore(int argc, char **argv)
     if (rc != GZ_OK)
         goto out;
     rc = sync_path(media, &err);
+    if (rc == GZ_OK)
+        rc = sync_path(img, &err);
     if (rc != GZ_OK)
         goto out;
     /* The old database's write-ahead log belongs to the old file: drop it before the new file
@@ -440,6 +455,7 @@ out:
     buf_release(&m);
     free(db);
     free(media);
+    free(img);
     free(from_db);
     free(mpath);
     free(wal);

@@ -20,6 +20,8 @@
 /* Media names are content-hashed or fresh per upload (a file is never rewritten under its
  * name), so a year is safe; ETag and Last-Modified still let a reader's copy be checked. */
 #define MEDIA_CACHE "public, max-age=31536000"
+/* A picture's name is its content hash (and size): the bytes under it can never change. */
+#define IMAGE_CACHE "public, max-age=31536000, immutable"
 
 static const struct {
     const char *ext, *type;
@@ -28,6 +30,8 @@ static const struct {
     { ".css", "text/css; charset=utf-8" },
     { ".svg", "image/svg+xml" },
     { ".png", "image/png" },
+    { ".jpg", "image/jpeg" },
+    { ".webp", "image/webp" },
     { ".mp3", "audio/mpeg" },
     { ".ogg", "audio/ogg" },
     { ".opus", "audio/ogg" },
@@ -187,13 +191,21 @@ enum MHD_Result files_media(struct req *r, const char *name)
     enum range_kind rk;
     uint64_t first = 0, last = 0, size;
     char etag[64], lm[64], cr[96];
-    const char *type = type_of(name), *ifr;
+    const char *type = type_of(name), *ifr, *cache;
     struct tm tm;
     int fd, status = 200, access;
 
-    if (!safe_name(name) || !type)
-        return http_error(r, 404);
-    access = newsroom_media_access(r, name);
+    if (strncmp(name, "img/", 4) == 0) { /* a newsroom picture (content-hashed name) */
+        if (!safe_name(name + 4) || !type)
+            return http_error(r, 404);
+        access = newsroom_image_access(r, name + 4);
+        cache = access == 1 ? IMAGE_CACHE : "private, no-store";
+    } else {
+        if (!safe_name(name) || !type)
+            return http_error(r, 404);
+        access = newsroom_media_access(r, name);
+        cache = access == 1 ? MEDIA_CACHE : "private, no-store";
+    }
     if (!access) /* an unpublished story's narration is not there for readers */
         return http_error(r, 404);
     buf_init(&path, 4096);
@@ -212,7 +224,7 @@ enum MHD_Result files_media(struct req *r, const char *name)
     strftime(lm, sizeof lm, "%a, %d %b %Y %H:%M:%S GMT", &tm);
     if (http_etag_match(r, etag)) {
         close(fd);
-        return not_modified(r, etag, access == 1 ? MEDIA_CACHE : "private, no-store");
+        return not_modified(r, etag, cache);
     }
     rk = range_parse(http_header(r, MHD_HTTP_HEADER_RANGE), size, &first, &last);
     ifr = http_header(r, MHD_HTTP_HEADER_IF_RANGE);
@@ -248,8 +260,7 @@ enum MHD_Result files_media(struct req *r, const char *name)
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
     MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
     MHD_add_response_header(resp, MHD_HTTP_HEADER_LAST_MODIFIED, lm);
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
-                            access == 1 ? MEDIA_CACHE : "private, no-store");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
     if (access == 1)
         MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
     http_common_headers(r, resp);

@@ -424,16 +424,19 @@ out:
 static int generation(struct req *r, int64_t *gen, struct err *err)
 {
     static _Thread_local int64_t tl_gen, tl_checked_ms = -1;
+    static _Thread_local uint64_t tl_bumps;
     struct timespec now;
     int64_t ms;
+    uint64_t bumps = store_local_bumps(); /* a change made by this process: at once */
     int rc;
 
     clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
     ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-    if (tl_checked_ms >= 0 && ms - tl_checked_ms < GEN_CHECK_MS) {
+    if (tl_checked_ms >= 0 && ms - tl_checked_ms < GEN_CHECK_MS && bumps == tl_bumps) {
         *gen = tl_gen;
         return GZ_OK;
     }
+    tl_bumps = bumps;
     rc = r->st->ops->generation(r->st, &tl_gen, err);
     if (rc != GZ_OK)
         return rc;

@@ -108,6 +108,9 @@ int newsroom_is_upload(const char *path);
 /* Who may fetch media file name: 1 everyone (a published story uses it), 2 this reader only (an
  * editor previewing a draft's narration: not cached publicly), 0 nobody here (answer 404). */
 int newsroom_media_access(struct req *r, const char *name);
+/* The same for a picture file in media/img/ ("NAME-<w>x<h>.jpg"): 1 when a published story
+ * has it, 2 for an editor when only drafts do, 0 otherwise. */
+int newsroom_image_access(struct req *r, const char *file);
 enum MHD_Result newsroom_upload_begin(struct req *r);
 enum MHD_Result newsroom_upload_feed(struct req *r, const char *data, size_t n);
 enum MHD_Result newsroom_upload_finish(struct req *r);

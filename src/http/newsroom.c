@@ -5,6 +5,8 @@
  *   /newsroom/story/ID/autosave        the same save as JSON, for the page's autosave
  *   /newsroom/story/ID/preview/MODE    the story in the real page template
  *   /newsroom/story/ID/narration/LANG  upload a recording (streamed to disk) and time it
+ *   /newsroom/story/ID/image           upload a picture (streamed to disk, then service flow)
+ *   /newsroom/story/ID/lead            choose the story's lead picture
  *   /newsroom/story/ID/synthesize/LANG espeak-ng narration, timed exactly
  *   /newsroom/story/ID/job/LANG        the latest job as JSON (progress)
  *   /newsroom/story/ID/timing/LANG     review: starts, not spoken, import, export, peaks
@@ -37,6 +39,7 @@
 #include "text/text.h"
 
 #define UPLOAD_MAX ((uint64_t)200 << 20)
+#define IMAGE_UPLOAD_MAX ((uint64_t)20 << 20)
 
 /* ---- who may ---- */
 
@@ -500,7 +503,22 @@ struct upload {
     int csrf_ok, have_file;
     const char *error; /* why the upload is refused, for the response */
     int status;
+    int image; /* a picture (/image) rather than a recording */
+    char alt[NR_IMAGE_TEXT_MAX + 1], caption[NR_IMAGE_TEXT_MAX + 1];
+    size_t alt_len, caption_len;
+    int lead;
 };
+
+/* Append a small text field's chunk to dst (capacity cap); 0 when it would not fit. */
+static int field_chunk(char *dst, size_t *len, size_t cap, const char *data, size_t size)
+{
+    if (*len + size >= cap)
+        return 0;
+    memcpy(dst + *len, data, size);
+    *len += size;
+    dst[*len] = '\0';
+    return 1;
+}
 
 /* 1 when the signed-in reader is an editor or admin. */
 static int is_editor(struct req *r)
@@ -532,10 +550,48 @@ int newsroom_media_access(struct req *r, const char *name)
     return is_editor(r) ? 2 : 0;
 }
 
+/* The picture a media/img file name belongs to: "NAME-<w>x<h>.ext" → NAME (hex). */
+static int image_name_of(const char *file, char *out, size_t cap)
+{
+    const char *dash = strchr(file, '-');
+    size_t n = dash ? (size_t)(dash - file) : 0;
+
+    if (n != NR_IMAGE_NAME_LEN || n >= cap || strspn(file, "0123456789abcdef") != n)
+        return 0;
+    memcpy(out, file, n);
+    out[n] = '\0';
+    return 1;
+}
+
+int newsroom_image_access(struct req *r, const char *file)
+{
+    struct err err = { 0 };
+    char name[NR_IMAGE_NAME_LEN + 1];
+    int published = 0, rc;
+
+    if (!image_name_of(file, name, sizeof name))
+        return 0;
+    rc = r->st->ops->image_published(r->st, name, &published, &err);
+    if (rc != GZ_OK && rc != GZ_ENOTFOUND)
+        log_warn("newsroom", "picture '%s': %s", name, err.msg);
+    if (rc == GZ_OK && published)
+        return 1;
+    if (rc != GZ_OK) /* no story has it: nothing to show, even to editors */
+        return 0;
+    if (!r->user_id)
+        account_identify(r);
+    return is_editor(r) ? 2 : 0;
+}
+
 int newsroom_is_upload(const char *path)
 {
     const char *p = strstr(path, "/narration/");
-    return strncmp(path, "/newsroom/story/", 16) == 0 && p && strlen(p) == 13;
+    if (strncmp(path, "/newsroom/story/", 16) != 0)
+        return 0;
+    if (p && strlen(p) == 13)
+        return 1;
+    p = strrchr(path, '/');
+    return p > path + 16 && strcmp(p, "/image") == 0;
 }
 
 static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -562,8 +618,25 @@ static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *k
         u->csrf[u->csrf_len] = '\0';
         return MHD_YES;
     }
-    if (strcmp(key, "audio") != 0)
+    if (u->image && (strcmp(key, "alt") == 0 || strcmp(key, "caption") == 0)) {
+        int alt = key[0] == 'a';
+        if (!field_chunk(alt ? u->alt : u->caption, alt ? &u->alt_len : &u->caption_len,
+                         sizeof u->alt, data, size)) {
+            u->error = alt ? "the alt text is longer than 500 bytes"
+                           : "the caption is longer than 500 bytes";
+            u->status = 400;
+            return MHD_NO;
+        }
         return MHD_YES;
+    }
+    if (u->image && strcmp(key, "lead") == 0) {
+        u->lead = 1;
+        return MHD_YES;
+    }
+    if (strcmp(key, u->image ? "image" : "audio") != 0)
+        return MHD_YES;
+    if (u->image && !u->have_file) /* a picture is told by its bytes, never by its name */
+        snprintf(u->ext, sizeof u->ext, "img");
     if (!u->have_file) {
         const char *dot = filename ? strrchr(filename, '.') : NULL;
         static const char *const exts[] = { ".mp3", ".wav", ".flac", ".ogg", ".opus" };
@@ -573,7 +646,7 @@ static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *k
             u->status = 403;
             return MHD_NO;
         }
-        for (size_t i = 0; dot && i < GZ_NELEM(exts); i++)
+        for (size_t i = 0; dot && !u->image && i < GZ_NELEM(exts); i++)
             if (strcasecmp(dot, exts[i]) == 0)
                 snprintf(u->ext, sizeof u->ext, "%s", exts[i] + 1);
         if (!u->ext[0]) {
@@ -592,8 +665,8 @@ static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *k
         u->have_file = 1;
     }
     u->bytes += size;
-    if (u->bytes > UPLOAD_MAX) {
-        u->error = "the file is larger than 200 MB";
+    if (u->bytes > (u->image ? IMAGE_UPLOAD_MAX : UPLOAD_MAX)) {
+        u->error = u->image ? "the picture is larger than 20 MB" : "the file is larger than 200 MB";
         u->status = 413;
         return MHD_NO;
     }
@@ -622,6 +695,53 @@ void newsroom_upload_abort(struct req *r)
     r->upload = NULL;
 }
 
+/* A refused picture upload: the editor again, with why (the story's text is untouched). */
+static enum MHD_Result image_refused(struct req *r, int64_t id, int status, const char *why)
+{
+    struct story *s = NULL;
+    struct err err = { 0 };
+    enum MHD_Result ret;
+
+    if (r->st->ops->story_get(r->st, id, &s, &err) != GZ_OK)
+        return http_error(r, 404);
+    ret = edit_page(r, status, s, MSG_NONE, why);
+    story_free(s);
+    return ret;
+}
+
+/* The end of a picture upload: the service flow stores it (or nothing), then back to the
+ * editor. */
+static enum MHD_Result image_finish(struct req *r, struct upload *u)
+{
+    struct nr_image im;
+    struct err err = { 0 };
+    char to[128], why[320];
+    int rc, status;
+
+    rc = nr_image_add(r->st, r->app->media_dir, u->story_id, u->tmp, u->alt, u->caption, u->lead,
+                      &im, &err);
+    if (rc == GZ_OK) {
+        log_info("newsroom", "story %lld: picture %s (%s)", (long long)u->story_id, im.name,
+                 im.sizes);
+        snprintf(to, sizeof to, "/newsroom/story/%lld?picture=%s#pictures",
+                 (long long)u->story_id, im.name);
+        return http_redirect(r, 303, to);
+    }
+    if (rc == GZ_ENOTFOUND)
+        return http_error(r, 404);
+    /* A file that is not a picture we take is unprocessable content, not a malformed request. */
+    status = rc == GZ_EINVAL ? 422 : http_status(rc);
+    if (rc == GZ_EINVAL)
+        snprintf(why, sizeof why, "%s: nothing was changed", err.msg);
+    else if (rc == GZ_EFULL)
+        snprintf(why, sizeof why, "the server is out of storage space: nothing was changed");
+    else
+        snprintf(why, sizeof why, "the picture could not be stored: nothing was changed");
+    if (rc != GZ_EINVAL)
+        log_error("newsroom", "story %lld: picture: %s", (long long)u->story_id, err.msg);
+    return image_refused(r, u->story_id, status, why);
+}
+
 enum MHD_Result newsroom_upload_begin(struct req *r)
 {
     enum MHD_Result ret = MHD_YES;
@@ -635,24 +755,33 @@ enum MHD_Result newsroom_upload_begin(struct req *r)
         r->bad = 1;
         return ret;
     }
-    if (id <= 0 || strncmp(end, "/narration/", 11) != 0 || lang_parse(end + 11, 2, &l) != GZ_OK) {
+    if (id > 0 && strcmp(end, "/image") == 0) {
+        if (cl && strtoull(cl, NULL, 10) > IMAGE_UPLOAD_MAX + 65536) {
+            r->bad = 1;
+            return image_refused(r, id, 413, "the picture is larger than 20 MB: nothing was changed");
+        }
+        l = LANG_EN;
+    } else if (id <= 0 || strncmp(end, "/narration/", 11) != 0 ||
+               lang_parse(end + 11, 2, &l) != GZ_OK) {
         r->bad = 1;
         return http_error(r, 404);
-    }
-    if (cl && strtoull(cl, NULL, 10) > UPLOAD_MAX + 65536) {
+    } else if (cl && strtoull(cl, NULL, 10) > UPLOAD_MAX + 65536) {
         r->bad = 1;
         return http_text(r, 413, "the file is larger than 200 MB\n");
     }
     u = xcalloc(1, sizeof *u);
+    u->image = strcmp(end, "/image") == 0;
     u->fd = -1;
     u->story_id = id;
     u->lang = l;
     r->upload = u;
     u->pp = MHD_create_post_processor(r->conn, 64 * 1024, on_part, r);
     if (!u->pp) {
+        int image = u->image;
         newsroom_upload_abort(r);
         r->bad = 1;
-        return http_text(r, 400, "send the recording as multipart/form-data\n");
+        return http_text(r, 400, image ? "send the picture as multipart/form-data\n"
+                                       : "send the recording as multipart/form-data\n");
     }
     return MHD_YES;
 }
@@ -693,6 +822,11 @@ enum MHD_Result newsroom_upload_finish(struct req *r)
             u->status = http_status(e == ENOSPC || e == EDQUOT ? GZ_EFULL : GZ_EIO);
         }
     } /* else newsroom_upload_abort closes it */
+    if (u->image) {
+        ret = u->error ? image_refused(r, u->story_id, u->status, u->error) : image_finish(r, u);
+        newsroom_upload_abort(r);
+        return ret;
+    }
     if (!u->error && r->st->ops->story_get(r->st, u->story_id, &s, &err) != GZ_OK) {
         u->error = "no such story";
         u->status = 404;
@@ -1262,6 +1396,29 @@ static enum MHD_Result quiz_new(struct req *r)
     return ret;
 }
 
+/* POST /newsroom/story/ID/lead: name (one of the story's pictures, "" for none). */
+static enum MHD_Result lead(struct req *r, int64_t id)
+{
+    struct form f;
+    struct err err = { 0 };
+    enum MHD_Result ret;
+    char to[80];
+    int rc;
+
+    if (!http_form(r, &f, &ret))
+        return ret;
+    rc = nr_image_lead(r->st, id, form_get(&f, "name"), &err);
+    form_release(&f);
+    if (rc == GZ_ENOTFOUND)
+        return http_error(r, 404);
+    if (rc != GZ_OK) {
+        log_error("newsroom", "story %lld: lead picture: %s", (long long)id, err.msg);
+        return http_error(r, http_status(rc));
+    }
+    snprintf(to, sizeof to, "/newsroom/story/%lld#pictures", (long long)id);
+    return http_redirect(r, 303, to);
+}
+
 enum MHD_Result newsroom_route(struct req *r, int *handled)
 {
     const char *p = r->path;
@@ -1291,12 +1448,18 @@ enum MHD_Result newsroom_route(struct req *r, int *handled)
                 return save(r, id, 0);
             if (r->st->ops->story_get(r->st, id, &s, &err) != GZ_OK)
                 return http_error(r, 404);
-            ret = edit_page(r, 200, s, http_query(r, "saved") ? MSG_NR_SAVED : MSG_NONE, NULL);
+            ret = edit_page(r, 200, s,
+                            http_query(r, "saved")     ? MSG_NR_SAVED
+                            : http_query(r, "picture") ? MSG_NR_PIC_ADDED
+                                                       : MSG_NONE,
+                            NULL);
             story_free(s);
             return ret;
         }
         if (strcmp(end, "/autosave") == 0 && r->is_post)
             return save(r, id, 1);
+        if (strcmp(end, "/lead") == 0 && r->is_post)
+            return lead(r, id);
         if (strncmp(end, "/preview/", 9) == 0 && !r->is_post)
             return preview(r, id, end + 9);
         if (strncmp(end, "/job/", 5) == 0 && lang_parse(end + 5, strlen(end + 5), &l) == GZ_OK) {

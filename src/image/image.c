@@ -47,17 +47,27 @@ static void strip_meta(VipsImage *im)
     g_strfreev(f);
 }
 
-/* Write one size; GZ_OK or GZ_EIO. */
-static int write_size(VipsImage *full, int w, const char *stem, struct image_size *sz,
-                      struct err *err)
+/* Write one size, made from src (the original or a larger size); GZ_OK or GZ_EIO. OUT: *made,
+ * the resized image (the caller unrefs it), so the next smaller size can start from it. */
+static int write_size(VipsImage *src, int w, const char *stem, struct image_size *sz,
+                      VipsImage **made, struct err *err)
 {
     VipsImage *t = NULL, *flat = NULL;
     VipsArrayDouble *white = NULL;
     char webp[4096], jpg[4096];
     int rc = GZ_EIO;
 
-    if (vips_thumbnail_image(full, &t, w, "size", VIPS_SIZE_DOWN, NULL) != 0)
+    *made = NULL;
+    webp[0] = jpg[0] = '\0';
+    if (vips_thumbnail_image(src, &t, w, "size", VIPS_SIZE_DOWN, NULL) != 0)
         goto out;
+    /* Kept in memory: the next size reads it several times. */
+    *made = vips_image_copy_memory(t);
+    if (!*made)
+        goto out;
+    g_object_unref(t);
+    t = *made;
+    g_object_ref(t);
     strip_meta(t);
     sz->width = vips_image_get_width(t);
     sz->height = vips_image_get_height(t);
@@ -76,8 +86,13 @@ out:
     if (rc != GZ_OK) {
         err_set(err, GZ_EIO, "cannot write the picture: %s", vips_error_buffer());
         vips_error_clear();
-        unlink(webp);
-        unlink(jpg);
+        if (webp[0])
+            unlink(webp);
+        if (jpg[0])
+            unlink(jpg);
+        if (*made)
+            g_object_unref(*made);
+        *made = NULL;
     }
     if (white)
         vips_area_unref(VIPS_AREA(white));
@@ -127,10 +142,25 @@ int image_process(const char *path, const char *out_stem, struct image_size *out
     if (w0 <= widths[IMAGE_N_WIDTHS - 1])
         todo[n_todo++] = w0;
     rc = GZ_OK;
-    for (int i = 0; i < n_todo && (size_t)n < cap && rc == GZ_OK; i++) {
-        rc = write_size(mem, todo[i], out_stem, &out[n], err);
-        if (rc == GZ_OK)
-            n++;
+    /* Largest first, each size made from the one before it (a 12-megapixel photo is reduced
+     * once, not once per size); out[] stays smallest first. */
+    if ((size_t)n_todo > cap)
+        n_todo = (int)cap;
+    {
+        VipsImage *src = mem, *made = NULL;
+        g_object_ref(src);
+        for (int i = n_todo - 1; i >= 0 && rc == GZ_OK; i--) {
+            rc = write_size(src, todo[i], out_stem, &out[i], &made, err);
+            g_object_unref(src);
+            src = made;
+            if (rc == GZ_OK)
+                n++;
+        }
+        if (src)
+            g_object_unref(src);
+    }
+    if (rc != GZ_OK) { /* the sizes written are out[n_todo - n .. n_todo) */
+        memmove(out, out + (n_todo - n), (size_t)n * sizeof *out);
     }
     if (rc != GZ_OK)
         for (int i = 0; i < n; i++) {

@@ -414,6 +414,10 @@ void story_free(struct story *s)
     free(s->copyright);
     free(s->pairs);
     free(s->related);
+    story_image_release(&s->lead);
+    for (size_t i = 0; i < s->n_image; i++)
+        story_image_release(&s->image[i]);
+    free(s->image);
     for (int i = 0; i < LANG_COUNT; i++) {
         struct story_lang *l = &s->l[i];
         free(l->headline);
@@ -427,10 +431,80 @@ void story_free(struct story *s)
     free(s);
 }
 
+void story_image_release(struct story_image *im)
+{
+    free(im->name);
+    free(im->sizes);
+    free(im->alt);
+    free(im->caption);
+    memset(im, 0, sizeof *im);
+}
+
+size_t story_image_sizes(const char *sizes, int *w, int *h, size_t cap)
+{
+    size_t n = 0;
+    const char *p = sizes;
+
+    while (p && *p && n < cap) {
+        char *end;
+        long a = strtol(p, &end, 10), c;
+        if (end == p || *end != 'x' || a < 1 || a > 100000)
+            break;
+        p = end + 1;
+        c = strtol(p, &end, 10);
+        if (end == p || c < 1 || c > 100000 || (*end && *end != ','))
+            break;
+        w[n] = (int)a;
+        h[n] = (int)c;
+        n++;
+        p = *end ? end + 1 : end;
+    }
+    return n;
+}
+
+/* Markdown text with its punctuation backslash-escaped, newlines as spaces. */
+static void md_escaped(struct buf *out, const char *s)
+{
+    for (; s && *s; s++) {
+        if (strchr("\\[]()\"*_`<>!", *s))
+            buf_putc(out, '\\');
+        buf_putc(out, *s == '\n' || *s == '\r' ? ' ' : *s);
+    }
+}
+
+void story_image_markdown(struct buf *out, const struct story_image *im)
+{
+    int w[8], h[8];
+    size_t n = story_image_sizes(im->sizes, w, h, 8);
+
+    if (!n)
+        return;
+    buf_puts(out, "![");
+    md_escaped(out, im->alt);
+    buf_printf(out, "](/media/img/%s-%dx%d.jpg", im->name, w[n - 1], h[n - 1]);
+    if (im->caption && *im->caption) {
+        buf_puts(out, " \"");
+        md_escaped(out, im->caption);
+        buf_putc(out, '"');
+    }
+    buf_putc(out, ')');
+}
+
+const struct story_image *story_image_find(const struct story *s, const char *name,
+                                           size_t name_len)
+{
+    for (size_t i = 0; i < s->n_image; i++)
+        if (strlen(s->image[i].name) == name_len &&
+            memcmp(s->image[i].name, name, name_len) == 0)
+            return &s->image[i];
+    return NULL;
+}
+
 void brief_list_release(struct brief_list *l)
 {
     for (size_t i = 0; i < l->n; i++) {
         struct story_brief *b = &l->item[i];
+        story_image_release(&b->lead);
         free(b->section_slug);
         free(b->section_zh);
         free(b->section_en);

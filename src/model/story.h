@@ -67,6 +67,13 @@ const char *story_status_name(enum story_status s);
 /* GZ_EINVAL when s names no state (NULL included). */
 int story_status_parse(const char *s, enum story_status *out);
 
+/* A newsroom picture (sql 0008): files media/img/NAME-<w>x<h>.webp|.jpg for each size. */
+struct story_image {
+    char *name;    /* content hash; NULL in a struct that holds none */
+    char *sizes;   /* "480x270,960x540", smallest first */
+    char *alt, *caption;
+};
+
 struct story {
     int64_t id;
     char *slug;
@@ -79,6 +86,9 @@ struct story {
     int64_t version;   /* optimistic lock: 0 on input means "do not check" */
     char *related;     /* JSON list of story ids picked by hand, or NULL */
     struct story_lang l[LANG_COUNT];
+    struct story_image lead;  /* lead.name NULL: none set */
+    struct story_image *image; /* pictures uploaded for this story, oldest first */
+    size_t n_image;
 };
 
 /* A headline in a list: home, section, related. */
@@ -90,6 +100,7 @@ struct story_brief {
     char *summary[LANG_COUNT];
     enum story_status status;   /* newsroom lists only; else STORY_PUBLISHED */
     int64_t version;
+    struct story_image lead;    /* lead.name NULL: none (caption not loaded) */
 };
 
 struct job_info {
@@ -167,6 +178,16 @@ void export_write(struct buf *b, enum export_fmt fmt, const struct transcript *t
 size_t transcript_n_spoken(const struct transcript *t);
 
 void story_free(struct story *s);
+void story_image_release(struct story_image *im);
+/* Parse a struct story_image sizes list ("480x270,960x540") into w[i], h[i]. Returns how many
+ * sizes were read (0..cap); a malformed entry ends the list. */
+size_t story_image_sizes(const char *sizes, int *w, int *h, size_t cap);
+/* Append the Markdown that shows im (its largest JPEG, alt text and caption, escaped for
+ * Markdown) to out: ![alt](/media/img/NAME-<w>x<h>.jpg "caption"). */
+void story_image_markdown(struct buf *out, const struct story_image *im);
+/* The picture of s named name (the part of a file name before "-<w>x<h>"), or NULL. */
+const struct story_image *story_image_find(const struct story *s, const char *name,
+                                           size_t name_len);
 void brief_list_release(struct brief_list *l);
 void section_list_release(struct section_list *l);
 void quiz_brief_release(struct quiz_brief *q);

@@ -1,6 +1,7 @@
 /* feed.c: RSS 2.0 feeds (with the narration as enclosure and podcast:transcript links, and
  * the itunes: tags podcast directories require), sitemaps, and the search page. XML text goes
  * through the same escaper as HTML (its entities are XML's too). */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -55,6 +56,36 @@ static void duration(struct buf *b, double s)
     html_int(b, t % 60);
 }
 
+/* The story's lead picture (its largest JPEG): Media RSS for readers, and the episode's
+ * cover for podcast apps (the channel's own artwork stays the default). */
+static void lead_image(struct buf *b, const struct page_ctx *c, const struct story *s)
+{
+    int w[8], h[8];
+    size_t n = s->lead.name ? story_image_sizes(s->lead.sizes, w, h, 8) : 0;
+    char path[128];
+
+    if (!n)
+        return;
+    snprintf(path, sizeof path, "/media/img/%s-%dx%d.jpg", s->lead.name, w[n - 1], h[n - 1]);
+    HTML_LIT(b, "<media:content url=\"");
+    html_attr(b, c->base_url);
+    html_attr(b, path);
+    HTML_LIT(b, "\" medium=\"image\" type=\"image/jpeg\" width=\"");
+    html_int(b, w[n - 1]);
+    HTML_LIT(b, "\" height=\"");
+    html_int(b, h[n - 1]);
+    HTML_LIT(b, "\">");
+    if (s->lead.alt && *s->lead.alt) {
+        HTML_LIT(b, "<media:description type=\"plain\">");
+        html_cstr(b, s->lead.alt);
+        HTML_LIT(b, "</media:description>");
+    }
+    HTML_LIT(b, "</media:content><itunes:image href=\"");
+    html_attr(b, c->base_url);
+    html_attr(b, path);
+    HTML_LIT(b, "\"/>");
+}
+
 static void item_lang(struct buf *b, const struct page_ctx *c, const struct feed_item *it,
                       enum lang l, int bilingual)
 {
@@ -92,6 +123,7 @@ static void item_lang(struct buf *b, const struct page_ctx *c, const struct feed
     html_cstr(b, c->site_name);
     HTML_LIT(b, "</itunes:author><itunes:explicit>false</itunes:explicit>"
                 "<itunes:episodeType>full</itunes:episodeType>");
+    lead_image(b, c, s);
     /* An episode needs its file: an item whose narration is missing on disk has none. */
     if (sl->audio && it->audio_bytes[l] > 0) {
         HTML_LIT(b, "<enclosure url=\"");
@@ -135,7 +167,8 @@ void feed_rss(struct buf *b, const struct page_ctx *c, const char *title, const 
     HTML_LIT(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\" "
                 "xmlns:atom=\"http://www.w3.org/2005/Atom\" "
                 "xmlns:itunes=\"http://www.itunes.com/dtds/podcast-1.0.dtd\" "
-                "xmlns:podcast=\"https://podcastindex.org/namespace/1.0\"><channel><title>");
+                "xmlns:podcast=\"https://podcastindex.org/namespace/1.0\" "
+                "xmlns:media=\"http://search.yahoo.com/mrss/\"><channel><title>");
     html_cstr(b, title);
     HTML_LIT(b, "</title><link>");
     html_cstr(b, c->base_url);

@@ -2,6 +2,7 @@
 #include "render/layout.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -238,11 +239,16 @@ void layout_footer(struct buf *b, struct page_ctx *c)
 void layout_brief(struct buf *b, const struct page_ctx *c, const struct story_brief *s, int h)
 {
     enum lang l = s->headline[c->ui] ? c->ui : (c->ui == LANG_ZH ? LANG_EN : LANG_ZH);
+    int w[8], hh[8];
+    size_t n = s->lead.name ? story_image_sizes(s->lead.sizes, w, hh, 8) : 0;
 
+    HTML_LIT(b, "<li");
+    if (n)
+        HTML_LIT(b, " class=\"has-thumb\"");
     if (h == 2)
-        HTML_LIT(b, "<li><h2");
+        HTML_LIT(b, "><h2");
     else
-        HTML_LIT(b, "<li><h3");
+        HTML_LIT(b, "><h3");
     layout_lang_attr(b, l);
     HTML_LIT(b, "><a href=\"/story/");
     html_int(b, s->id);
@@ -260,6 +266,21 @@ void layout_brief(struct buf *b, const struct page_ctx *c, const struct story_br
         HTML_LIT(b, ">");
         html_cstr(b, s->summary[l]);
         HTML_LIT(b, "</p>");
+    }
+    if (n) {
+        /* The lead picture's smallest size; decorative beside its headline (alt ""). */
+        char src[128];
+        snprintf(src, sizeof src, "/media/img/%s-%dx%d.webp", s->lead.name, w[0], hh[0]);
+        HTML_LIT(b, "<picture class=\"thumb\"><source type=\"image/webp\" srcset=\"");
+        html_url(b, src);
+        snprintf(src, sizeof src, "/media/img/%s-%dx%d.jpg", s->lead.name, w[0], hh[0]);
+        HTML_LIT(b, "\"><img src=\"");
+        html_url(b, src);
+        HTML_LIT(b, "\" alt=\"\" width=\"");
+        html_int(b, w[0]);
+        HTML_LIT(b, "\" height=\"");
+        html_int(b, hh[0]);
+        HTML_LIT(b, "\" loading=\"lazy\" decoding=\"async\"></picture>");
     }
     HTML_LIT(b, "</li>");
 }

@@ -310,6 +310,99 @@ static void job_box(struct buf *b, struct page_ctx *c, const struct story *s, en
     HTML_LIT(b, "</button></form></section>");
 }
 
+/* One small form that posts the lead choice (name "" for none). */
+static void lead_form(struct buf *b, struct page_ctx *c, const struct story *s, const char *name,
+                      enum msg label)
+{
+    HTML_LIT(b, "<form class=\"inline\" method=\"post\" action=\"/newsroom/story/");
+    html_int(b, s->id);
+    HTML_LIT(b, "/lead\">");
+    csrf(b, c);
+    hidden(b, "name", name);
+    HTML_LIT(b, "<button type=\"submit\">");
+    layout_t(b, c, label);
+    HTML_LIT(b, "</button></form>");
+}
+
+/* The story's pictures (each with the Markdown that shows it and the lead choice) and the
+ * upload form. */
+static void pictures_box(struct buf *b, struct page_ctx *c, const struct story *s)
+{
+    struct buf md;
+
+    buf_init(&md, 8192);
+    HTML_LIT(b, "<section class=\"nr-pictures\" id=\"pictures\" aria-labelledby=\"pics\">"
+                "<h2 id=\"pics\">");
+    layout_t(b, c, MSG_NR_PICTURES);
+    HTML_LIT(b, "</h2>");
+    if (s->n_image)
+        HTML_LIT(b, "<ul class=\"nr-pics\">");
+    for (size_t i = 0; i < s->n_image; i++) {
+        const struct story_image *im = &s->image[i];
+        int w[8], h[8];
+        size_t n = story_image_sizes(im->sizes, w, h, 8);
+        int is_lead = s->lead.name && strcmp(s->lead.name, im->name) == 0;
+        char src[128];
+
+        if (!n)
+            continue;
+        snprintf(src, sizeof src, "/media/img/%s-%dx%d.jpg", im->name, w[0], h[0]);
+        buf_truncate(&md, 0);
+        story_image_markdown(&md, im);
+        HTML_LIT(b, "<li class=\"nr-pic\" data-name=\"");
+        html_attr(b, im->name);
+        HTML_LIT(b, "\"><img src=\"");
+        html_url(b, src);
+        HTML_LIT(b, "\" alt=\"\" width=\"");
+        html_int(b, w[0]);
+        HTML_LIT(b, "\" height=\"");
+        html_int(b, h[0]);
+        HTML_LIT(b, "\" loading=\"lazy\"><div class=\"field\"><label for=\"md-");
+        html_attr(b, im->name);
+        HTML_LIT(b, "\">");
+        layout_t(b, c, MSG_NR_PIC_MD);
+        HTML_LIT(b, "</label><input id=\"md-");
+        html_attr(b, im->name);
+        HTML_LIT(b, "\" class=\"nr-md\" type=\"text\" readonly value=\"");
+        html_attr(b, buf_cstr(&md));
+        HTML_LIT(b, "\"></div><button type=\"button\" class=\"nr-insert\" hidden data-md=\"");
+        html_attr(b, buf_cstr(&md));
+        HTML_LIT(b, "\">");
+        layout_t(b, c, MSG_NR_PIC_INSERT);
+        HTML_LIT(b, "</button> ");
+        if (is_lead) {
+            HTML_LIT(b, "<strong class=\"nr-lead\">");
+            layout_t(b, c, MSG_NR_PIC_LEAD);
+            HTML_LIT(b, "</strong>");
+        } else {
+            lead_form(b, c, s, im->name, MSG_NR_PIC_SET_LEAD);
+        }
+        HTML_LIT(b, "</li>");
+    }
+    if (s->n_image)
+        HTML_LIT(b, "</ul>");
+    if (s->lead.name)
+        lead_form(b, c, s, "", MSG_NR_PIC_NO_LEAD);
+    HTML_LIT(b, "<form class=\"nr-upload nr-pic-upload\" method=\"post\" data-max-mb=\"20\" "
+                "enctype=\"multipart/form-data\" action=\"/newsroom/story/");
+    html_int(b, s->id);
+    HTML_LIT(b, "/image\">");
+    csrf(b, c);
+    HTML_LIT(b, "<div class=\"field\"><label for=\"pic-file\">");
+    layout_t(b, c, MSG_NR_PIC_UPLOAD);
+    HTML_LIT(b, "</label><input id=\"pic-file\" type=\"file\" name=\"image\" "
+                "accept=\"image/jpeg,image/png,image/webp\" required></div>");
+    input(b, c, "alt", "text", MSG_NR_PIC_ALT, NULL, NULL);
+    input(b, c, "caption", "text", MSG_NR_PIC_CAPTION, NULL, NULL);
+    HTML_LIT(b, "<div class=\"field check\"><input id=\"nr-lead\" type=\"checkbox\" "
+                "name=\"lead\" value=\"1\"><label for=\"nr-lead\">");
+    layout_t(b, c, MSG_NR_PIC_MAKE_LEAD);
+    HTML_LIT(b, "</label></div><button type=\"submit\">");
+    layout_t(b, c, MSG_NR_PIC_BTN);
+    HTML_LIT(b, "</button></form></section>");
+    buf_release(&md);
+}
+
 void page_nr_edit(struct buf *b, struct page_ctx *c, const struct story *s,
                   const struct section_list *all, const struct job_info jobs[LANG_COUNT],
                   enum msg notice, const char *error)
@@ -425,6 +518,8 @@ void page_nr_edit(struct buf *b, struct page_ctx *c, const struct story *s,
         HTML_LIT(b, "</button>");
     }
     HTML_LIT(b, "</div></form>");
+    if (s && s->id)
+        pictures_box(b, c, s);
     if (s && s->id)
         for (int l = LANG_ZH; l >= LANG_EN; l--)
             if (s->l[l].present)

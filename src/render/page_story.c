@@ -177,22 +177,86 @@ static void sentence_marked(struct buf *b, const struct sent *st, int timed,
     HTML_LIT(b, "</span>");
 }
 
-static void figures(struct buf *b, const struct md_figure *f, size_t n)
+/* The newsroom picture a site path shows ("/media/img/NAME-<w>x<h>.jpg"), or NULL. */
+static const struct story_image *uploaded(const struct story *s, const char *src)
+{
+    const char *name = src, *dash;
+
+    if (strncmp(name, "/media/img/", 11) != 0)
+        return NULL;
+    name += 11;
+    dash = strchr(name, '-');
+    return dash ? story_image_find(s, name, (size_t)(dash - name)) : NULL;
+}
+
+/* srcset="/media/img/NAME-<w>x<h>.ext <w>w, …" of every size of im */
+static void srcset(struct buf *b, const struct story_image *im, const char *ext)
+{
+    int w[8], h[8];
+    size_t n = story_image_sizes(im->sizes, w, h, 8);
+    char one[160];
+
+    HTML_LIT(b, " srcset=\"");
+    for (size_t i = 0; i < n; i++) {
+        snprintf(one, sizeof one, "%s/media/img/%s-%dx%d.%s %dw", i ? ", " : "", im->name, w[i],
+                 h[i], ext, w[i]);
+        html_cstr(b, one);
+    }
+    /* The text column is 45rem wide at most (app.css --col); narrower screens fill the width. */
+    HTML_LIT(b, "\" sizes=\"(min-width: 47rem) 45rem, 100vw\"");
+}
+
+/* One picture. An uploaded one gets its sizes as WebP (a <source>) and JPEG (the <img>), and
+ * its width/height from its largest size when the src does not say; lead pictures load at
+ * once, the others when scrolled near. */
+static void picture(struct buf *b, const struct story *s, const char *src, const char *alt,
+                    int width, int height, int lead)
+{
+    const struct story_image *im = uploaded(s, src);
+    int w[8], h[8];
+    size_t n = im ? story_image_sizes(im->sizes, w, h, 8) : 0;
+
+    if (n && (width <= 0 || height <= 0)) {
+        width = w[n - 1];
+        height = h[n - 1];
+    }
+    if (n) {
+        HTML_LIT(b, "<picture><source type=\"image/webp\"");
+        srcset(b, im, "webp");
+        HTML_LIT(b, ">");
+    }
+    HTML_LIT(b, "<img src=\"");
+    html_url(b, src);
+    HTML_LIT(b, "\"");
+    if (n)
+        srcset(b, im, "jpg");
+    HTML_LIT(b, " alt=\"");
+    html_attr(b, alt ? alt : "");
+    HTML_LIT(b, "\"");
+    if (width > 0 && height > 0) {
+        HTML_LIT(b, " width=\"");
+        html_int(b, width);
+        HTML_LIT(b, "\" height=\"");
+        html_int(b, height);
+        HTML_LIT(b, "\"");
+    }
+    if (lead)
+        HTML_LIT(b, " fetchpriority=\"high\" decoding=\"async\">");
+    else
+        HTML_LIT(b, " loading=\"lazy\" decoding=\"async\">");
+    if (n)
+        HTML_LIT(b, "</picture>");
+}
+
+/* The figures of a block; the story's lead picture, shown at the top, is not shown twice. */
+static void figures(struct buf *b, const struct story *s, const struct md_figure *f, size_t n)
 {
     for (size_t k = 0; k < n; k++) {
-        HTML_LIT(b, "<figure class=\"fig\"><img src=\"");
-        html_url(b, f[k].src);
-        HTML_LIT(b, "\" alt=\"");
-        html_attr(b, f[k].alt);
-        HTML_LIT(b, "\"");
-        if (f[k].width > 0 && f[k].height > 0) {
-            HTML_LIT(b, " width=\"");
-            html_int(b, f[k].width);
-            HTML_LIT(b, "\" height=\"");
-            html_int(b, f[k].height);
-            HTML_LIT(b, "\"");
-        }
-        HTML_LIT(b, " loading=\"lazy\" decoding=\"async\">");
+        const struct story_image *im = uploaded(s, f[k].src);
+        if (im && s->lead.name && strcmp(im->name, s->lead.name) == 0)
+            continue;
+        HTML_LIT(b, "<figure class=\"fig\">");
+        picture(b, s, f[k].src, f[k].alt, f[k].width, f[k].height, 0);
         if (f[k].caption && *f[k].caption) {
             HTML_LIT(b, "<figcaption>");
             html_cstr(b, f[k].caption);
@@ -243,8 +307,8 @@ static void list_close(struct buf *b, int ordered)
 
 /* Paragraphs [from, to) of t, dressed by lay when it fits t (else plain <p>s). The figures
  * before the first paragraph come with paragraph 0. */
-static void paragraphs(struct buf *b, const struct transcript *t, const struct md_layout *lay,
-                       size_t from, size_t to, int timed)
+static void paragraphs(struct buf *b, const struct story *s, const struct transcript *t,
+                       const struct md_layout *lay, size_t from, size_t to, int timed)
 {
     const struct md_block *list = NULL; /* the open list's first item */
 
@@ -256,7 +320,7 @@ static void paragraphs(struct buf *b, const struct transcript *t, const struct m
         }
         bl = &lay->block[i];
         if (i == 0)
-            figures(b, lay->lead_fig, lay->n_lead_fig);
+            figures(b, s, lay->lead_fig, lay->n_lead_fig);
         if (list && (bl->kind != MD_KIND_LI || bl->list != list->list)) {
             list_close(b, list->ordered);
             list = NULL;
@@ -283,7 +347,7 @@ static void paragraphs(struct buf *b, const struct transcript *t, const struct m
             list_close(b, list->ordered); /* a figure is no list item */
             list = NULL;
         }
-        figures(b, bl->fig, bl->n_fig);
+        figures(b, s, bl->fig, bl->n_fig);
     }
     if (list)
         list_close(b, list->ordered);
@@ -367,7 +431,7 @@ static void body_single(struct buf *b, const struct story *s, enum lang shown, e
     HTML_LIT(b, "<div class=\"body\" id=\"transcript\"");
     layout_lang_attr(b, shown);
     HTML_LIT(b, ">");
-    paragraphs(b, t, lay[shown], 0, t->n_para, shown == narr);
+    paragraphs(b, s, t, lay[shown], 0, t->n_para, shown == narr);
     HTML_LIT(b, "</div>");
 }
 
@@ -382,10 +446,10 @@ static void body_ce(struct buf *b, const struct story *s, enum lang narr,
         HTML_LIT(b, "<div class=\"pair\" data-pair=\"");
         html_int(b, (int64_t)i);
         HTML_LIT(b, "\"><div class=\"col\" lang=\"en\">");
-        paragraphs(b, &s->l[LANG_EN].tr, lay[LANG_EN], p[i].en_from, p[i].en_to,
+        paragraphs(b, s, &s->l[LANG_EN].tr, lay[LANG_EN], p[i].en_from, p[i].en_to,
                    narr == LANG_EN);
         HTML_LIT(b, "</div><div class=\"col\" lang=\"zh-CN\">");
-        paragraphs(b, &s->l[LANG_ZH].tr, lay[LANG_ZH], p[i].zh_from, p[i].zh_to,
+        paragraphs(b, s, &s->l[LANG_ZH].tr, lay[LANG_ZH], p[i].zh_from, p[i].zh_to,
                    narr == LANG_ZH);
         HTML_LIT(b, "</div></div>");
     }
@@ -807,6 +871,10 @@ void page_story(struct buf *b, struct page_ctx *c, const struct story *s, enum s
     struct md_layout lay_store[LANG_COUNT];
     const struct md_layout *lay[LANG_COUNT];
     const struct md_figure *lead;
+    struct md_figure chosen = { 0 };
+    char lead_src[128];
+    int lw[8], lh[8];
+    size_t n_lead;
 
     /* 对照 with both narrations plays the reader's pick (cookie gz_narr), else English. */
     if (pick && (c->narr == LANG_EN || c->narr == LANG_ZH))
@@ -827,6 +895,17 @@ void page_story(struct buf *b, struct page_ctx *c, const struct story *s, enum s
     lead = lay[shown] ? markdown_layout_first_figure(lay[shown]) : NULL;
     if (!lead && lay[!shown])
         lead = markdown_layout_first_figure(lay[!shown]);
+    n_lead = s->lead.name ? story_image_sizes(s->lead.sizes, lw, lh, 8) : 0;
+    if (n_lead) { /* the editor's choice wins over the first figure */
+        snprintf(lead_src, sizeof lead_src, "/media/img/%s-%dx%d.jpg", s->lead.name,
+                 lw[n_lead - 1], lh[n_lead - 1]);
+        chosen.src = lead_src;
+        chosen.alt = s->lead.alt;
+        chosen.caption = s->lead.caption;
+        chosen.width = lw[n_lead - 1];
+        chosen.height = lh[n_lead - 1];
+        lead = &chosen;
+    }
     meta_tags(b, c, s, shown, narr, suffix, lead);
     layout_header(b, c);
     HTML_LIT(b, "<article class=\"story\" data-mode=\"");
@@ -870,6 +949,16 @@ void page_story(struct buf *b, struct page_ctx *c, const struct story *s, enum s
     }
     layout_date(b, s->published);
     HTML_LIT(b, "</p>");
+    if (n_lead) {
+        HTML_LIT(b, "<figure class=\"fig lead\">");
+        picture(b, s, chosen.src, chosen.alt, chosen.width, chosen.height, 1);
+        if (chosen.caption && *chosen.caption) {
+            HTML_LIT(b, "<figcaption>");
+            html_cstr(b, chosen.caption);
+            HTML_LIT(b, "</figcaption>");
+        }
+        HTML_LIT(b, "</figure>");
+    }
     if (both) {
         HTML_LIT(b, "<nav class=\"modes\" aria-label=\"");
         layout_t(b, c, MSG_MODES);

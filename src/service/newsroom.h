@@ -26,4 +26,29 @@ GZ_MUST_CHECK int nr_queue(struct store *st, int64_t story_id, enum lang l, cons
 GZ_MUST_CHECK int nr_set_role(struct store *st, int64_t uid, enum user_role role, const char *ip,
                               struct err *err);
 
+/* ---- pictures (issue 11) ---- */
+#define NR_IMAGE_NAME_LEN 20     /* hex characters of the content hash */
+#define NR_IMAGE_TEXT_MAX 500    /* bytes of alt text or caption */
+
+struct nr_image {
+    char name[NR_IMAGE_NAME_LEN + 1]; /* files media_dir/img/NAME-<w>x<h>.webp|.jpg */
+    char sizes[96];                   /* "480x270,960x540,1600x900", smallest first */
+    int width, height;                /* the largest size */
+};
+
+/* Add the picture at upload (a finished upload in media_dir; the caller removes it) to story
+ * story_id, and make it the lead when lead is set. The picture is decoded in full and written
+ * at its sizes under temporary names, synced, renamed into media_dir/img/ under its content
+ * hash, then recorded in one transaction. Any failure leaves no new file behind (files that
+ * were already there, from the same picture uploaded before, stay) and the database unchanged.
+ * GZ_EINVAL (not a picture, damaged, too large, alt/caption too long: err says which),
+ * GZ_ENOTFOUND (no story), GZ_EIO, GZ_EFULL, GZ_EBUSY, GZ_EDB. OUT: *out. */
+GZ_MUST_CHECK int nr_image_add(struct store *st, const char *media_dir, int64_t story_id,
+                               const char *upload, const char *alt, const char *caption, int lead,
+                               struct nr_image *out, struct err *err);
+/* Make picture name (one of the story's; NULL or "" for none) the story's lead.
+ * GZ_ENOTFOUND when the story or the picture (for this story) does not exist. */
+GZ_MUST_CHECK int nr_image_lead(struct store *st, int64_t story_id, const char *name,
+                                struct err *err);
+
 #endif

@@ -1,6 +1,7 @@
 /* store.c: what both backends share: choosing one, job-lease settings, cleanup helpers. */
 #include "store/store.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,18 @@ int store_open(const char *where, struct store **out, struct err *err)
     if (store_is_pg(where))
         return store_open_pg(where, out, err);
     return store_open_sqlite(where, out, err);
+}
+
+static _Atomic uint64_t local_bumps;
+
+uint64_t store_local_bumps(void)
+{
+    return atomic_load(&local_bumps);
+}
+
+void store_note_bump(void)
+{
+    atomic_fetch_add(&local_bumps, 1);
 }
 
 int64_t store_job_lease(void)

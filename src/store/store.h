@@ -195,8 +195,8 @@ struct store_ops {
     GZ_MUST_CHECK int (*user_list)(struct store *st, int limit, struct user **out, size_t *n,
                      struct err *err);
     /* ---- operations ---- */
-    /* Call fn for every media file name the database refers to (story and job narration),
-     * each once. fn returning non-zero stops the walk; that value is returned. */
+    /* Call fn for every media file name the database refers to (story and job narration,
+     * and each picture's files as "img/NAME-<w>x<h>.webp|.jpg"), each once. fn returning non-zero stops the walk; that value is returned. */
     GZ_MUST_CHECK int (*media_names)(struct store *st, int (*fn)(void *cls, const char *name), void *cls,
                        struct err *err);
     /* Delete rows past their use, in one transaction: sessions, remember-me series, reset
@@ -204,6 +204,21 @@ struct store_ops {
      * (codes, reset links) older than 1 day; audit rows older than 365 days.
      * OUT: *n rows deleted. */
     GZ_MUST_CHECK int (*purge)(struct store *st, int64_t now, int64_t *n, struct err *err);
+
+    /* ---- pictures (issue 11) ---- */
+    /* Record picture name (its files are already in media/img/) for story_id; the same
+     * picture uploaded again for the story replaces its sizes, alt and caption. */
+    GZ_MUST_CHECK int (*image_put)(struct store *st, const char *name, int64_t story_id,
+                                   const char *sizes, const char *alt, const char *caption,
+                                   int64_t now, struct err *err);
+    /* Whether a published story has picture name: GZ_ENOTFOUND when no story has it.
+     * OUT: *published (0: only drafts or scheduled stories). */
+    GZ_MUST_CHECK int (*image_published)(struct store *st, const char *name, int *published,
+                                         struct err *err);
+    /* Make picture name (NULL: none) the story's lead; bumps the content generation, not the
+     * story's version (an open editor keeps saving). GZ_ENOTFOUND when there is no story. */
+    GZ_MUST_CHECK int (*story_set_lead)(struct store *st, int64_t story_id, const char *name,
+                                        struct err *err);
 
     void (*close)(struct store *st);
 
@@ -240,6 +255,12 @@ int store_is_pg(const char *where);
 /* where with any password replaced by ***, for messages and logs. */
 void store_where_for_humans(const char *where, char *out, size_t cap);
 void store_close(struct store *st);
+
+/* Content changes this process committed (any connection). A reader of the generation that
+ * cached it compares this first, so a change made here shows here at once (the next request,
+ * even on the same thread). Backends call store_note_bump after a commit that bumped it. */
+uint64_t store_local_bumps(void);
+void store_note_bump(void);
 
 /* For the backends: how long a claimed job stays leased (seconds; GAZETTE_JOB_LEASE,
  * default 60), and a fresh owner name for a new connection. */

@@ -12,7 +12,8 @@
  *    when a transaction is open, so the flow can go on as it does on SQLite.
  *  - The content generation: GEN_BUMP notifies channel gazette_content (delivered at
  *    commit). Each connection LISTENs; generation() re-reads the number when a
- *    notification arrived, and at least every second anyway (the polling fallback).
+ *    notification arrived, after a commit of this process that bumped it, and at least every
+ *    second anyway (the polling fallback).
  *  - A lost connection (database restart) is re-opened once, outside a transaction, and the
  *    statements prepared again; inside one, the flow fails with GZ_EBUSY (503).
  *  - Migrations (sql/pg/) run in one transaction under an advisory lock, so servers starting
@@ -55,7 +56,10 @@ struct store_pg {
     struct store base; /* first: a struct store * is a struct store_pg * */
     PGconn *conn;
     int64_t gen, gen_ms; /* the last content generation read, and when (monotonic ms; -1) */
+    uint64_t seen_local; /* store_local_bumps() when gen was read */
+    int bumped;          /* the open transaction bumped the generation */
 };
+
 
 static struct store_pg *pg(struct store *st)
 {
@@ -258,6 +262,8 @@ static int run_done(struct store *st, enum q_id id, const struct params *p, int6
 
     if (rc != GZ_OK)
         return rc;
+    if (id == Q_GEN_BUMP)
+        pg(st)->bumped = 1;
     if (changes)
         *changes = strtoll(PQcmdTuples(res), NULL, 10);
     PQclear(res);
@@ -408,6 +414,9 @@ static int pg_tx_commit(struct store *st, struct err *err)
     else if (strcmp(PQcmdStatus(res), "COMMIT") != 0)
         rc = err_set(err, GZ_EDB, "commit: the database rolled the transaction back");
     PQclear(res);
+    if (rc == GZ_OK && pg(st)->bumped)
+        store_note_bump();
+    pg(st)->bumped = 0;
     if (rc != GZ_OK && in_tx(st))
         PQclear(PQexec(c, "ROLLBACK"));
     return rc;
@@ -415,6 +424,7 @@ static int pg_tx_commit(struct store *st, struct err *err)
 
 static int pg_tx_rollback(struct store *st, struct err *err)
 {
+    pg(st)->bumped = 0;
     if (!in_tx(st))
         return GZ_OK;
     return exec_plain(pg(st)->conn, "ROLLBACK", err);
@@ -434,8 +444,10 @@ static int tx_end(struct store *st, int owned, int rc, struct err *err)
 {
     if (owned && rc == GZ_OK)
         rc = pg_tx_commit(st, err);
-    else if (owned && in_tx(st))
+    else if (owned && in_tx(st)) {
         PQclear(PQexec(pg(st)->conn, "ROLLBACK"));
+        pg(st)->bumped = 0;
+    }
     return rc;
 }
 
@@ -511,10 +523,13 @@ static int pg_generation(struct store *st, int64_t *out, struct err *err)
             fresh = 1;
             PQfreemem(n);
         }
+    if (store_local_bumps() != p->seen_local)
+        fresh = 1;
     if (!fresh && p->gen_ms >= 0 && now - p->gen_ms < GEN_POLL_MS && !in_tx(st)) {
         *out = p->gen;
         return GZ_OK;
     }
+    p->seen_local = store_local_bumps(); /* before the read: a later bump re-reads */
     rc = run(st, Q_GEN_GET, NULL, &res, err, "generation");
     if (rc != GZ_OK)
         return rc;
@@ -578,9 +593,14 @@ static int read_briefs(struct store *st, enum q_id id, const struct params *p,
         b->summary[LANG_EN] = col_dup(r, i, 6);
         b->headline[LANG_ZH] = col_dup(r, i, 7);
         b->summary[LANG_ZH] = col_dup(r, i, 8);
-        if (PQnfields(r) > 10) { /* newsroom lists add status and version */
-            b->status = col_status(r, i, 9);
-            b->version = col_i64(r, i, 10);
+        if (!PQgetisnull(r, i, 10)) { /* a lead picture that exists */
+            b->lead.name = col_dup(r, i, 9);
+            b->lead.sizes = col_dup(r, i, 10);
+            b->lead.alt = col_dup(r, i, 11);
+        }
+        if (PQnfields(r) > 13) { /* newsroom lists add status and version */
+            b->status = col_status(r, i, 12);
+            b->version = col_i64(r, i, 13);
         }
     }
     PQclear(r);
@@ -607,6 +627,47 @@ static int pg_related(struct store *st, int64_t id, int limit, struct brief_list
     p_i64(&p, id);
     p_i64(&p, limit);
     return read_briefs(st, Q_RELATED, &p, out, err);
+}
+
+/* a->image from the image table; a->lead filled in from it (a lead whose row is gone is
+ * dropped). */
+static int read_images(struct store *st, struct story *a, struct err *err)
+{
+    struct params p;
+    char *lead = a->lead.name;
+    PGresult *r;
+    int rc;
+
+    a->lead.name = NULL;
+    p_init(&p);
+    p_i64(&p, a->id);
+    rc = run(st, Q_IMAGE_LIST, &p, &r, err, "story pictures");
+    if (rc != GZ_OK) {
+        free(lead);
+        return rc;
+    }
+    a->image = PQntuples(r) ? xcalloc((size_t)PQntuples(r), sizeof *a->image) : NULL;
+    for (int i = 0; i < PQntuples(r); i++) {
+        struct story_image *im = &a->image[a->n_image++];
+        im->name = col_dup(r, i, 0);
+        im->sizes = col_dup(r, i, 1);
+        im->alt = col_dup(r, i, 2);
+        im->caption = col_dup(r, i, 3);
+        if (!im->name || !im->sizes || !im->alt || !im->caption) { /* NOT NULL columns */
+            a->n_image--;
+            story_image_release(im);
+            continue;
+        }
+        if (lead && strcmp(lead, im->name) == 0 && !a->lead.name) {
+            a->lead.name = xstrdup(im->name);
+            a->lead.sizes = xstrdup(im->sizes);
+            a->lead.alt = xstrdup(im->alt);
+            a->lead.caption = xstrdup(im->caption);
+        }
+    }
+    PQclear(r);
+    free(lead);
+    return GZ_OK;
 }
 
 static int pg_story_get(struct store *st, int64_t id, struct story **out, struct err *err)
@@ -641,7 +702,13 @@ static int pg_story_get(struct store *st, int64_t id, struct story **out, struct
     a->status = col_status(r, 0, 9);
     a->version = col_i64(r, 0, 10);
     a->related = col_dup(r, 0, 11);
+    a->lead.name = col_dup(r, 0, 12);
     PQclear(r);
+    rc = read_images(st, a, err);
+    if (rc != GZ_OK) {
+        story_free(a);
+        return rc;
+    }
 
     rc = run(st, Q_STORY_LANGS, &p, &r, err, "story languages");
     if (rc != GZ_OK) {
@@ -1824,6 +1891,24 @@ static int pg_media_names(struct store *st, int (*fn)(void *cls, const char *nam
             stop = fn(cls, name);
     }
     PQclear(r);
+    if (stop)
+        return stop;
+    /* Pictures: every size of each, WebP and JPEG, as "img/NAME-<w>x<h>.ext". */
+    rc = run(st, Q_IMAGE_ALL, NULL, &r, err, "media names");
+    if (rc != GZ_OK)
+        return rc;
+    for (int i = 0; !stop && i < PQntuples(r); i++) {
+        const char *name = PQgetvalue(r, i, 0);
+        int w[8], h[8];
+        size_t n = story_image_sizes(PQgetvalue(r, i, 1), w, h, 8);
+        for (size_t k = 0; !stop && k < 2 * n; k++) {
+            char file[160];
+            snprintf(file, sizeof file, "img/%s-%dx%d.%s", name, w[k / 2], h[k / 2],
+                     k % 2 ? "jpg" : "webp");
+            stop = fn(cls, file);
+        }
+    }
+    PQclear(r);
     return stop ? stop : GZ_OK;
 }
 
@@ -1843,6 +1928,68 @@ static int pg_purge(struct store *st, int64_t now, int64_t *n, struct err *err)
         *n += changes;
     }
     return tx_end(st, owned, rc, err);
+}
+
+/* ---- pictures ---- */
+
+static int pg_image_put(struct store *st, const char *name, int64_t story_id, const char *sizes,
+                        const char *alt, const char *caption, int64_t now, struct err *err)
+{
+    struct params p;
+    PGresult *r;
+    int rc;
+
+    p_init(&p);
+    p_text(&p, name);
+    p_i64(&p, story_id);
+    p_text(&p, sizes);
+    p_text(&p, alt ? alt : "");
+    p_text(&p, caption ? caption : "");
+    p_i64(&p, now);
+    rc = run_guarded(st, Q_IMAGE_PUT, &p, &r, err, "picture");
+    if (rc == GZ_OK) {
+        PQclear(r);
+        return GZ_OK;
+    }
+    if (strstr(err->msg, "foreign key")) /* the story is gone */
+        return err_set(err, GZ_ENOTFOUND, "no story %lld", (long long)story_id);
+    return rc;
+}
+
+static int pg_image_published(struct store *st, const char *name, int *published,
+                              struct err *err)
+{
+    struct params p;
+    PGresult *r;
+    int rc;
+
+    *published = 0;
+    p_init(&p);
+    p_text(&p, name);
+    rc = run(st, Q_IMAGE_PUBLISHED, &p, &r, err, "picture");
+    if (rc != GZ_OK)
+        return rc;
+    rc = PQntuples(r) != 1 || PQgetisnull(r, 0, 0) ? GZ_ENOTFOUND : GZ_OK;
+    if (rc == GZ_OK)
+        *published = col_i64(r, 0, 0) == 1;
+    PQclear(r);
+    return rc;
+}
+
+static int pg_story_set_lead(struct store *st, int64_t story_id, const char *name,
+                             struct err *err)
+{
+    struct params p;
+    int64_t changes = 0;
+    int rc;
+
+    p_init(&p);
+    p_i64(&p, story_id);
+    p_text(&p, name);
+    rc = write_and_bump(st, Q_STORY_SET_LEAD, &p, &changes, err);
+    if (rc == GZ_OK && changes == 0)
+        return err_set(err, GZ_ENOTFOUND, "no story %lld", (long long)story_id);
+    return rc;
 }
 
 /* ---- listening positions ---- */
@@ -1979,6 +2126,9 @@ static const struct store_ops pg_ops = {
     .media_names = pg_media_names,
     .purge = pg_purge,
     .close = pg_close,
+    .image_put = pg_image_put,
+    .image_published = pg_image_published,
+    .story_set_lead = pg_story_set_lead,
     .position_put = pg_position_put,
     .position_get = pg_position_get,
     .position_delete = pg_position_delete,

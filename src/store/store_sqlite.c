@@ -35,6 +35,7 @@ static const char *const q_sql[] = {
 struct store_sqlite {
     struct store base; /* first: a struct store * is a struct store_sqlite * */
     sqlite3 *db;
+    int bumped; /* the open transaction bumped the content generation */
     sqlite3_stmt *q[Q_COUNT];
 };
 
@@ -239,9 +240,14 @@ static int read_briefs(struct store *st, sqlite3_stmt *s, struct brief_list *out
         b->summary[LANG_EN] = col_dup(s, 6);
         b->headline[LANG_ZH] = col_dup(s, 7);
         b->summary[LANG_ZH] = col_dup(s, 8);
-        if (sqlite3_column_count(s) > 10) { /* newsroom lists add status and version */
-            b->status = col_status(s, 9);
-            b->version = sqlite3_column_int64(s, 10);
+        if (sqlite3_column_type(s, 10) != SQLITE_NULL) { /* a lead picture that exists */
+            b->lead.name = col_dup(s, 9);
+            b->lead.sizes = col_dup(s, 10);
+            b->lead.alt = col_dup(s, 11);
+        }
+        if (sqlite3_column_count(s) > 13) { /* newsroom lists add status and version */
+            b->status = col_status(s, 12);
+            b->version = sqlite3_column_int64(s, 13);
         }
     }
     sqlite3_reset(s);
@@ -268,6 +274,45 @@ static int lite_related(struct store *st, int64_t id, int limit, struct brief_li
     sqlite3_bind_int64(s, 1, id);
     sqlite3_bind_int(s, 2, limit);
     return read_briefs(st, s, out, err);
+}
+
+/* a->image from the image table; a->lead filled in from it (a lead whose row is gone is
+ * dropped). */
+static int read_images(struct store *st, struct story *a, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_IMAGE_LIST);
+    size_t cap = 0;
+    char *lead = a->lead.name;
+    int rc;
+
+    a->lead.name = NULL;
+    sqlite3_bind_int64(s, 1, a->id);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct story_image *im;
+        if (a->n_image == cap) {
+            cap = cap ? cap * 2 : 4;
+            a->image = xrealloc(a->image, cap * sizeof *a->image);
+        }
+        im = &a->image[a->n_image++];
+        im->name = col_dup(s, 0);
+        im->sizes = col_dup(s, 1);
+        im->alt = col_dup(s, 2);
+        im->caption = col_dup(s, 3);
+        if (!im->name || !im->sizes || !im->alt || !im->caption) { /* NOT NULL columns */
+            a->n_image--;
+            story_image_release(im);
+            continue;
+        }
+        if (lead && strcmp(lead, im->name) == 0 && !a->lead.name) {
+            a->lead.name = xstrdup(im->name);
+            a->lead.sizes = xstrdup(im->sizes);
+            a->lead.alt = xstrdup(im->alt);
+            a->lead.caption = xstrdup(im->caption);
+        }
+    }
+    sqlite3_reset(s);
+    free(lead);
+    return rc == SQLITE_DONE ? GZ_OK : db_err(st, err, "story pictures");
 }
 
 static int lite_story_get(struct store *st, int64_t id, struct story **out, struct err *err)
@@ -300,7 +345,13 @@ static int lite_story_get(struct store *st, int64_t id, struct story **out, stru
     a->status = col_status(s, 9);
     a->version = sqlite3_column_int64(s, 10);
     a->related = col_dup(s, 11);
+    a->lead.name = col_dup(s, 12);
     sqlite3_reset(s);
+    rc = read_images(st, a, err);
+    if (rc != GZ_OK) {
+        story_free(a);
+        return rc;
+    }
 
     s = q_get(st, Q_STORY_LANGS);
     sqlite3_bind_int64(s, 1, id);
@@ -346,6 +397,24 @@ static int step_done(struct store *st, sqlite3_stmt *s, struct err *err, const c
     return rc == SQLITE_OK ? GZ_OK : db_err(st, err, what);
 }
 
+/* Bump the content generation; noted, and told to the process once committed
+ * (store_note_bump), so this process's next page shows the change. */
+static int bump(struct store *st, struct err *err)
+{
+    int rc = step_done(st, q_get(st, Q_GEN_BUMP), err, "generation");
+    if (rc == GZ_OK)
+        lite(st)->bumped = 1;
+    return rc;
+}
+
+/* After a commit (ok) or a rollback: tell the process about a committed bump, once. */
+static void bump_end(struct store *st, int committed)
+{
+    if (committed && lite(st)->bumped)
+        store_note_bump();
+    lite(st)->bumped = 0;
+}
+
 /* Open a transaction unless the caller (a service flow) already holds one. OUT: *owned, 1
  * when this call opened it and must end it with tx_end. */
 static int tx_join(struct store *st, int *owned, struct err *err)
@@ -369,6 +438,8 @@ static int tx_end(struct store *st, int owned, int rc, struct err *err)
         rc = exec_plain(db, "COMMIT", err);
     if (owned && rc != GZ_OK && !sqlite3_get_autocommit(db))
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    if (owned)
+        bump_end(st, rc == GZ_OK);
     return rc;
 }
 
@@ -389,6 +460,7 @@ static int lite_tx_commit(struct store *st, struct err *err)
     rc = exec_plain(db, "COMMIT", err);
     if (rc != GZ_OK && !sqlite3_get_autocommit(db))
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    bump_end(st, rc == GZ_OK);
     return rc;
 }
 
@@ -396,6 +468,7 @@ static int lite_tx_rollback(struct store *st, struct err *err)
 {
     sqlite3 *db = lite(st)->db;
 
+    bump_end(st, 0);
     if (sqlite3_get_autocommit(db))
         return GZ_OK;
     return exec_plain(db, "ROLLBACK", err);
@@ -503,7 +576,7 @@ static int lite_story_put(struct store *st, const struct story *a, int64_t *id, 
         t = comma ? comma + 1 : t + n;
     }
     if (rc == GZ_OK)
-        rc = step_done(st, q_get(st, Q_GEN_BUMP), err, "generation");
+        rc = bump(st, err);
     if (rc == GZ_OK)
         *id = sid;
 out:
@@ -605,7 +678,7 @@ static int lite_quiz_put(struct store *st, const char *slug, const char *title_z
         rc = db_err(st, err, "quiz");
         goto out;
     }
-    rc = step_done(st, q_get(st, Q_GEN_BUMP), err, "generation");
+    rc = bump(st, err);
 out:
     return tx_end(st, owned, rc, err);
 }
@@ -1282,7 +1355,7 @@ static int write_and_bump(struct store *st, sqlite3_stmt *s, struct err *err, in
     if (changes)
         *changes = sqlite3_changes(db);
     if (rc == GZ_OK && (!changes || *changes > 0))
-        rc = step_done(st, q_get(st, Q_GEN_BUMP), err, "generation");
+        rc = bump(st, err);
     return tx_end(st, owned, rc, err);
 }
 
@@ -1300,6 +1373,60 @@ static int lite_story_set_status(struct store *st, int64_t id, enum story_status
     rc = write_and_bump(st, s, err, &changes);
     if (rc == GZ_OK && changes == 0)
         return err_set(err, GZ_ENOTFOUND, "no story %lld", (long long)id);
+    return rc;
+}
+
+static int lite_image_put(struct store *st, const char *name, int64_t story_id,
+                          const char *sizes, const char *alt, const char *caption, int64_t now,
+                          struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_IMAGE_PUT);
+    int rc;
+
+    bind_text(s, 1, name);
+    sqlite3_bind_int64(s, 2, story_id);
+    bind_text(s, 3, sizes);
+    bind_text(s, 4, alt ? alt : "");
+    bind_text(s, 5, caption ? caption : "");
+    sqlite3_bind_int64(s, 6, now);
+    rc = finish(s, sqlite3_step(s));
+    if (rc == SQLITE_OK)
+        return GZ_OK;
+    if ((rc & 0xff) == SQLITE_CONSTRAINT) /* the story is gone (foreign key) */
+        return err_set(err, GZ_ENOTFOUND, "no story %lld", (long long)story_id);
+    return db_err(st, err, "picture");
+}
+
+static int lite_image_published(struct store *st, const char *name, int *published,
+                                struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_IMAGE_PUBLISHED);
+    int rc;
+
+    *published = 0;
+    bind_text(s, 1, name);
+    rc = sqlite3_step(s);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(s);
+        return db_err(st, err, "picture");
+    }
+    rc = sqlite3_column_type(s, 0) == SQLITE_NULL ? GZ_ENOTFOUND : GZ_OK;
+    *published = sqlite3_column_int(s, 0) == 1;
+    sqlite3_reset(s);
+    return rc;
+}
+
+static int lite_story_set_lead(struct store *st, int64_t story_id, const char *name,
+                               struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_STORY_SET_LEAD);
+    int changes = 0, rc;
+
+    sqlite3_bind_int64(s, 1, story_id);
+    bind_text(s, 2, name);
+    rc = write_and_bump(st, s, err, &changes);
+    if (rc == GZ_OK && changes == 0)
+        return err_set(err, GZ_ENOTFOUND, "no story %lld", (long long)story_id);
     return rc;
 }
 
@@ -1511,6 +1638,24 @@ static int lite_media_names(struct store *st, int (*fn)(void *cls, const char *n
     sqlite3_reset(s);
     if (stop)
         return stop;
+    if (rc != SQLITE_DONE)
+        return db_err(st, err, "media names");
+    /* Pictures: every size of each, WebP and JPEG, as "img/NAME-<w>x<h>.ext". */
+    s = q_get(st, Q_IMAGE_ALL);
+    while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(s, 0);
+        int w[8], h[8];
+        size_t n = story_image_sizes((const char *)sqlite3_column_text(s, 1), w, h, 8);
+        for (size_t i = 0; name && !stop && i < 2 * n; i++) {
+            char file[160];
+            snprintf(file, sizeof file, "img/%s-%dx%d.%s", name, w[i / 2], h[i / 2],
+                     i % 2 ? "jpg" : "webp");
+            stop = fn(cls, file);
+        }
+    }
+    sqlite3_reset(s);
+    if (stop)
+        return stop;
     return rc == SQLITE_DONE ? GZ_OK : db_err(st, err, "media names");
 }
 
@@ -1652,6 +1797,9 @@ static const struct store_ops lite_ops = {
     .job_depth = lite_job_depth,
     .user_list = lite_user_list,
     .media_names = lite_media_names,
+    .image_put = lite_image_put,
+    .image_published = lite_image_published,
+    .story_set_lead = lite_story_set_lead,
     .purge = lite_purge,
     .close = lite_close,
     .position_put = lite_position_put,

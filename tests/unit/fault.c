@@ -346,6 +346,12 @@ WRAP(attempt_put,
      (struct store * st, int64_t qid, const char *who, const char *answers, int64_t score,
       int64_t now, struct err *err),
      (st, qid, who, answers, score, now, err))
+WRAP(image_put,
+     (struct store * st, const char *name, int64_t sid, const char *sizes, const char *alt,
+      const char *caption, int64_t now, struct err *err),
+     (st, name, sid, sizes, alt, caption, now, err))
+WRAP(story_set_lead, (struct store * st, int64_t sid, const char *name, struct err *err),
+     (st, sid, name, err))
 /* A failed commit closes the transaction, as the real one does. */
 static int w_tx_commit(struct store *st, struct err *err)
 {
@@ -385,6 +391,8 @@ void fault_calls(struct store *st, int after_calls, int code)
         patched.story_put = w_story_put;
         patched.job_add = w_job_add;
         patched.attempt_put = w_attempt_put;
+        patched.image_put = w_image_put;
+        patched.story_set_lead = w_story_set_lead;
         patched.tx_commit = w_tx_commit;
     }
     st->ops = &patched;

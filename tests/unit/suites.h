@@ -27,11 +27,12 @@ Suite *suite_markdown(void);
 Suite *suite_image(void);
 Suite *suite_store_backends(void);
 Suite *suite_service_listen(void);
+Suite *suite_service_images(void);
 
 #define ALL_SUITES suite_text, suite_html, suite_story, suite_form, suite_bundle, suite_store, \
                    suite_mfcc, suite_dtw, suite_acoustic, suite_auth, suite_ops, suite_compress, suite_config, suite_service_account, suite_store_fault, \
                    suite_err, suite_service_quiz, suite_service_import, \
                    suite_service_newsroom, suite_markdown, suite_image, suite_store_backends, \
-                   suite_service_listen
+                   suite_service_listen, suite_service_images
 
 #endif
