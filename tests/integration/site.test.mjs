@@ -132,8 +132,10 @@ describe('pages', () => {
   // 12): that is the budget that matters, 25 KB. The uncompressed budget grew from 60 to 72 KB
   // when sentences gained word spans (issue 8) and the CSS dark mode, print and formatting
   // (issue 11); it still catches a runaway page. 72 → 76 KB for web/listen.js (issue 11, item 4:
-  // resume, lock screen, play all, keep for offline: 11.9 KB unpacked, 4.7 KB gzipped).
-  test('page weight: HTML + CSS + JS under 25 KB as sent, 76 KB unpacked', async () => {
+  // resume, lock screen, play all, keep for offline: 11.9 KB unpacked, 4.7 KB gzipped). 76 → 82
+  // KB when the learner tools (loop, keys dialog, 对照 narration picker: +4.6 KB) and the picture
+  // styles (+0.9 KB) joined them on main: 80.5 KB unpacked, 24.3 KB as sent (measured then).
+  test('page weight: HTML + CSS + JS under 25 KB as sent, 82 KB unpacked', async () => {
     // node:http does not decode, so the bytes counted are the bytes on the wire.
     const wire = (path) => new Promise((res, rej) => {
       http.get(srv.url + path, { headers: { 'Accept-Encoding': 'br, gzip' } }, (r) => {
@@ -156,7 +158,7 @@ describe('pages', () => {
     }
     console.log(`page weight: ${sent} bytes as sent, ${total} unpacked`);
     assert.ok(sent < 25 * 1024, `page weight as sent ${sent} bytes`);
-    assert.ok(total < 76 * 1024, `page weight unpacked ${total} bytes`);
+    assert.ok(total < 82 * 1024, `page weight unpacked ${total} bytes`);
   });
 
   test('UI language: Accept-Language, then the reader cookie', async () => {
