@@ -6,8 +6,7 @@ import assert from 'node:assert/strict';
 import { startServer } from '../integration/server.mjs';
 import {
   withPage, launch, assertClean, until, openStory, seek, pause, highlighted, sentences, axe,
-  resultsDir, DESKTOP, PHONE,
-} from './lib.mjs';
+  resultsDir, DESKTOP, PHONE, FRONT_END_ONLY } from './lib.mjs';
 
 let srv, browser;
 
@@ -40,7 +39,7 @@ const audioState = (page) => page.evaluate(() => {
   return { paused: a.paused, t: a.currentTime, rate: a.playbackRate, src: a.getAttribute('src') };
 });
 
-describe('loop this sentence', () => {
+describe('loop this sentence', FRONT_END_ONLY, () => {
   for (const [vname, view] of VIEWS) {
     test(`${vname}: playback returns to the sentence's start at the next one's, until the loop is off`, async (t) => {
       await withPage(browser, { ...view }, async (page) => {
@@ -89,7 +88,7 @@ describe('loop this sentence', () => {
   }
 });
 
-describe('speeds', () => {
+describe('speeds', FRONT_END_ONLY, () => {
   test('0.5× is in the cycle and remembered after a reload', async () => {
     await withPage(browser, {}, async (page, ctx) => {
       await openStory(page, srv.url + '/story/1');
@@ -110,7 +109,7 @@ describe('speeds', () => {
   });
 });
 
-describe('keyboard shortcuts', () => {
+describe('keyboard shortcuts', FRONT_END_ONLY, () => {
   for (const [vname, view] of VIEWS) {
     for (const [ui, locale] of UIS) {
       test(`${vname}, ${ui} UI: Space, ←/→, L and ?; not while typing or with modifiers; help dialog axe-clean`, async () => {

@@ -7,6 +7,12 @@ import { mkdirSync } from 'node:fs';
 
 const require = createRequire(import.meta.url);
 export const AXE_PATH = require.resolve('axe-core/axe.min.js');
+// In make test's second run (every server on PostgreSQL), suites about the front end alone
+// (layout, theme, keys, speeds, axe, screenshots) are skipped: the backends render the same
+// HTML from the same data, and the SQLite run has checked it. Flows that read or write the
+// store (accounts, newsroom, pictures, positions, read-along, offline) run on both.
+export const FRONT_END_ONLY = process.env.GAZETTE_TEST_PG
+  ? { skip: 'front end only: the same HTML on both backends, checked in the SQLite run' } : {};
 export const RESULTS = fileURLToPath(new URL('../../test-results/', import.meta.url));
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 

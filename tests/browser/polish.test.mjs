@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, gazette } from '../integration/server.mjs';
-import { withPage, newContext, launch, assertClean, resultsDir, axe, until, PHONE, DESKTOP } from './lib.mjs';
+import { withPage, newContext, launch, assertClean, resultsDir, axe, until, PHONE, DESKTOP, FRONT_END_ONLY } from './lib.mjs';
 
 const EMAIL = 'polish-ed@example.com', PW = 'editor pass phrase';
 let srv, browser, dir;
@@ -36,7 +36,7 @@ async function signIn(ctx) {
 const NEWSROOM = ['/newsroom', '/newsroom/story/1', '/newsroom/story/1/timing/zh'];
 
 
-describe('sentence spacing', () => {
+describe('sentence spacing', FRONT_END_ONLY, () => {
   test('no space between Chinese sentences, one between English ones', async () => {
     await withPage(browser, {}, async (page) => {
       await page.goto(srv.url + '/story/1', { waitUntil: 'load' });
@@ -89,7 +89,7 @@ const PAGES = ['/', '/story/1', '/story/1/en', '/story/1/ce', '/search?q=%E7%94%
 const SIGNED_IN = ['/account', ...NEWSROOM];
 const VIEWS = [['phone', PHONE], ['desktop', DESKTOP]];
 
-describe('layout at every font size', () => {
+describe('layout at every font size', FRONT_END_ONLY, () => {
   for (const [vname, view] of VIEWS) {
     for (const ui of ['zh', 'en']) {
       test(`${vname}, ${ui} UI: no overflow, headline >= standfirst, pills in place`, async () => {
@@ -152,7 +152,7 @@ describe('layout at every font size', () => {
   }
 });
 
-describe('dark mode and print', () => {
+describe('dark mode and print', FRONT_END_ONLY, () => {
   test('prefers-color-scheme: dark turns the page dark and axe stays clean', async () => {
     await withPage(browser, { colorScheme: 'dark', bypassCSP: true }, async (page) => {
       const bad = [];

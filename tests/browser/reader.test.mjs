@@ -7,8 +7,7 @@ import { join } from 'node:path';
 import { startServer } from '../integration/server.mjs';
 import {
   withPage, launch, assertClean, until, openStory, seek, pause, highlighted, sentences, axe,
-  clickFirstLine, resultsDir, DESKTOP, PHONE,
-} from './lib.mjs';
+  clickFirstLine, resultsDir, DESKTOP, PHONE, FRONT_END_ONLY } from './lib.mjs';
 
 let srv, browser;
 
@@ -488,7 +487,7 @@ describe('without JavaScript', () => {
   });
 });
 
-describe('accessibility (axe-core)', () => {
+describe('accessibility (axe-core)', FRONT_END_ONLY, () => {
   test('no violations on home, section, article (zh, en, ce), share page, QR page and with the dialog open', async () => {
     // bypassCSP: axe is injected as an inline script, which the site's CSP rightly forbids
     await withPage(browser, { bypassCSP: true }, async (page) => {
@@ -515,7 +514,7 @@ describe('accessibility (axe-core)', () => {
   });
 });
 
-describe('screenshots', () => {
+describe('screenshots', FRONT_END_ONLY, () => {
   test('article at 1280×800 and 375×812 (zh, ce) and the share dialog → test-results/', async () => {
     const dir = resultsDir();
     for (const [name, opts] of [['1280', DESKTOP], ['375', PHONE]]) {
