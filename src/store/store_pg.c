@@ -1091,6 +1091,26 @@ static int pg_setting_put(struct store *st, const char *key, const char *value, 
 
 /* ---- accounts ---- */
 
+/* A write with one parameter, a text or a number. */
+static int text_op(struct store *st, enum q_id id, const char *v, const char *what,
+                   struct err *err)
+{
+    struct params p;
+
+    p_init(&p);
+    p_text(&p, v);
+    return run_done(st, id, &p, NULL, err, what);
+}
+
+static int i64_op(struct store *st, enum q_id id, int64_t v, const char *what, struct err *err)
+{
+    struct params p;
+
+    p_init(&p);
+    p_i64(&p, v);
+    return run_done(st, id, &p, NULL, err, what);
+}
+
 static int pg_user_create(struct store *st, const char *email, const char *username,
                           const char *pw_hash, const char *phone, const char *agreed,
                           int64_t now, int64_t *id, struct err *err)
@@ -1206,11 +1226,7 @@ static int pg_user_set_role(struct store *st, int64_t id, enum user_role role, s
 
 static int pg_user_delete(struct store *st, int64_t id, struct err *err)
 {
-    struct params p;
-
-    p_init(&p);
-    p_i64(&p, id);
-    return run_done(st, Q_USER_DELETE, &p, NULL, err, "user delete");
+    return i64_op(st, Q_USER_DELETE, id, "user delete", err);
 }
 
 static int pg_session_put(struct store *st, int64_t user_id, const unsigned char *digest,
@@ -1252,7 +1268,6 @@ static int pg_session_find(struct store *st, const unsigned char *digest, int64_
     return rc;
 }
 
-/* A statement taking (one id or text, maybe a second) and answering nothing. */
 static int pg_session_touch(struct store *st, int64_t session_id, int64_t now, struct err *err)
 {
     struct params p;
@@ -1284,20 +1299,12 @@ static int pg_session_delete_id(struct store *st, int64_t user_id, int64_t sid, 
 
 static int pg_session_delete_user(struct store *st, int64_t user_id, struct err *err)
 {
-    struct params p;
-
-    p_init(&p);
-    p_i64(&p, user_id);
-    return run_done(st, Q_SESSION_DELETE_USER, &p, NULL, err, "sessions delete");
+    return i64_op(st, Q_SESSION_DELETE_USER, user_id, "sessions delete", err);
 }
 
 static int pg_session_delete_series(struct store *st, const char *series, struct err *err)
 {
-    struct params p;
-
-    p_init(&p);
-    p_text(&p, series);
-    return run_done(st, Q_SESSION_DELETE_SERIES, &p, NULL, err, "sessions delete");
+    return text_op(st, Q_SESSION_DELETE_SERIES, series, "sessions delete", err);
 }
 
 static int pg_session_list(struct store *st, int64_t user_id, const unsigned char *current,
@@ -1392,20 +1399,12 @@ static int pg_remember_rotate(struct store *st, const char *selector, const unsi
 
 static int pg_remember_delete(struct store *st, const char *selector, struct err *err)
 {
-    struct params p;
-
-    p_init(&p);
-    p_text(&p, selector);
-    return run_done(st, Q_REMEMBER_DELETE, &p, NULL, err, "remember delete");
+    return text_op(st, Q_REMEMBER_DELETE, selector, "remember delete", err);
 }
 
 static int pg_remember_delete_user(struct store *st, int64_t user_id, struct err *err)
 {
-    struct params p;
-
-    p_init(&p);
-    p_i64(&p, user_id);
-    return run_done(st, Q_REMEMBER_DELETE_USER, &p, NULL, err, "remember delete");
+    return i64_op(st, Q_REMEMBER_DELETE_USER, user_id, "remember delete", err);
 }
 
 static int pg_reset_put(struct store *st, const unsigned char *digest, int64_t user_id,
@@ -1476,15 +1475,6 @@ static int pg_sms_get(struct store *st, const char *phone, unsigned char *digest
     return rc;
 }
 
-static int text_op(struct store *st, enum q_id id, const char *v, const char *what,
-                   struct err *err)
-{
-    struct params p;
-
-    p_init(&p);
-    p_text(&p, v);
-    return run_done(st, id, &p, NULL, err, what);
-}
 
 static int pg_sms_attempt(struct store *st, const char *phone, struct err *err)
 {
@@ -1532,11 +1522,7 @@ static int pg_rate_clear(struct store *st, const char *key, struct err *err)
 
 static int pg_rate_prune(struct store *st, int64_t before, struct err *err)
 {
-    struct params p;
-
-    p_init(&p);
-    p_i64(&p, before);
-    return run_done(st, Q_RATE_PRUNE, &p, NULL, err, "rate prune");
+    return i64_op(st, Q_RATE_PRUNE, before, "rate prune", err);
 }
 
 static int pg_audit_add(struct store *st, int64_t user_id, int64_t now, const char *event,
