@@ -54,9 +54,10 @@ static const char usage[] =
         "             EMAIL\n"
         "         role [--data DIR] [--db URL] EMAIL ROLE\n"
         "         create an account or change its role\n"
-        "  backup [--data DIR] DEST\n"
+        "  backup [--data DIR] [--db URL] DEST\n"
         "         a verified copy of a live site: database snapshot, media, MANIFEST\n"
-        "  restore [--data DIR] SRC\n"
+        "         (PostgreSQL: prints the pg_dump and media steps)\n"
+        "  restore [--data DIR] [--db URL] SRC\n"
         "         check a backup, then put it in place (refused while a server runs)\n"
         "  help   this text\n";
 
