@@ -1,6 +1,7 @@
 #include "model/story.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -498,6 +499,34 @@ const struct story_image *story_image_find(const struct story *s, const char *na
             memcmp(s->image[i].name, name, name_len) == 0)
             return &s->image[i];
     return NULL;
+}
+
+void story_lead_from_images(struct story *s, const char *lead)
+{
+    const struct story_image *im = lead ? story_image_find(s, lead, strlen(lead)) : NULL;
+
+    story_image_release(&s->lead);
+    if (!im)
+        return;
+    s->lead.name = xstrdup(im->name);
+    s->lead.sizes = xstrdup(im->sizes);
+    s->lead.alt = xstrdup(im->alt);
+    s->lead.caption = xstrdup(im->caption);
+}
+
+int story_image_files(const char *name, const char *sizes, int (*fn)(void *cls, const char *file),
+                      void *cls)
+{
+    int w[8], h[8], stop = 0;
+    size_t n = story_image_sizes(sizes, w, h, 8);
+
+    for (size_t i = 0; name && !stop && i < 2 * n; i++) {
+        char file[160];
+        snprintf(file, sizeof file, "img/%s-%dx%d.%s", name, w[i / 2], h[i / 2],
+                 i % 2 ? "jpg" : "webp");
+        stop = fn(cls, file);
+    }
+    return stop;
 }
 
 void brief_list_release(struct brief_list *l)

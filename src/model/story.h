@@ -188,6 +188,15 @@ void story_image_markdown(struct buf *out, const struct story_image *im);
 /* The picture of s named name (the part of a file name before "-<w>x<h>"), or NULL. */
 const struct story_image *story_image_find(const struct story *s, const char *name,
                                            size_t name_len);
+/* s->lead: a copy of the picture named lead among s->image; none (name NULL) when lead is
+ * NULL or the story has no such picture (its row is gone). The store backends call it after
+ * reading a story's pictures. */
+void story_lead_from_images(struct story *s, const char *lead);
+/* Call fn for every file of picture name with sizes (see story_image_sizes): WebP then JPEG of
+ * each size, as "img/NAME-<w>x<h>.webp|jpg" in the media folder. fn returning non-zero stops
+ * the walk; that value is returned, else 0. */
+int story_image_files(const char *name, const char *sizes, int (*fn)(void *cls, const char *file),
+                      void *cls);
 void brief_list_release(struct brief_list *l);
 void section_list_release(struct section_list *l);
 void quiz_brief_release(struct quiz_brief *q);

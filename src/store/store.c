@@ -1,6 +1,8 @@
 /* store.c: what both backends share: choosing one, job-lease settings, cleanup helpers. */
 #include "store/store.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,18 +62,38 @@ int64_t store_job_lease(void)
     return *end || n < 1 || n > 86400 ? 60 : n;
 }
 
+/* This host's name as owner names carry it. */
+static void host_name(char host[64])
+{
+    if (gethostname(host, 64) != 0)
+        snprintf(host, 64, "host");
+    host[63] = '\0';
+}
+
 void store_owner_init(struct store *st)
 {
-    char host[64] = "host";
+    char host[64];
     unsigned char r[6];
     char hex[sizeof r * 2 + 1];
 
-    if (gethostname(host, sizeof host) != 0)
-        snprintf(host, sizeof host, "host");
-    host[sizeof host - 1] = '\0';
+    host_name(host);
     randombytes_buf(r, sizeof r);
     sodium_bin2hex(hex, sizeof hex, r, sizeof r);
     snprintf(st->owner, sizeof st->owner, "%s:%ld:%s", host, (long)getpid(), hex);
+}
+
+int store_owner_gone(const char *owner)
+{
+    char host[64];
+    size_t hl;
+    long pid;
+
+    host_name(host);
+    hl = strlen(host);
+    if (strncmp(owner, host, hl) != 0 || owner[hl] != ':')
+        return 0;
+    pid = strtol(owner + hl + 1, NULL, 10);
+    return pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
 }
 
 void store_rollback(struct store *st)

@@ -266,5 +266,8 @@ void store_note_bump(void);
  * default 60), and a fresh owner name for a new connection. */
 int64_t store_job_lease(void);
 void store_owner_init(struct store *st);
+/* 1 when owner (a name store_owner_init made) was a process of this host that no longer
+ * exists: its jobs can be taken at once, without waiting for their leases. */
+int store_owner_gone(const char *owner);
 
 #endif

@@ -21,14 +21,11 @@
  */
 #include "store/store.h"
 
-#include <errno.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <libpq-fe.h>
 
@@ -477,11 +474,10 @@ static int run_guarded(struct store *st, enum q_id id, const struct params *p, P
 }
 
 /* Which unique index a failed account write names; else the database error as is. */
-static int user_conflict(struct store *st, struct err *err, const char *what)
+static int user_conflict(struct err *err, const char *what)
 {
     const char *m = err->msg;
 
-    (void)st;
     if (!strstr(m, "duplicate key"))
         return err->code;
     if (strstr(m, "user_email"))
@@ -500,7 +496,7 @@ static int write_user(struct store *st, enum q_id id, const struct params *p, st
     int rc = run_guarded(st, id, p, &res, err, what);
 
     if (rc != GZ_OK)
-        return user_conflict(st, err, what);
+        return user_conflict(err, what);
     PQclear(res);
     return GZ_OK;
 }
@@ -629,8 +625,7 @@ static int pg_related(struct store *st, int64_t id, int limit, struct brief_list
     return read_briefs(st, Q_RELATED, &p, out, err);
 }
 
-/* a->image from the image table; a->lead filled in from it (a lead whose row is gone is
- * dropped). */
+/* a->image from the image table; a->lead (its name read with the story) filled in from it. */
 static int read_images(struct store *st, struct story *a, struct err *err)
 {
     struct params p;
@@ -656,16 +651,10 @@ static int read_images(struct store *st, struct story *a, struct err *err)
         if (!im->name || !im->sizes || !im->alt || !im->caption) { /* NOT NULL columns */
             a->n_image--;
             story_image_release(im);
-            continue;
-        }
-        if (lead && strcmp(lead, im->name) == 0 && !a->lead.name) {
-            a->lead.name = xstrdup(im->name);
-            a->lead.sizes = xstrdup(im->sizes);
-            a->lead.alt = xstrdup(im->alt);
-            a->lead.caption = xstrdup(im->caption);
         }
     }
     PQclear(r);
+    story_lead_from_images(a, lead);
     free(lead);
     return GZ_OK;
 }
@@ -1129,7 +1118,7 @@ static int pg_user_create(struct store *st, const char *email, const char *usern
     p_i64(&p, now);
     rc = run_guarded(st, Q_USER_INSERT, &p, &r, err, "user");
     if (rc != GZ_OK)
-        return user_conflict(st, err, "user");
+        return user_conflict(err, "user");
     if (PQntuples(r) == 1)
         *id = col_i64(r, 0, 0);
     else
@@ -1766,27 +1755,16 @@ static int pg_job_finish(struct store *st, int64_t id, const char *state, const 
  * the owner check in job_progress/job_finish stops the old run. */
 static int pg_job_requeue(struct store *st, struct err *err)
 {
-    char host[64] = "";
-    size_t hl;
     PGresult *r;
-    int rc;
+    int rc = run(st, Q_JOB_RUNNING, NULL, &r, err, "running jobs");
 
-    if (gethostname(host, sizeof host) != 0)
-        return GZ_OK;
-    host[sizeof host - 1] = '\0';
-    hl = strlen(host);
-    rc = run(st, Q_JOB_RUNNING, NULL, &r, err, "running jobs");
     if (rc != GZ_OK)
         return rc;
     for (int i = 0; rc == GZ_OK && i < PQntuples(r); i++) {
         const char *owner = PQgetvalue(r, i, 1);
         struct params p;
-        long pid;
 
-        if (strncmp(owner, host, hl) != 0 || owner[hl] != ':')
-            continue;
-        pid = strtol(owner + hl + 1, NULL, 10);
-        if (pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+        if (!store_owner_gone(owner))
             continue;
         p_init(&p);
         p_i64(&p, col_i64(r, i, 0));
@@ -1883,17 +1861,8 @@ static int pg_media_names(struct store *st, int (*fn)(void *cls, const char *nam
     rc = run(st, Q_IMAGE_ALL, NULL, &r, err, "media names");
     if (rc != GZ_OK)
         return rc;
-    for (int i = 0; !stop && i < PQntuples(r); i++) {
-        const char *name = PQgetvalue(r, i, 0);
-        int w[8], h[8];
-        size_t n = story_image_sizes(PQgetvalue(r, i, 1), w, h, 8);
-        for (size_t k = 0; !stop && k < 2 * n; k++) {
-            char file[160];
-            snprintf(file, sizeof file, "img/%s-%dx%d.%s", name, w[k / 2], h[k / 2],
-                     k % 2 ? "jpg" : "webp");
-            stop = fn(cls, file);
-        }
-    }
+    for (int i = 0; !stop && i < PQntuples(r); i++)
+        stop = story_image_files(PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), fn, cls);
     PQclear(r);
     return stop ? stop : GZ_OK;
 }

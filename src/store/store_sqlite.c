@@ -276,8 +276,7 @@ static int lite_related(struct store *st, int64_t id, int limit, struct brief_li
     return read_briefs(st, s, out, err);
 }
 
-/* a->image from the image table; a->lead filled in from it (a lead whose row is gone is
- * dropped). */
+/* a->image from the image table; a->lead (its name read with the story) filled in from it. */
 static int read_images(struct store *st, struct story *a, struct err *err)
 {
     sqlite3_stmt *s = q_get(st, Q_IMAGE_LIST);
@@ -301,16 +300,10 @@ static int read_images(struct store *st, struct story *a, struct err *err)
         if (!im->name || !im->sizes || !im->alt || !im->caption) { /* NOT NULL columns */
             a->n_image--;
             story_image_release(im);
-            continue;
-        }
-        if (lead && strcmp(lead, im->name) == 0 && !a->lead.name) {
-            a->lead.name = xstrdup(im->name);
-            a->lead.sizes = xstrdup(im->sizes);
-            a->lead.alt = xstrdup(im->alt);
-            a->lead.caption = xstrdup(im->caption);
         }
     }
     sqlite3_reset(s);
+    story_lead_from_images(a, lead);
     free(lead);
     return rc == SQLITE_DONE ? GZ_OK : db_err(st, err, "story pictures");
 }
@@ -1642,17 +1635,9 @@ static int lite_media_names(struct store *st, int (*fn)(void *cls, const char *n
         return db_err(st, err, "media names");
     /* Pictures: every size of each, WebP and JPEG, as "img/NAME-<w>x<h>.ext". */
     s = q_get(st, Q_IMAGE_ALL);
-    while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-        const char *name = (const char *)sqlite3_column_text(s, 0);
-        int w[8], h[8];
-        size_t n = story_image_sizes((const char *)sqlite3_column_text(s, 1), w, h, 8);
-        for (size_t i = 0; name && !stop && i < 2 * n; i++) {
-            char file[160];
-            snprintf(file, sizeof file, "img/%s-%dx%d.%s", name, w[i / 2], h[i / 2],
-                     i % 2 ? "jpg" : "webp");
-            stop = fn(cls, file);
-        }
-    }
+    while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW)
+        stop = story_image_files((const char *)sqlite3_column_text(s, 0),
+                                 (const char *)sqlite3_column_text(s, 1), fn, cls);
     sqlite3_reset(s);
     if (stop)
         return stop;
