@@ -31,7 +31,7 @@ psql "$base" -qc "CREATE DATABASE bench1" -c "CREATE DATABASE bench2"
 hz=$(getconf CLK_TCK)
 tok=$(printf 'b%.0s' $(seq 1 43))
 
-cpu_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo $t; }
+. "$(dirname "$0")/lib.sh"
 pg_pids() { pgrep -u postgres -f "postgres" | tr '\n' ' '; }
 
 # start NAME CORES PORT [serve args...]: a server in the background; waits until it listens.
@@ -53,7 +53,7 @@ wrk_run() {
     taskset -c 1 wrk -t1 -c"$CONNS" -d2s -H "Cookie: gz_csrf=$tok" ${s[@]+"${s[@]}"} "$u" >/dev/null 2>&1
     out=$(taskset -c 1 wrk -t1 -c"$CONNS" -d"${DUR}s" --latency -H "Cookie: gz_csrf=$tok" ${s[@]+"${s[@]}"} "$u")
     if echo "$out" | grep -q Non-2xx; then echo "bench: non-2xx answers on $u" >&2; echo "$out" >&2; exit 1; fi
-    echo "$(echo "$out" | awk '/Requests\/sec/ {print $2}') $(echo "$out" | awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; print v}') $(echo "$out" | awk '/requests in/ {print $1}')"
+    echo "$(echo "$out" | awk '/Requests\/sec/ {print $2}') $(echo "$out" | wrk_p99) $(echo "$out" | awk '/requests in/ {print $1}')"
 }
 
 echo "== 1. article page /story/1/ce, one server thread (core 0), $DUR s, $CONNS connections"

@@ -16,7 +16,7 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+. "$(dirname "$0")/lib.sh"
 hz=$(getconf CLK_TCK)
 
 # run NAME PID URL [HEADER...]: prints one result line "name req/s p99_ms cpu_us_per_req"
@@ -32,7 +32,7 @@ run() {
     t1=$(cpu_ticks "$pid")
     rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
     n=$(echo "$out" | awk '/requests in/ {print $1}')
-    p99=$(echo "$out" | awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; print v}')
+    p99=$(echo "$out" | wrk_p99)
     local non2xx; non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
     [ -z "$non2xx" ] || { echo "bench: $name had $non2xx non-2xx responses" >&2; echo "$out" >&2; exit 1; }
     echo "$name $rps $p99 $(awk -v t=$((t1 - t0)) -v hz="$hz" -v n="$n" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')"
