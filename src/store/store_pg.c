@@ -526,6 +526,7 @@ static int pg_generation(struct store *st, int64_t *out, struct err *err)
         return GZ_OK;
     }
     p->seen_local = store_local_bumps(); /* before the read: a later bump re-reads */
+    p->gen_ms = -1; /* until the read succeeds: a failed one (its notifications taken) retries */
     rc = run(st, Q_GEN_GET, NULL, &res, err, "generation");
     if (rc != GZ_OK)
         return rc;
