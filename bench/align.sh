@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # make bench-align: accuracy (the corpus scorer), speed (x real time, one core) and peak RSS
-# of gazette align on real speech Debian ships (pocketsphinx-testdata, with and without the
-# acoustic stage), the dev set, the 11.9-minute long episode (with each stage's time), one hour
-# (the long episode five times: memory must grow linearly) and a synthetic Mandarin check.
+# of gazette align on real speech Debian ships (pocketsphinx-testdata) and on the dev set as
+# other voices and rooms (bench/voices.py), both with and without the acoustic stage; the dev
+# set, the 11.9-minute long episode (with each stage's time), one hour (the long episode five
+# times: memory must grow linearly) and a synthetic Mandarin check.
 set -euo pipefail
 B=${1:-build}
 BIN=$PWD/$B/gazette
@@ -41,6 +42,21 @@ if [ -d /usr/share/pocketsphinx/test/data/librivox ]; then
 else
     echo "(pocketsphinx-testdata not installed: skipped)"
 fi
+
+echo "== other voices and rooms (the dev set through sox; see bench/voices.py)"
+rm -rf "$work/voices"; mkdir -p "$work/voices"
+for v in $(python3 "$PWD/bench/voices.py" "$CORPUS" "$work/voices"); do
+    for mode in acoustic no-acoustic; do
+        flag=(); [ $mode = no-acoustic ] && flag=(--no-acoustic)
+        mkdir -p "$work/voices/$v/$mode"
+        for w in "$work/voices/$v"/dev*.wav; do
+            b=$(basename "$w" .wav)
+            "$BIN" align "$w" "$work/voices/$v/$b.txt" --lines -q "${flag[@]}" -o "$work/voices/$v/$mode/$b.json"
+        done
+        printf "%-11s %-12s " "$v" "$mode"
+        python3 "$CORPUS/score.py" --gt-dir "$work/voices/$v" --pred-dir "$work/voices/$v/$mode" | tail -1 | sed 's/^OVERALL *//'
+    done
+done
 
 echo "== dev (7 episodes, $(ls "$CORPUS"/dev/dev*.flac | wc -l) files)"
 mkdir -p "$work/dev"

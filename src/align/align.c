@@ -778,6 +778,12 @@ static void atext_release(struct atext *at)
 #define AC_SNAP_PAUSE_S 0.25 /* ... after a pause at least this long */
 #define AC_AGREE_S 0.35   /* the model agrees with a DTW start snapped to a pause */
 #define AC_MAX_WORD_S 1.0 /* a first word longer than this is not trusted */
+#define AC_SNAP_IN_S 0.4   /* an onset inside the first word, this far after its start */
+#define AC_SNAP_BACK_S 0.2 /* or a clear-pause onset this far before it */
+#define AC_GAP_S 0.1       /* a pause at least this long that holds the whole first word */
+#define AC_RELAY_PAD_S 0.3   /* a re-laid window begins this long before the sentence before */
+#define AC_RELAY_SHIFT_S 2.5 /* its start is refused this far from the estimate (a model lost
+                              * on the voice spreads the sentence before over it) */
 
 /* Where the sound of a word begins, near the model's start s: the model counts the silent
  * closure of a stop or the faint start of a fricative as part of the word, the energy onset
@@ -814,6 +820,29 @@ static double local_onset(const struct vad *v, double s)
     while (k > lo_at && v->e[k - 1] > lo + 6.0f)
         k--;
     return ((double)k * VAD_HOP + VAD_WIN / 2) / ALIGN_SR_HZ;
+}
+
+/* Append the text's words [from, to) to a window's word list of n; returns the new length. */
+static size_t window_words(const struct atext *at, size_t from, size_t to, char **names,
+                           unsigned char *src, size_t n)
+{
+    for (size_t x = from; x < to; x++) {
+        names[n] = at->w[x];
+        src[n++] = at->src[x];
+    }
+    return n;
+}
+
+/* The start of the first word of hits[n_pre, n) the model placed; NAN when there is none or
+ * when it is stretched over more than AC_MAX_WORD_S (it has swallowed a lead-in or noise). */
+static double first_placed(const struct acoustic_hit *hits, size_t n_pre, size_t n)
+{
+    size_t g = n_pre;
+    while (g < n && hits[g].start < 0)
+        g++;
+    if (g == n || (hits[g].end - hits[g].start) * ACOUSTIC_FRAME_S > AC_MAX_WORD_S)
+        return NAN;
+    return hits[g].start * ACOUSTIC_FRAME_S + AC_CENTRE_S;
 }
 
 /* Whether t is a speech onset after a pause of at least AC_SNAP_PAUSE_S. */
@@ -862,8 +891,8 @@ static int acoustic_stage(const struct align_cfg *cfg, const struct align_audio 
     for (size_t k = 0; k < n_seg; k++) {
         size_t nb = at.w_from[k + 1] - at.w_from[k];
         ppf[k] = NAN;
-        if (nb + AC_PRE + AC_POST > cap)
-            cap = nb + AC_PRE + AC_POST;
+        if (2 * nb + AC_PRE + AC_POST > cap) /* a re-laid window: two sentences */
+            cap = 2 * nb + AC_PRE + AC_POST;
         for (size_t w = at.w_from[k]; w < at.w_from[k + 1]; w++)
             if (at.src[w] != ACOUSTIC_DICT) {
                 struct buf g;
@@ -881,10 +910,10 @@ static int acoustic_stage(const struct align_cfg *cfg, const struct align_audio 
     hits = xmalloc(cap * sizeof *hits);
 
     for (size_t k = 0; k < n_seg; k++) {
-        size_t p = k, q = k + 1, n = 0, n_pre, nb, body, must, wf = at.w_from[k], entry_max;
-        double est = segs[k].start, f0s, f1s, start, nx;
+        size_t p = k, q = k + 1, n = 0, n_pre = 0, nb, body, must, wf = at.w_from[k], entry_max;
+        double est = segs[k].start, f0s, f1s, start = NAN, nx;
         struct err e2 = { 0 };
-        int ok, full;
+        int ok, full = 0, relaid;
         if (!segs[k].spoken || isnan(est))
             continue;
         while (p > 0 && !segs[p - 1].spoken)
@@ -901,64 +930,74 @@ static int acoustic_stage(const struct align_cfg *cfg, const struct align_audio 
             prev_start = est;
             continue;
         }
-        /* Context: the last words of the spoken segment before. Chained: from the start of
-         * its second-to-last word, where the last window put it (a word boundary, so the
-         * window begins with no partial word). Otherwise about a second of them. */
-        if (p > 0 && anchor_w != SIZE_MAX && !quick) {
-            for (size_t x = anchor_w; x < at.w_from[p]; x++) {
-                names[n] = at.w[x];
-                src[n++] = at.src[x];
-            }
-            f0s = anchor_frame * ACOUSTIC_FRAME_S - 0.03;
-            entry_max = 0;
-        } else {
-            if (p > 0) {
-                size_t pe = at.w_from[p], ps = at.w_from[p - 1];
-                for (size_t x = pe - (pe - ps > AC_PRE ? AC_PRE : pe - ps); x < pe; x++) {
-                    names[n] = at.w[x];
-                    src[n++] = at.src[x];
-                }
-            }
-            f0s = fmax(0.0, est - AC_BEFORE_S);
-            entry_max = n ? n - 1 : 0;
-        }
-        f0s = fmax(f0s, prev_start + 0.05);
-        n_pre = n;
         body = quick && nb > AC_BODY ? AC_BODY : nb;
-        for (size_t x = 0; x < body; x++) {
-            names[n] = at.w[wf + x];
-            src[n++] = at.src[wf + x];
-        }
-        must = quick ? n_pre : n - 1;
-        /* The segment is followed by the first words of the next one. */
-        if (q < n_seg && body == nb) {
-            size_t qs = at.w_from[q], qe = at.w_from[q + 1];
-            for (size_t x = qs; x < qe && x < qs + AC_POST; x++) {
-                names[n] = at.w[x];
-                src[n++] = at.src[x];
-            }
-        }
         nx = q < n_seg && !isnan(segs[q].start) ? segs[q].start : secs;
-        f1s = quick ? fmin(est + AC_QUICK_S, nx + AC_AFTER_S) : fmin(nx + AC_AFTER_S, f0s + 55.0);
-        ok = acoustic_decode(ac, au->afe, (size_t)(f0s / ACOUSTIC_FRAME_S),
-                             (size_t)(f1s / ACOUSTIC_FRAME_S), names, src, n, n_pre, entry_max,
-                             must, hits, &e2) == GZ_OK;
-        /* No path to the end (a word far from its guessed pronunciation can lose every
-         * path): once more, allowed to stop after any word; what was placed still counts. */
-        full = ok;
-        if (!ok && must > n_pre)
+        /* Two ways to frame the window. Around the DTW estimate (plan 0): the last words of
+         * the spoken segment before as context, then this one's words. Re-laid (plan 1): the
+         * whole segment before, from its start, then this one's first words; the DTW then
+         * only bounds the window's end. On a voice far from espeak-ng's the DTW can be
+         * seconds off (pitch-shifted dev episodes: up to 2 s), and a start that is not decoded
+         * as a matter of course is one the DTW was unsure of: for starts only the re-laid
+         * window comes first; otherwise it is the second try. */
+        ok = 0;
+        relaid = 0;
+        for (int tr = 0; tr < 2 && !ok; tr++) {
+            int plan = quick && p > 0 ? !tr : tr;
+            n = 0;
+            if (plan == 1) {
+                if (p == 0 || isnan(segs[p - 1].start) || at.w_from[p] == at.w_from[p - 1])
+                    continue;
+                n = window_words(&at, at.w_from[p - 1], at.w_from[p], names, src, n);
+                f0s = fmax(0.0, segs[p - 1].start - AC_RELAY_PAD_S);
+                f1s = fmin(fmax(est, nx) + AC_AFTER_S, f0s + 55.0);
+                entry_max = 0;
+            } else if (p > 0 && anchor_w != SIZE_MAX && !quick) {
+                /* Chained: from the start of the second-to-last word of the segment before,
+                 * where the last window put it (a word boundary, so the window begins with
+                 * no partial word). */
+                n = window_words(&at, anchor_w, at.w_from[p], names, src, n);
+                f0s = fmax(anchor_frame * ACOUSTIC_FRAME_S - 0.03, prev_start + 0.05);
+                entry_max = 0;
+            } else {
+                /* Otherwise about a second of the words before. */
+                if (p > 0) {
+                    size_t pe = at.w_from[p], ps = at.w_from[p - 1];
+                    n = window_words(&at, pe - (pe - ps > AC_PRE ? AC_PRE : pe - ps), pe, names,
+                                     src, n);
+                }
+                f0s = fmax(fmax(0.0, est - AC_BEFORE_S), prev_start + 0.05);
+                entry_max = n ? n - 1 : 0;
+            }
+            if (plan == 0)
+                f1s = quick ? fmin(est + AC_QUICK_S, nx + AC_AFTER_S)
+                            : fmin(nx + AC_AFTER_S, f0s + 55.0);
+            n_pre = n;
+            n = window_words(&at, wf, wf + body, names, src, n);
+            /* At least three words of a start, all of a whole segment. */
+            must = quick ? n_pre + (body < 3 ? body : 3) - 1 : n - 1;
+            /* A whole segment is followed by the first words of the next one. */
+            if (q < n_seg && body == nb)
+                n = window_words(&at, at.w_from[q], at.w_from[q] + AC_POST < at.w_from[q + 1]
+                                                        ? at.w_from[q] + AC_POST
+                                                        : at.w_from[q + 1],
+                                 names, src, n);
             ok = acoustic_decode(ac, au->afe, (size_t)(f0s / ACOUSTIC_FRAME_S),
                                  (size_t)(f1s / ACOUSTIC_FRAME_S), names, src, n, n_pre,
-                                 entry_max, n_pre, hits, &e2) == GZ_OK;
-        start = NAN;
-        anchor_w = SIZE_MAX;
-        if (ok) {
-            size_t g = n_pre;
-            while (g < n && hits[g].start < 0)
-                g++;
-            start = g < n ? hits[g].start * ACOUSTIC_FRAME_S + AC_CENTRE_S : NAN;
-            ok = !isnan(start) && fabs(start - est) <= AC_MAX_SHIFT_S && start > prev_start;
+                                 entry_max, must, hits, &e2) == GZ_OK;
+            full = ok;
+            /* No path to the end (a word far from its guessed pronunciation can lose every
+             * path): once more, allowed to stop after any word; what was placed still
+             * counts. */
+            if (!ok && must > n_pre)
+                ok = acoustic_decode(ac, au->afe, (size_t)(f0s / ACOUSTIC_FRAME_S),
+                                     (size_t)(f1s / ACOUSTIC_FRAME_S), names, src, n, n_pre,
+                                     entry_max, n_pre, hits, &e2) == GZ_OK;
+            start = ok ? first_placed(hits, n_pre, n) : NAN;
+            ok = !isnan(start) && start > prev_start + (plan ? 0.05 : 0.0) &&
+                 fabs(start - est) <= (plan ? AC_RELAY_SHIFT_S : AC_MAX_SHIFT_S);
+            relaid = ok && plan == 1;
         }
+        anchor_w = SIZE_MAX;
         if (ok && full && nb >= 2 && !quick) {
             /* The next window starts at this segment's second-to-last placed word. */
             size_t g = n_pre, placed = 0;
@@ -973,13 +1012,6 @@ static int acoustic_stage(const struct align_cfg *cfg, const struct align_audio 
             }
         }
         if (ok) {
-            /* A first word stretched over a second has swallowed a lead-in or noise. */
-            size_t g = n_pre;
-            while (g < n && hits[g].start < 0)
-                g++;
-            ok = (hits[g].end - hits[g].start) * ACOUSTIC_FRAME_S <= AC_MAX_WORD_S;
-        }
-        if (ok) {
             /* After a clear pause, the energy onset (5 ms hop) is finer than the model's
              * 10 ms frames and silence boundary, and the model can take a breath or a reduced
              * first word ("it is") for the end of the sentence before. So: a DTW start
@@ -988,20 +1020,37 @@ static int acoustic_stage(const struct align_cfg *cfg, const struct align_audio 
              * (synthetic or odd voices fool the model more than the pause detector); else the
              * model's start, moved to a clear-pause onset within AC_SNAP_S. */
             const struct onset *at_est = NULL, *at_start = NULL;
-            double best = AC_SNAP_S;
+            double best = INFINITY, w_end = start, before = -INFINITY;
+            size_t g = n_pre;
+            while (g < n && hits[g].start < 0)
+                g++;
+            w_end = hits[g].end * ACOUSTIC_FRAME_S + AC_CENTRE_S;
+            for (size_t x = 0; x < g; x++)
+                if (hits[x].start >= 0)
+                    before = hits[x].end * ACOUSTIC_FRAME_S + AC_CENTRE_S;
             for (size_t o = 0; o < vad->n_on; o++) {
                 const struct onset *on = &vad->on[o];
                 double d = fabs(on->t - start);
-                if (on->pause_len < AC_SNAP_PAUSE_S)
-                    continue;
-                if ((segs[k].flags & ALIGN_SNAPPED) && fabs(on->t - est) < 1e-9)
+                int clear = on->pause_len >= AC_SNAP_PAUSE_S, near;
+                if (clear && (segs[k].flags & ALIGN_SNAPPED) && fabs(on->t - est) < 1e-9)
                     at_est = on;
-                if (d <= best && on->t > prev_start + 0.05) {
+                /* Near the model's start after a clear pause. Or the model took the pause into
+                 * a reduced first word ("it", "a"): a clear-pause onset inside that word is its
+                 * start, and so is the end of any pause that holds the whole word. Or the model
+                 * left the start of the word to silence: a clear-pause onset shortly before,
+                 * after the word before ended. */
+                near = (clear && d <= AC_SNAP_S) ||
+                       (on->t > start && d <= AC_SNAP_IN_S &&
+                        ((clear && on->t < w_end - 0.05) ||
+                         (on->pause_len >= AC_GAP_S && on->t - on->pause_len <= start + 0.02 &&
+                          on->t >= w_end - 0.05))) ||
+                       (clear && on->t < start && d <= AC_SNAP_BACK_S && on->t > before);
+                if (near && d <= best && on->t > prev_start + 0.05) {
                     best = d;
                     at_start = on;
                 }
             }
-            if (at_est && (fabs(est - start) <= AC_AGREE_S || !at_start)) {
+            if (at_est && !relaid && (fabs(est - start) <= AC_AGREE_S || !at_start)) {
                 if (fabs(est - start) > AC_AGREE_S)
                     segs[k].confidence *= 0.7f; /* the two disagree: worth a look */
                 start = est;
