@@ -911,7 +911,7 @@ static int acoustic_stage(const struct align_cfg *cfg, const struct align_audio 
 
     for (size_t k = 0; k < n_seg; k++) {
         size_t p = k, q = k + 1, n = 0, n_pre = 0, nb, body, must, wf = at.w_from[k], entry_max;
-        double est = segs[k].start, f0s, f1s, start = NAN, nx;
+        double est = segs[k].start, f0s = 0.0, f1s = 0.0, start = NAN, nx;
         struct err e2 = { 0 };
         int ok, full = 0, relaid;
         if (!segs[k].spoken || isnan(est))
