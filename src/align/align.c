@@ -1050,7 +1050,7 @@ static int acoustic_stage(const struct align_cfg *cfg, const struct align_audio 
                     at_start = on;
                 }
             }
-            if (at_est && !relaid && (fabs(est - start) <= AC_AGREE_S || !at_start)) {
+            if (at_est && (fabs(est - start) <= AC_AGREE_S || (!relaid && !at_start))) {
                 if (fabs(est - start) > AC_AGREE_S)
                     segs[k].confidence *= 0.7f; /* the two disagree: worth a look */
                 start = est;
