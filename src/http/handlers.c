@@ -17,6 +17,7 @@
 #include "http/http_int.h"
 #include "render/qr.h"
 #include "render/render.h"
+#include "service/account.h"
 
 #define RELATED_MAX 5
 #define HOME_MAX 60
@@ -583,19 +584,13 @@ static enum MHD_Result prefs(struct req *r, enum pref which)
                                                        : "rate must be 0.5 to 2\n");
     }
     if (r->user_id && (which == PREF_FS || which == PREF_RATE)) {
-        /* Signed in: the preference follows the reader to other devices. */
-        struct user u;
-        struct err err = { 0 };
-        if (r->st->ops->user_get(r->st, r->user_id, &u, &err) == GZ_OK) {
-            if (is_fs)
-                u.font_size = val[0] - '0';
-            else
-                u.rate = strtod(val, NULL);
-            if (r->st->ops->user_update(r->st, &u, &err) != GZ_OK)
-                log_warn("http", "%s: preference kept in this browser only: %s", r->path,
-                         err.msg);
-            user_release(&u);
-        }
+        /* Signed in: the preference follows the reader to other devices. One flow, the
+         * preference columns only (service/account.c), so a reset meanwhile stays. */
+        struct acct_out o = acct_prefs(r->st, r->user_id, is_fs ? val[0] - '0' : 0,
+                                       is_fs ? 0 : strtod(val, NULL));
+        if (o.rc != GZ_OK)
+            log_warn("http", "%s: preference kept in this browser only: %s", r->path,
+                     o.err.msg[0] ? o.err.msg : "not signed in");
     }
     back = form_local_path(form_get(&f, "back"));
     resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);

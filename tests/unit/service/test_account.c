@@ -3,9 +3,11 @@
  * (fault.h): a flow whose commit fails answers that failure and leaves nothing behind; a flow
  * that succeeds has stored everything it says it did.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fault.h"
 #include "service/account.h"
@@ -304,6 +306,123 @@ START_TEST(a_session_stays_valid_on_a_full_disk)
 }
 END_TEST
 
+/* ---- a password reset landing in the middle of a preference save ----
+ * The save runs on st, the reset on a second connection (another request) in a thread. The
+ * moment the save first touches the account (a read, or its write), the reset is let go and
+ * given time to commit, which it can only do if the save holds no lock. A save that read the
+ * row and wrote it back whole outside a transaction (the /prefs handler once did) wrote the
+ * old password hash back over the new one. */
+static struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int go, at_begin, rc;
+    struct store *st2;
+    char tok[44];
+} race = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, NULL, "" };
+static struct store_ops save_ops, reset_ops;
+static const struct store_ops *plain_ops;
+
+static void let_the_reset_in(void)
+{
+    pthread_mutex_lock(&race.mu);
+    if (race.go) {
+        pthread_mutex_unlock(&race.mu);
+        return;
+    }
+    race.go = 1;
+    pthread_cond_broadcast(&race.cv);
+    while (!race.at_begin)
+        pthread_cond_wait(&race.cv, &race.mu);
+    pthread_mutex_unlock(&race.mu);
+    usleep(300 * 1000); /* the reset commits now unless this connection holds the lock */
+}
+
+static int save_user_get(struct store *s, int64_t id, struct user *out, struct err *err)
+{
+    int rc = plain_ops->user_get(s, id, out, err);
+    let_the_reset_in();
+    return rc;
+}
+
+static int save_user_update(struct store *s, const struct user *u, struct err *err)
+{
+    let_the_reset_in();
+    return plain_ops->user_update(s, u, err);
+}
+
+static int save_user_set_prefs(struct store *s, int64_t id, int fs, double rate, struct err *err)
+{
+    let_the_reset_in();
+    return plain_ops->user_set_prefs(s, id, fs, rate, err);
+}
+
+static int reset_tx_begin(struct store *s, struct err *err)
+{
+    pthread_mutex_lock(&race.mu);
+    race.at_begin = 1;
+    pthread_cond_broadcast(&race.cv);
+    pthread_mutex_unlock(&race.mu);
+    return plain_ops->tx_begin(s, err);
+}
+
+static void *resetter(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&race.mu);
+    while (!race.go)
+        pthread_cond_wait(&race.cv, &race.mu);
+    pthread_mutex_unlock(&race.mu);
+    race.rc = acct_reset(race.st2, &cl, race.tok, "a brand new passphrase").rc;
+    return NULL;
+}
+
+START_TEST(a_preference_save_never_undoes_a_password_reset)
+{
+    struct acct_session s;
+    struct err err = { 0 };
+    struct user u;
+    pthread_t th;
+    char path[96];
+    int64_t uid = register_ok("ray@example.com", "ray");
+
+    ck_assert_int_eq(acct_forgot(st, &cl, "G", "http://x", "ray@example.com").rc, GZ_OK);
+    last_token(race.tok);
+    snprintf(path, sizeof path, "%s/t.db", dir);
+    ck_assert_msg(store_open_sqlite(path, &race.st2, &err) == GZ_OK, "%s", err.msg);
+    plain_ops = st->ops;
+    save_ops = *plain_ops;
+    save_ops.user_get = save_user_get;
+    save_ops.user_update = save_user_update;
+    save_ops.user_set_prefs = save_user_set_prefs;
+    reset_ops = *plain_ops;
+    reset_ops.tx_begin = reset_tx_begin;
+    st->ops = &save_ops;
+    race.st2->ops = &reset_ops;
+    ck_assert_int_eq(pthread_create(&th, NULL, resetter, NULL), 0);
+
+    ck_assert_int_eq(acct_prefs(st, uid, 4, 1.5).rc, GZ_OK);
+
+    ck_assert_int_eq(pthread_join(th, NULL), 0);
+    st->ops = plain_ops;
+    ck_assert_int_eq(race.go, 1); /* the save did reach the account */
+    ck_assert_int_eq(race.rc, GZ_OK);
+    ck_assert_int_eq(acct_login(st, &cl, "ray", "a brand new passphrase", 0, &s).rc, GZ_OK);
+    ck_assert_int_eq(acct_login(st, &cl, "ray", PW, 0, &s).rc, GZ_EAUTH);
+    ck_assert_int_eq(st->ops->user_get(st, uid, &u, &err), GZ_OK);
+    ck_assert_int_eq(u.font_size, 4);
+    ck_assert(u.rate > 1.49 && u.rate < 1.51);
+    user_release(&u);
+    /* 0 keeps a preference; an unknown account is not signed in. */
+    ck_assert_int_eq(acct_prefs(st, uid, 0, 0.75).rc, GZ_OK);
+    ck_assert_int_eq(st->ops->user_get(st, uid, &u, &err), GZ_OK);
+    ck_assert_int_eq(u.font_size, 4);
+    ck_assert(u.rate > 0.74 && u.rate < 0.76);
+    user_release(&u);
+    ck_assert_int_eq(acct_prefs(st, uid + 100, 3, 0).rc, GZ_EAUTH);
+    store_close(race.st2);
+}
+END_TEST
+
 /* Each writing store call of a flow fails in turn (full disk, busy, constraint): whichever it
  * is, the flow answers that failure and nothing of it is stored. */
 static const int codes[] = { GZ_EFULL, GZ_EBUSY, GZ_ECONFLICT, GZ_EDB };
@@ -432,6 +551,7 @@ Suite *suite_service_account(void)
     tcase_add_test(tc, register_fails_cleanly_at_every_step);
     tcase_add_test(tc, bind_merge_fails_cleanly_at_every_step);
     tcase_add_test(tc, reset_fails_cleanly_at_every_step);
+    tcase_add_test(tc, a_preference_save_never_undoes_a_password_reset);
     suite_add_tcase(s, tc);
     return s;
 }

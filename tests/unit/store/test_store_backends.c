@@ -170,6 +170,33 @@ START_TEST(a_conflict_inside_a_flow_does_not_spoil_it)
 }
 END_TEST
 
+/* Preferences are written alone: a password changed through another connection after this
+ * one read the account stays. */
+START_TEST(preferences_are_written_alone)
+{
+    struct err err = { 0 };
+    struct user stale, u;
+    int64_t id = 0;
+
+    ck_assert_int_eq(
+            st->ops->user_create(st, "pat@example.com", "pat", "old", NULL, "1", 5, &id, &err),
+            GZ_OK);
+    ck_assert_int_eq(st->ops->user_get(st, id, &stale, &err), GZ_OK);
+    free(stale.pw_hash);
+    stale.pw_hash = xstrdup("new");
+    ck_assert_int_eq(st2->ops->user_update(st2, &stale, &err), GZ_OK);
+    user_release(&stale);
+    ck_assert_int_eq(st->ops->user_set_prefs(st, id, 4, 0, &err), GZ_OK);
+    ck_assert_int_eq(st->ops->user_set_prefs(st, id, 0, 1.25, &err), GZ_OK);
+    ck_assert_int_eq(st2->ops->user_get(st2, id, &u, &err), GZ_OK);
+    ck_assert_str_eq(u.pw_hash, "new");
+    ck_assert_int_eq(u.font_size, 4);
+    ck_assert(u.rate > 1.24 && u.rate < 1.26);
+    user_release(&u);
+    ck_assert_int_eq(st->ops->user_set_prefs(st, id + 1, 3, 0, &err), GZ_ENOTFOUND);
+}
+END_TEST
+
 START_TEST(rollback_keeps_nothing_and_quiz_answers_once)
 {
     struct err err = { 0 };
@@ -279,6 +306,7 @@ static void add_tests(TCase *tc)
 {
     tcase_add_test(tc, story_round_trip_and_search);
     tcase_add_test(tc, a_conflict_inside_a_flow_does_not_spoil_it);
+    tcase_add_test(tc, preferences_are_written_alone);
     tcase_add_test(tc, rollback_keeps_nothing_and_quiz_answers_once);
     tcase_add_test(tc, jobs_are_leased_to_one_server);
     tcase_add_test(tc, a_job_whose_servers_keep_dying_fails_after_three_starts);
