@@ -35,11 +35,12 @@ struct page_req {
     char slug[40];
 };
 
-
-static enum MHD_Result server_error(struct req *r, const struct err *err)
+/* A page the store could not give: 503 + Retry-After when the database is busy, 507 when the
+ * disk is full, else 500. */
+static enum MHD_Result server_error(struct req *r, int rc, const struct err *err)
 {
     log_error("http", "%s %s: %s", r->method, r->path, err->msg);
-    return http_error(r, 500);
+    return http_error(r, http_store_status(r, rc));
 }
 
 enum MHD_Result http_error(struct req *r, int status)
@@ -459,7 +460,7 @@ static enum MHD_Result serve_page(struct req *r, const struct page_req *pr)
 
     rc = generation(r, &gen, &err);
     if (rc != GZ_OK)
-        return server_error(r, &err);
+        return server_error(r, rc, &err);
     buf_init(&key, 0);
     page_key(&key, r, pr);
     e = cache_get(cache, buf_cstr(&key), gen);
@@ -476,7 +477,7 @@ static enum MHD_Result serve_page(struct req *r, const struct page_req *pr)
                 return http_error(r, 404);
             if (rc == GZ_EINVAL)
                 return http_error(r, 400);
-            return server_error(r, &err);
+            return server_error(r, rc, &err);
         }
         {
             size_t len;
@@ -532,7 +533,7 @@ static enum MHD_Result search(struct req *r)
     if (qs.len && r->st->ops->search(r->st, buf_cstr(&qs), 50, &l, &err) != GZ_OK) {
         section_list_release(&secs);
         buf_release(&qs);
-        return server_error(r, &err);
+        return server_error(r, err.code, &err);
     }
     http_page_ctx(r, &c, &secs);
     buf_init(&b, 0);
