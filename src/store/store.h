@@ -205,7 +205,8 @@ struct store_ops {
                        struct err *err);
     /* Delete rows past their use, in one transaction: sessions, remember-me series, reset
      * tokens and SMS codes past expiry; rate events older than 2 days; outbox messages
-     * (codes, reset links) older than 1 day; audit rows older than 365 days.
+     * (codes, reset links) older than 1 day; audit rows older than 365 days; anonymous quiz
+     * answers older than 90 days (an account's stay).
      * OUT: *n rows deleted. */
     GZ_MUST_CHECK int (*purge)(struct store *st, int64_t now, int64_t *n, struct err *err);
 

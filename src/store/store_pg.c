@@ -1893,8 +1893,10 @@ static int pg_media_names(struct store *st, int (*fn)(void *cls, const char *nam
 
 static int pg_purge(struct store *st, int64_t now, int64_t *n, struct err *err)
 {
-    static const enum q_id q[] = { Q_PURGE_RATE,     Q_PURGE_AUDIT, Q_PURGE_OUTBOX, Q_PURGE_SESSION,
-                                   Q_PURGE_REMEMBER, Q_PURGE_RESET, Q_PURGE_SMS };
+    static const enum q_id q[] = {
+        Q_PURGE_RATE,     Q_PURGE_AUDIT, Q_PURGE_OUTBOX, Q_PURGE_SESSION,
+        Q_PURGE_REMEMBER, Q_PURGE_RESET, Q_PURGE_SMS,    Q_PURGE_ATTEMPT
+    };
     struct params p;
     int owned, rc = tx_join(st, &owned, err);
 

@@ -1663,8 +1663,10 @@ static int lite_media_names(struct store *st, int (*fn)(void *cls, const char *n
 
 static int lite_purge(struct store *st, int64_t now, int64_t *n, struct err *err)
 {
-    static const enum q_id q[] = { Q_PURGE_RATE,     Q_PURGE_AUDIT, Q_PURGE_OUTBOX, Q_PURGE_SESSION,
-                                   Q_PURGE_REMEMBER, Q_PURGE_RESET, Q_PURGE_SMS };
+    static const enum q_id q[] = {
+        Q_PURGE_RATE,     Q_PURGE_AUDIT, Q_PURGE_OUTBOX, Q_PURGE_SESSION,
+        Q_PURGE_REMEMBER, Q_PURGE_RESET, Q_PURGE_SMS,    Q_PURGE_ATTEMPT
+    };
     sqlite3 *db = lite(st)->db;
     int rc = exec_plain(db, "BEGIN IMMEDIATE", err);
 
