@@ -208,7 +208,7 @@ describe('request bodies are limited before they are buffered (finding 3, lows)'
 });
 
 describe('the data folder (finding 9, start-up)', () => {
-  test('a second server on the same folder refuses to start, naming the folder and the PID', { skip: PG && 'SQLite only: on PostgreSQL servers share the folder (multiserver.test.mjs)' }, async () => {
+  test('a second server on the same folder refuses to start, naming the folder and the PID', { skip: !!PG && 'SQLite only: on PostgreSQL servers share the folder (multiserver.test.mjs)' }, async () => {
     const srv = await startServer({ demo: false });
     try {
       const r = gazette(['serve', '--listen', '127.0.0.1:0', '--data', srv.dir, '--no-demo'], { timeout: 10000 });
@@ -242,7 +242,7 @@ async function registerApi(base, i) {
 }
 
 describe('backup and restore (issue 9)', () => {
-  test('a backup taken under write load restores and serves; a damaged one is refused', { skip: PG && 'SQLite backup; PostgreSQL uses pg_dump (multiserver.test.mjs)' }, async () => {
+  test('a backup taken under write load restores and serves; a damaged one is refused', { skip: !!PG && 'SQLite backup; PostgreSQL uses pg_dump (multiserver.test.mjs)' }, async () => {
     const work = mkdtempSync(join(tmpdir(), 'gz-bk-'));
     const srv = await startServer({ demo: true });
     let restored;
@@ -379,7 +379,7 @@ describe('slow clients (finding 4)', () => {
 });
 
 describe('start-up checks and housekeeping (issue 9, lows)', () => {
-  test('a damaged, a foreign or an empty database is refused, naming the file', { skip: PG && 'checks of the SQLite file' }, async () => {
+  test('a damaged, a foreign or an empty database is refused, naming the file', { skip: !!PG && 'checks of the SQLite file' }, async () => {
     const work = mkdtempSync(join(tmpdir(), 'gz-bad-'));
     try {
       // a real site, then one of its pages overwritten
@@ -439,7 +439,7 @@ describe('start-up checks and housekeeping (issue 9, lows)', () => {
     }
   });
 
-  test('orphaned upload files are removed at start-up', { skip: PG && 'a shared media folder is not cleaned at start-up (docs/DEPLOY.md)' }, async () => {
+  test('orphaned upload files are removed at start-up', { skip: !!PG && 'a shared media folder is not cleaned at start-up (docs/DEPLOY.md)' }, async () => {
     const work = mkdtempSync(join(tmpdir(), 'gz-orph-'));
     const dir = join(work, 'site');
     let srv = await startServer({ demo: false, dataDir: dir });
