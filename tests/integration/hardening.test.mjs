@@ -446,11 +446,18 @@ describe('start-up checks and housekeeping (issue 9, lows)', () => {
     await srv.stop();
     writeFileSync(join(dir, 'media', '.upload-AbC123'), 'half an upload');
     writeFileSync(join(dir, 'media', 'x.mp3.tmp999999999'), 'half a copy');
+    writeFileSync(join(dir, 'media', '.import-999999999-en.tmp'), 'a dead import\'s copy');
+    writeFileSync(join(dir, 'media', '.import-999999999-zh.mp3'), 'a dead import\'s narration');
+    const live = `.import-${process.pid}-en.tmp`; // an import still running beside the server
+    writeFileSync(join(dir, 'media', live), 'being copied');
     writeFileSync(join(dir, 'media', 'kept.mp3'), 'narration');
     srv = await startServer({ demo: false, dataDir: dir });
     try {
       assert.ok(!existsSync(join(dir, 'media', '.upload-AbC123')));
       assert.ok(!existsSync(join(dir, 'media', 'x.mp3.tmp999999999')));
+      assert.ok(!existsSync(join(dir, 'media', '.import-999999999-en.tmp')));
+      assert.ok(!existsSync(join(dir, 'media', '.import-999999999-zh.mp3')));
+      assert.ok(existsSync(join(dir, 'media', live)), 'a live import keeps its file');
       assert.ok(existsSync(join(dir, 'media', 'kept.mp3')));
     } finally {
       await srv.stop();
