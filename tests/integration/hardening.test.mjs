@@ -465,6 +465,29 @@ describe('start-up checks and housekeeping (issue 9, lows)', () => {
     }
   });
 
+  // Another process holds the SQLite write lock: every pass of the worker waits out the busy
+  // timeout (5 s) in publish_due and again in job_claim. Each failure is logged, once a minute.
+  test('the worker logs a database that keeps refusing it, at most once a minute', {
+    skip: (!!PG && 'holds the SQLite write lock') ||
+      (spawnSync('sqlite3', ['--version']).status !== 0 && 'needs the sqlite3 client') }, async () => {
+    const srv = await startServer({ demo: false });
+    await sleep(1500); // the first pass (and its purge) is done
+    const holder = spawn('sqlite3', [join(srv.dir, 'gazette.db')], { stdio: ['pipe', 'ignore', 'inherit'] });
+    try {
+      holder.stdin.write('.timeout 5000\nBEGIN IMMEDIATE;\n');
+      await sleep(24000); // two passes or more
+      const publish = srv.stderr().match(/WARN worker .*cannot publish scheduled stories: .*/g) || [];
+      const claim = srv.stderr().match(/WARN worker .*cannot claim a job: .*/g) || [];
+      assert.equal(publish.length, 1, srv.stderr());
+      assert.equal(claim.length, 1, srv.stderr());
+      assert.match(claim[0], /busy|locked/);
+    } finally {
+      holder.stdin.end('ROLLBACK;\n');
+      await new Promise((res) => holder.once('exit', res));
+      await srv.stop();
+    }
+  });
+
   test('SMS codes never reach the log; expired outbox rows are purged by the worker', async () => {
     const work = mkdtempSync(join(tmpdir(), 'gz-purge-'));
     const clock = join(work, 'clock');
