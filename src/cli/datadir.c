@@ -38,6 +38,11 @@ int datadir_check_db(const char *dir, const char *db, struct err *err)
     return GZ_OK;
 }
 
+static int gone(long pid)
+{
+    return pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
 /* "name.tmp<digits>" whose process is gone. */
 static int stale_tmp(const char *name)
 {
@@ -48,7 +53,20 @@ static int stale_tmp(const char *name)
     if (!t || !t[4])
         return 0;
     pid = strtol(t + 4, &end, 10);
-    return *end == '\0' && pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+    return *end == '\0' && gone(pid);
+}
+
+/* ".import-<pid>-…" (an import's narration before it is published, model/bundle.c) whose
+ * process is gone; an import running beside the server keeps its files. */
+static int stale_import(const char *name)
+{
+    char *end;
+    long pid;
+
+    if (strncmp(name, ".import-", 8) != 0)
+        return 0;
+    pid = strtol(name + 8, &end, 10);
+    return *end == '-' && gone(pid);
 }
 
 int datadir_clean(const char *media)
@@ -62,13 +80,13 @@ int datadir_clean(const char *media)
     while ((e = readdir(d)) != NULL) {
         const char *name = e->d_name;
         size_t len = strlen(name);
-        if (strncmp(name, ".upload-", 8) == 0 || stale_tmp(name) ||
+        if (strncmp(name, ".upload-", 8) == 0 || stale_tmp(name) || stale_import(name) ||
             (len > 12 && strcmp(name + len - 12, ".restore-tmp") == 0)) {
             struct buf p;
             buf_init(&p, 0);
             buf_printf(&p, "%s/%s", media, name);
             if (unlink(buf_cstr(&p)) == 0) {
-                log_info("data", "removed '%s' left by an interrupted upload or copy",
+                log_info("data", "removed '%s' left by an interrupted upload, import or copy",
                          buf_cstr(&p));
                 n++;
             }

@@ -17,6 +17,7 @@
 #include "http/http_int.h"
 #include "render/qr.h"
 #include "render/render.h"
+#include "service/account.h"
 
 #define RELATED_MAX 5
 #define HOME_MAX 60
@@ -34,11 +35,12 @@ struct page_req {
     char slug[40];
 };
 
-
-static enum MHD_Result server_error(struct req *r, const struct err *err)
+/* A page the store could not give: 503 + Retry-After when the database is busy, 507 when the
+ * disk is full, else 500. */
+static enum MHD_Result server_error(struct req *r, int rc, const struct err *err)
 {
     log_error("http", "%s %s: %s", r->method, r->path, err->msg);
-    return http_error(r, 500);
+    return http_error(r, http_store_status(r, rc));
 }
 
 enum MHD_Result http_error(struct req *r, int status)
@@ -458,7 +460,7 @@ static enum MHD_Result serve_page(struct req *r, const struct page_req *pr)
 
     rc = generation(r, &gen, &err);
     if (rc != GZ_OK)
-        return server_error(r, &err);
+        return server_error(r, rc, &err);
     buf_init(&key, 0);
     page_key(&key, r, pr);
     e = cache_get(cache, buf_cstr(&key), gen);
@@ -475,7 +477,7 @@ static enum MHD_Result serve_page(struct req *r, const struct page_req *pr)
                 return http_error(r, 404);
             if (rc == GZ_EINVAL)
                 return http_error(r, 400);
-            return server_error(r, &err);
+            return server_error(r, rc, &err);
         }
         {
             size_t len;
@@ -531,7 +533,7 @@ static enum MHD_Result search(struct req *r)
     if (qs.len && r->st->ops->search(r->st, buf_cstr(&qs), 50, &l, &err) != GZ_OK) {
         section_list_release(&secs);
         buf_release(&qs);
-        return server_error(r, &err);
+        return server_error(r, err.code, &err);
     }
     http_page_ctx(r, &c, &secs);
     buf_init(&b, 0);
@@ -583,19 +585,13 @@ static enum MHD_Result prefs(struct req *r, enum pref which)
                                                        : "rate must be 0.5 to 2\n");
     }
     if (r->user_id && (which == PREF_FS || which == PREF_RATE)) {
-        /* Signed in: the preference follows the reader to other devices. */
-        struct user u;
-        struct err err = { 0 };
-        if (r->st->ops->user_get(r->st, r->user_id, &u, &err) == GZ_OK) {
-            if (is_fs)
-                u.font_size = val[0] - '0';
-            else
-                u.rate = strtod(val, NULL);
-            if (r->st->ops->user_update(r->st, &u, &err) != GZ_OK)
-                log_warn("http", "%s: preference kept in this browser only: %s", r->path,
-                         err.msg);
-            user_release(&u);
-        }
+        /* Signed in: the preference follows the reader to other devices. One flow, the
+         * preference columns only (service/account.c), so a reset meanwhile stays. */
+        struct acct_out o = acct_prefs(r->st, r->user_id, is_fs ? val[0] - '0' : 0,
+                                       is_fs ? 0 : strtod(val, NULL));
+        if (o.rc != GZ_OK)
+            log_warn("http", "%s: preference kept in this browser only: %s", r->path,
+                     o.err.msg[0] ? o.err.msg : "not signed in");
     }
     back = form_local_path(form_get(&f, "back"));
     resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);

@@ -86,6 +86,9 @@ void http_set_cookie(struct req *r, struct MHD_Response *resp, const char *name,
 /* status.c: the HTTP status for a GZ code (GZ_OK 200, GZ_EFULL 507, GZ_EBUSY 503 …); the only
  * such map. */
 int http_status(int rc);
+/* The status for a store failure the client did not cause: 503 when the database was busy
+ * (and Retry-After: 1 on r's response), 507 when the disk is full, else 500. */
+int http_store_status(struct req *r, int rc);
 /* The sections for the page menu; on a store failure an empty list (logged). Release with
  * section_list_release. */
 void http_sections(struct req *r, struct section_list *out);

@@ -49,7 +49,7 @@ static int allowed(struct req *r, int admin, enum MHD_Result *ret)
 {
     struct user u;
     struct err err = { 0 };
-    int ok = 0;
+    int ok = 0, rc;
 
     if (!r->user_id) {
         char to[600];
@@ -57,9 +57,14 @@ static int allowed(struct req *r, int admin, enum MHD_Result *ret)
         *ret = http_redirect(r, 303, form_local_path(to));
         return 0;
     }
-    if (r->st->ops->user_get(r->st, r->user_id, &u, &err) == GZ_OK) {
+    rc = r->st->ops->user_get(r->st, r->user_id, &u, &err);
+    if (rc == GZ_OK) {
         ok = u.role == ROLE_ADMIN || (!admin && u.role == ROLE_EDITOR);
         user_release(&u);
+    } else if (rc != GZ_ENOTFOUND) { /* the role is unknown, not refused */
+        log_error("newsroom", "%s %s: cannot read the account: %s", r->method, r->path, err.msg);
+        *ret = http_error(r, http_store_status(r, rc));
+        return 0;
     }
     if (!ok)
         *ret = http_error(r, 403);
@@ -91,6 +96,22 @@ static enum MHD_Result send_json(struct req *r, int status, json_t *j)
     if (!text)
         return http_text(r, status >= 400 ? status : 500, "cannot encode the answer\n");
     return http_send(r, status, "application/json", text, strlen(text), "no-store");
+}
+
+/* A story read failed: 404 only when it is not there; a busy database is 503 with
+ * Retry-After, a full disk 507, anything else 500 (logged). */
+static enum MHD_Result read_failed(struct req *r, int rc, const struct err *err)
+{
+    if (rc == GZ_ENOTFOUND)
+        return http_error(r, 404);
+    log_error("newsroom", "%s %s: %s", r->method, r->path, err->msg);
+    return http_error(r, http_store_status(r, rc));
+}
+
+/* What to tell an editor whose change the store refused for its own reasons. */
+static enum msg store_trouble(int rc)
+{
+    return rc == GZ_EFULL ? MSG_ERR_DISK_FULL : rc == GZ_EBUSY ? MSG_ERR_BUSY : MSG_SERVER_ERROR;
 }
 
 /* ---- the editor ---- */
@@ -410,12 +431,31 @@ static enum MHD_Result save(struct req *r, int64_t id, int json)
 
     if (!http_form(r, &f, &ret))
         return ret;
-    if (id && r->st->ops->story_get(r->st, id, &old, &err) != GZ_OK) {
+    rc = id ? r->st->ops->story_get(r->st, id, &old, &err) : GZ_OK;
+    if (rc == GZ_ENOTFOUND) {
         form_release(&f);
         return http_error(r, 404);
     }
     version = field(&f, "version") ? strtoll(field(&f, "version"), NULL, 10) : 0;
     buf_init(&problems, 0);
+    if (rc != GZ_OK) {
+        /* The story could not be read (busy, I/O, disk): nothing is saved; give the editor's
+         * own text back with the reason, as when the save itself fails. */
+        log_error("newsroom", "cannot read story %lld to save it: %s", (long long)id, err.msg);
+        s = from_form(r, &f, NULL, needs, &problems);
+        if (json) {
+            ret = send_json(r, http_store_status(r, rc),
+                            json_pack("{s:s}", "error", msg(r->ui, store_trouble(rc))));
+        } else if (s) {
+            s->id = id;
+            s->version = version;
+            ret = edit_page(r, http_store_status(r, rc), s, MSG_NONE,
+                            msg(r->ui, store_trouble(rc)));
+        } else {
+            ret = http_error(r, http_store_status(r, rc));
+        }
+        goto out;
+    }
     s = from_form(r, &f, old, needs, &problems);
     action = json ? "save" : (field(&f, "action") ? field(&f, "action") : "save");
     if (s) {
@@ -460,15 +500,14 @@ static enum MHD_Result save(struct req *r, int64_t id, int json)
     }
     if (rc != GZ_OK) {
         /* Nothing was saved: say why in words and give the editor's own text back. */
-        enum msg why = rc == GZ_EFULL   ? MSG_ERR_DISK_FULL
-                       : rc == GZ_EBUSY ? MSG_ERR_BUSY
-                                        : MSG_SERVER_ERROR;
+        enum msg why = store_trouble(rc);
         log_error("newsroom", "cannot save story '%s': %s", s->slug ? s->slug : "", err.msg);
         if (json) {
-            ret = send_json(r, http_status(rc), json_pack("{s:s}", "error", msg(r->ui, why)));
+            ret = send_json(r, http_store_status(r, rc),
+                            json_pack("{s:s}", "error", msg(r->ui, why)));
         } else {
             s->version = old ? old->version : 0;
-            ret = edit_page(r, http_status(rc), s, MSG_NONE, msg(r->ui, why));
+            ret = edit_page(r, http_store_status(r, rc), s, MSG_NONE, msg(r->ui, why));
         }
         goto out;
     }
@@ -701,9 +740,11 @@ static enum MHD_Result image_refused(struct req *r, int64_t id, int status, cons
     struct story *s = NULL;
     struct err err = { 0 };
     enum MHD_Result ret;
+    int rc;
 
-    if (r->st->ops->story_get(r->st, id, &s, &err) != GZ_OK)
-        return http_error(r, 404);
+    rc = r->st->ops->story_get(r->st, id, &s, &err);
+    if (rc != GZ_OK)
+        return read_failed(r, rc, &err);
     ret = edit_page(r, status, s, MSG_NONE, why);
     story_free(s);
     return ret;
@@ -827,9 +868,21 @@ enum MHD_Result newsroom_upload_finish(struct req *r)
         newsroom_upload_abort(r);
         return ret;
     }
-    if (!u->error && r->st->ops->story_get(r->st, u->story_id, &s, &err) != GZ_OK) {
-        u->error = "no such story";
-        u->status = 404;
+    if (!u->error) {
+        int rc = r->st->ops->story_get(r->st, u->story_id, &s, &err);
+        if (rc == GZ_ENOTFOUND) {
+            u->error = "no such story";
+            u->status = 404;
+        } else if (rc != GZ_OK) {
+            log_error("newsroom", "story %lld: cannot read it for an upload: %s",
+                      (long long)u->story_id, err.msg);
+            u->error = rc == GZ_EFULL   ? "the server is out of storage space: nothing was "
+                                          "changed"
+                       : rc == GZ_EBUSY ? "the database is busy: nothing was changed; send the "
+                                          "file again in a moment"
+                                        : "cannot read the story: nothing was changed";
+            u->status = http_store_status(r, rc);
+        }
     }
     if (!u->error && !s->l[u->lang].present) {
         u->error = "write the story's text in this language first";
@@ -1063,8 +1116,12 @@ static enum MHD_Result timing(struct req *r, int64_t id, enum lang l, const char
     enum MHD_Result ret;
     int64_t nid, ver;
     const int none[LANG_COUNT] = { 0 };
+    int rc;
 
-    if (r->st->ops->story_get(r->st, id, &s, &err) != GZ_OK || !s->l[l].present) {
+    rc = r->st->ops->story_get(r->st, id, &s, &err);
+    if (rc != GZ_OK)
+        return read_failed(r, rc, &err);
+    if (!s->l[l].present) {
         story_free(s);
         return http_error(r, 404);
     }
@@ -1200,9 +1257,11 @@ static enum MHD_Result preview(struct req *r, int64_t id, const char *mode)
     struct buf b;
     enum story_mode m = strcmp(mode, "en") == 0 ? MODE_EN : strcmp(mode, "ce") == 0 ? MODE_CE : MODE_ZH;
     enum MHD_Result ret;
+    int rc;
 
-    if (r->st->ops->story_get(r->st, id, &s, &err) != GZ_OK)
-        return http_error(r, 404);
+    rc = r->st->ops->story_get(r->st, id, &s, &err);
+    if (rc != GZ_OK)
+        return read_failed(r, rc, &err);
     if (m == MODE_CE && !(s->l[LANG_EN].present && s->l[LANG_ZH].present))
         m = MODE_ZH;
     if (r->st->ops->related(r->st, id, 5, &rel, &err) != GZ_OK)
@@ -1444,10 +1503,12 @@ enum MHD_Result newsroom_route(struct req *r, int *handled)
             return http_error(r, 404);
         if (!*end) {
             struct story *s = NULL;
+            int rc;
             if (r->is_post)
                 return save(r, id, 0);
-            if (r->st->ops->story_get(r->st, id, &s, &err) != GZ_OK)
-                return http_error(r, 404);
+            rc = r->st->ops->story_get(r->st, id, &s, &err);
+            if (rc != GZ_OK)
+                return read_failed(r, rc, &err);
             ret = edit_page(r, 200, s,
                             http_query(r, "saved")     ? MSG_NR_SAVED
                             : http_query(r, "picture") ? MSG_NR_PIC_ADDED

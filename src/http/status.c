@@ -39,6 +39,15 @@ int http_status(int rc)
     }
 }
 
+int http_store_status(struct req *r, int rc)
+{
+    int status = http_status(rc);
+
+    if (status == 503)
+        r->retry_after = 1;
+    return status >= 500 ? status : 500;
+}
+
 void http_sections(struct req *r, struct section_list *out)
 {
     struct err err = { 0 };

@@ -274,8 +274,9 @@ static void run_job(struct app *app, struct store *st, int64_t jid, int64_t stor
                        (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
                        &stored, &err2);
     if (rc2 != GZ_OK) {
-        /* Neither stored: the job stays "running" until its lease runs out, then is taken
-         * again (here, or by another server on PostgreSQL; SQLite re-queues at start-up). */
+        /* Neither stored: the job stays "running" until its lease runs out; then job_claim
+         * takes it again, here or on another server (both backends), counting the start
+         * toward the limit of 3. A restart re-queues it at once. */
         log_error("worker", "job %lld: cannot store its end: %s", (long long)jid, err2.msg);
         stored = 0;
     }
@@ -301,12 +302,26 @@ static void run_job(struct app *app, struct store *st, int64_t jid, int64_t stor
     story_free(fresh);
 }
 
+/* A failure the loop meets on every pass (a busy or broken database) is logged at most once a
+ * minute per kind (*next: when the next line may be written), so the log says what is wrong
+ * without a line every second. */
+static void log_pass_failure(const char *what, const struct err *err, int64_t *next)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if ((int64_t)now.tv_sec < *next)
+        return;
+    *next = (int64_t)now.tv_sec + 60;
+    log_warn("worker", "cannot %s: %s", what, err->msg);
+}
+
 static void *loop(void *arg)
 {
     struct app *app = arg;
     struct store *st = NULL;
     struct err err = { 0 };
-    int64_t next_purge = 0;
+    int64_t next_purge = 0, next_publish_log = 0, next_claim_log = 0;
 
     if (store_open(app->db_path, &st, &err) != GZ_OK) {
         log_error("worker", "cannot open store: %s", err.msg);
@@ -318,7 +333,7 @@ static void *loop(void *arg)
         int64_t jid, sid, purged = 0;
         char lang[3], audio[256];
         int64_t depth = 0;
-        int n = 0;
+        int n = 0, rc;
 
         /* Expired sessions, codes, reset links, rate events and old audit rows: hourly. */
         if (clock_now() >= next_purge) {
@@ -332,13 +347,18 @@ static void *loop(void *arg)
         metrics_worker_beat();
         if (st->ops->job_depth(st, &depth, &err) == GZ_OK)
             metrics_job_depth(depth);
-        if (st->ops->publish_due(st, clock_now(), &n, &err) == GZ_OK && n > 0)
+        rc = st->ops->publish_due(st, clock_now(), &n, &err);
+        if (rc != GZ_OK)
+            log_pass_failure("publish scheduled stories", &err, &next_publish_log);
+        else if (n > 0)
             log_info("worker", "published %d scheduled stories", n);
-        if (st->ops->job_claim(st, clock_now(), &jid, &sid, lang, audio, sizeof audio, &err) ==
-            GZ_OK) {
+        rc = st->ops->job_claim(st, clock_now(), &jid, &sid, lang, audio, sizeof audio, &err);
+        if (rc == GZ_OK) {
             run_job(app, st, jid, sid, lang, audio);
             continue;
         }
+        if (rc != GZ_ENOTFOUND)
+            log_pass_failure("claim a job", &err, &next_claim_log);
         for (int i = 0; i < 10 && !app->worker_stop; i++)
             usleep(100000);
     }

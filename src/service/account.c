@@ -1014,22 +1014,21 @@ struct acct_out acct_prefs(struct store *st, int64_t uid, int font_size, double 
 {
     struct err err = { 0 };
     struct acct_out o;
-    struct user u;
     int rc;
 
     if (uid <= 0)
         return fail(GZ_EAUTH, MSG_SIGN_IN, NULL, "not_signed_in");
+    if (font_size < FS_MIN || font_size > FS_MAX)
+        font_size = 0;
+    if (!(rate >= 0.5 && rate <= 2.0))
+        rate = 0;
     if (!begin(st, &o))
         return o;
-    rc = st->ops->user_get(st, uid, &u, &err);
-    if (rc == GZ_OK) {
-        if (font_size >= FS_MIN && font_size <= FS_MAX)
-            u.font_size = font_size;
-        if (rate >= 0.5 && rate <= 2.0)
-            u.rate = rate;
-        rc = st->ops->user_update(st, &u, &err);
-        user_release(&u);
-    }
+    /* The preference columns only: the row is never read and written back whole, so a
+     * password reset or binding committed by another request is never undone. */
+    rc = st->ops->user_set_prefs(st, uid, font_size, rate, &err);
+    if (rc == GZ_ENOTFOUND)
+        return end(st, fail(GZ_EAUTH, MSG_SIGN_IN, NULL, "not_signed_in"), 0);
     return end(st, rc == GZ_OK ? ok_out() : store_fail(&err), 0);
 }
 

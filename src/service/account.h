@@ -113,7 +113,8 @@ GZ_MUST_CHECK struct acct_out acct_bound_phone(struct store *st, int64_t uid,
 /* Check the code sent to uid's number and unbind it. */
 GZ_MUST_CHECK struct acct_out acct_unbind_phone(struct store *st, const struct acct_client *cl,
                                                 int64_t uid, const char *code);
-/* Reading preferences: font_size 0 and rate 0 leave them as they are. */
+/* Reading preferences: font_size 0 (or outside 1..5) and rate 0 (or outside 0.5..2) leave
+ * that one as it is. Only these columns are written, so nothing else of the account changes. */
 GZ_MUST_CHECK struct acct_out acct_prefs(struct store *st, int64_t uid, int font_size, double rate);
 /* End one of uid's sessions by id. */
 GZ_MUST_CHECK struct acct_out acct_revoke(struct store *st, const struct acct_client *cl,

@@ -92,6 +92,10 @@ struct store_ops {
     GZ_MUST_CHECK int (*user_by_phone)(struct store *st, const char *phone, struct user *out, struct err *err);
     /* Write email, username, pw_hash, phone, font_size, rate of u. GZ_ECONFLICT as create. */
     GZ_MUST_CHECK int (*user_update)(struct store *st, const struct user *u, struct err *err);
+    /* Write the reading preferences only (font_size 0 or rate 0 keeps that one), never the
+     * sign-in columns: a password changed meanwhile stays. GZ_ENOTFOUND when no such account. */
+    GZ_MUST_CHECK int (*user_set_prefs)(struct store *st, int64_t id, int font_size, double rate,
+                                        struct err *err);
     GZ_MUST_CHECK int (*user_set_role)(struct store *st, int64_t id, enum user_role role,
                                        struct err *err);
     GZ_MUST_CHECK int (*user_delete)(struct store *st, int64_t id, struct err *err);
@@ -201,7 +205,8 @@ struct store_ops {
                        struct err *err);
     /* Delete rows past their use, in one transaction: sessions, remember-me series, reset
      * tokens and SMS codes past expiry; rate events older than 2 days; outbox messages
-     * (codes, reset links) older than 1 day; audit rows older than 365 days.
+     * (codes, reset links) older than 1 day; audit rows older than 365 days; anonymous quiz
+     * answers older than 90 days (an account's stay).
      * OUT: *n rows deleted. */
     GZ_MUST_CHECK int (*purge)(struct store *st, int64_t now, int64_t *n, struct err *err);
 

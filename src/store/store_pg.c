@@ -1204,6 +1204,29 @@ static int pg_user_update(struct store *st, const struct user *u, struct err *er
     return write_user(st, Q_USER_UPDATE, &p, err, "user update");
 }
 
+static int pg_user_set_prefs(struct store *st, int64_t id, int font_size, double rate,
+                             struct err *err)
+{
+    struct params p;
+    int64_t changes = 0;
+    int rc;
+
+    p_init(&p);
+    p_i64(&p, id);
+    if (font_size > 0)
+        p_i64(&p, font_size);
+    else
+        p_text(&p, NULL);
+    if (rate > 0)
+        p_dbl(&p, rate);
+    else
+        p_text(&p, NULL);
+    rc = run_done(st, Q_USER_PREFS, &p, &changes, err, "user preferences");
+    if (rc == GZ_OK && changes == 0)
+        rc = err_set(err, GZ_ENOTFOUND, "no account %lld", (long long)id);
+    return rc;
+}
+
 static int pg_user_set_role(struct store *st, int64_t id, enum user_role role, struct err *err)
 {
     struct params p;
@@ -1870,8 +1893,10 @@ static int pg_media_names(struct store *st, int (*fn)(void *cls, const char *nam
 
 static int pg_purge(struct store *st, int64_t now, int64_t *n, struct err *err)
 {
-    static const enum q_id q[] = { Q_PURGE_RATE,     Q_PURGE_AUDIT, Q_PURGE_OUTBOX, Q_PURGE_SESSION,
-                                   Q_PURGE_REMEMBER, Q_PURGE_RESET, Q_PURGE_SMS };
+    static const enum q_id q[] = {
+        Q_PURGE_RATE,     Q_PURGE_AUDIT, Q_PURGE_OUTBOX, Q_PURGE_SESSION,
+        Q_PURGE_REMEMBER, Q_PURGE_RESET, Q_PURGE_SMS,    Q_PURGE_ATTEMPT
+    };
     struct params p;
     int owned, rc = tx_join(st, &owned, err);
 
@@ -2038,6 +2063,7 @@ static const struct store_ops pg_ops = {
     .user_by_login = pg_user_by_login,
     .user_by_phone = pg_user_by_phone,
     .user_update = pg_user_update,
+    .user_set_prefs = pg_user_set_prefs,
     .user_set_role = pg_user_set_role,
     .user_delete = pg_user_delete,
     .session_put = pg_session_put,

@@ -922,6 +922,23 @@ static int lite_user_update(struct store *st, const struct user *u, struct err *
     return step_write(st, s, err, "user update");
 }
 
+static int lite_user_set_prefs(struct store *st, int64_t id, int font_size, double rate,
+                               struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_USER_PREFS);
+    int rc;
+
+    sqlite3_bind_int64(s, 1, id);
+    if (font_size > 0)
+        sqlite3_bind_int(s, 2, font_size);
+    if (rate > 0)
+        sqlite3_bind_double(s, 3, rate);
+    rc = step_write(st, s, err, "user preferences");
+    if (rc == GZ_OK && sqlite3_changes(lite(st)->db) == 0)
+        rc = err_set(err, GZ_ENOTFOUND, "no account %lld", (long long)id);
+    return rc;
+}
+
 static int lite_user_set_role(struct store *st, int64_t id, enum user_role role,
                               struct err *err)
 {
@@ -1646,8 +1663,10 @@ static int lite_media_names(struct store *st, int (*fn)(void *cls, const char *n
 
 static int lite_purge(struct store *st, int64_t now, int64_t *n, struct err *err)
 {
-    static const enum q_id q[] = { Q_PURGE_RATE,     Q_PURGE_AUDIT, Q_PURGE_OUTBOX, Q_PURGE_SESSION,
-                                   Q_PURGE_REMEMBER, Q_PURGE_RESET, Q_PURGE_SMS };
+    static const enum q_id q[] = {
+        Q_PURGE_RATE,     Q_PURGE_AUDIT, Q_PURGE_OUTBOX, Q_PURGE_SESSION,
+        Q_PURGE_REMEMBER, Q_PURGE_RESET, Q_PURGE_SMS,    Q_PURGE_ATTEMPT
+    };
     sqlite3 *db = lite(st)->db;
     int rc = exec_plain(db, "BEGIN IMMEDIATE", err);
 
@@ -1740,6 +1759,7 @@ static const struct store_ops lite_ops = {
     .user_by_login = lite_user_by_login,
     .user_by_phone = lite_user_by_phone,
     .user_update = lite_user_update,
+    .user_set_prefs = lite_user_set_prefs,
     .user_set_role = lite_user_set_role,
     .user_delete = lite_user_delete,
     .session_put = lite_session_put,

@@ -40,7 +40,7 @@ function fill() {
   return path;
 }
 
-test('disk full: register and sign-in answer only what is stored', { skip: PG && 'SQLite: the database lives on the full disk; PostgreSQL keeps its own' }, async (t) => {
+test('disk full: register and sign-in answer only what is stored', { skip: !!PG && 'SQLite: the database lives on the full disk; PostgreSQL keeps its own' }, async (t) => {
   if (!mounted) { console.log(`# skipped: ${why}`); t.skip(why); return; }
   const c = new Client(srv.url);
   await c.get('/register');

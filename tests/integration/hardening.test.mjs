@@ -208,7 +208,7 @@ describe('request bodies are limited before they are buffered (finding 3, lows)'
 });
 
 describe('the data folder (finding 9, start-up)', () => {
-  test('a second server on the same folder refuses to start, naming the folder and the PID', { skip: PG && 'SQLite only: on PostgreSQL servers share the folder (multiserver.test.mjs)' }, async () => {
+  test('a second server on the same folder refuses to start, naming the folder and the PID', { skip: !!PG && 'SQLite only: on PostgreSQL servers share the folder (multiserver.test.mjs)' }, async () => {
     const srv = await startServer({ demo: false });
     try {
       const r = gazette(['serve', '--listen', '127.0.0.1:0', '--data', srv.dir, '--no-demo'], { timeout: 10000 });
@@ -242,7 +242,7 @@ async function registerApi(base, i) {
 }
 
 describe('backup and restore (issue 9)', () => {
-  test('a backup taken under write load restores and serves; a damaged one is refused', { skip: PG && 'SQLite backup; PostgreSQL uses pg_dump (multiserver.test.mjs)' }, async () => {
+  test('a backup taken under write load restores and serves; a damaged one is refused', { skip: !!PG && 'SQLite backup; PostgreSQL uses pg_dump (multiserver.test.mjs)' }, async () => {
     const work = mkdtempSync(join(tmpdir(), 'gz-bk-'));
     const srv = await startServer({ demo: true });
     let restored;
@@ -379,7 +379,7 @@ describe('slow clients (finding 4)', () => {
 });
 
 describe('start-up checks and housekeeping (issue 9, lows)', () => {
-  test('a damaged, a foreign or an empty database is refused, naming the file', { skip: PG && 'checks of the SQLite file' }, async () => {
+  test('a damaged, a foreign or an empty database is refused, naming the file', { skip: !!PG && 'checks of the SQLite file' }, async () => {
     const work = mkdtempSync(join(tmpdir(), 'gz-bad-'));
     try {
       // a real site, then one of its pages overwritten
@@ -439,22 +439,52 @@ describe('start-up checks and housekeeping (issue 9, lows)', () => {
     }
   });
 
-  test('orphaned upload files are removed at start-up', { skip: PG && 'a shared media folder is not cleaned at start-up (docs/DEPLOY.md)' }, async () => {
+  test('orphaned upload files are removed at start-up', { skip: !!PG && 'a shared media folder is not cleaned at start-up (docs/DEPLOY.md)' }, async () => {
     const work = mkdtempSync(join(tmpdir(), 'gz-orph-'));
     const dir = join(work, 'site');
     let srv = await startServer({ demo: false, dataDir: dir });
     await srv.stop();
     writeFileSync(join(dir, 'media', '.upload-AbC123'), 'half an upload');
     writeFileSync(join(dir, 'media', 'x.mp3.tmp999999999'), 'half a copy');
+    writeFileSync(join(dir, 'media', '.import-999999999-en.tmp'), 'a dead import\'s copy');
+    writeFileSync(join(dir, 'media', '.import-999999999-zh.mp3'), 'a dead import\'s narration');
+    const live = `.import-${process.pid}-en.tmp`; // an import still running beside the server
+    writeFileSync(join(dir, 'media', live), 'being copied');
     writeFileSync(join(dir, 'media', 'kept.mp3'), 'narration');
     srv = await startServer({ demo: false, dataDir: dir });
     try {
       assert.ok(!existsSync(join(dir, 'media', '.upload-AbC123')));
       assert.ok(!existsSync(join(dir, 'media', 'x.mp3.tmp999999999')));
+      assert.ok(!existsSync(join(dir, 'media', '.import-999999999-en.tmp')));
+      assert.ok(!existsSync(join(dir, 'media', '.import-999999999-zh.mp3')));
+      assert.ok(existsSync(join(dir, 'media', live)), 'a live import keeps its file');
       assert.ok(existsSync(join(dir, 'media', 'kept.mp3')));
     } finally {
       await srv.stop();
       rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  // Another process holds the SQLite write lock: every pass of the worker waits out the busy
+  // timeout (5 s) in publish_due and again in job_claim. Each failure is logged, once a minute.
+  test('the worker logs a database that keeps refusing it, at most once a minute', {
+    skip: (!!PG && 'holds the SQLite write lock') ||
+      (spawnSync('sqlite3', ['--version']).status !== 0 && 'needs the sqlite3 client') }, async () => {
+    const srv = await startServer({ demo: false });
+    await sleep(1500); // the first pass (and its purge) is done
+    const holder = spawn('sqlite3', [join(srv.dir, 'gazette.db')], { stdio: ['pipe', 'ignore', 'inherit'] });
+    try {
+      holder.stdin.write('.timeout 5000\nBEGIN IMMEDIATE;\n');
+      await sleep(24000); // two passes or more
+      const publish = srv.stderr().match(/WARN worker .*cannot publish scheduled stories: .*/g) || [];
+      const claim = srv.stderr().match(/WARN worker .*cannot claim a job: .*/g) || [];
+      assert.equal(publish.length, 1, srv.stderr());
+      assert.equal(claim.length, 1, srv.stderr());
+      assert.match(claim[0], /busy|locked/);
+    } finally {
+      holder.stdin.end('ROLLBACK;\n');
+      await new Promise((res) => holder.once('exit', res));
+      await srv.stop();
     }
   });
 

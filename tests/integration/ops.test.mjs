@@ -146,7 +146,7 @@ describe('probes', () => {
     } finally { await s.stop(); }
   });
 
-  test('/readyz: 503 naming the database when it cannot answer', { skip: PG && 'damages the SQLite file' }, async () => {
+  test('/readyz: 503 naming the database when it cannot answer', { skip: !!PG && 'damages the SQLite file' }, async () => {
     const s = await startServer({ demo: false, args: ['--threads', '1'] });
     try {
       const { writeFileSync, rmSync } = await import('node:fs');

@@ -301,6 +301,10 @@ WRAP(user_create,
       int64_t now, int64_t *id, struct err *err),
      (st, a, b, c, d, e, now, id, err))
 WRAP(user_update, (struct store * st, const struct user *u, struct err *err), (st, u, err))
+WRAP(user_set_prefs, (struct store * st, int64_t id, int fs, double rate, struct err *err),
+     (st, id, fs, rate, err))
+WRAP(user_set_role, (struct store * st, int64_t id, enum user_role role, struct err *err),
+     (st, id, role, err))
 WRAP(user_delete, (struct store * st, int64_t id, struct err *err), (st, id, err))
 WRAP(session_put,
      (struct store * st, int64_t uid, const unsigned char *d, int64_t now, int64_t exp,
@@ -371,6 +375,8 @@ void fault_calls(struct store *st, int after_calls, int code)
         patched = *orig;
         patched.user_create = w_user_create;
         patched.user_update = w_user_update;
+        patched.user_set_prefs = w_user_set_prefs;
+        patched.user_set_role = w_user_set_role;
         patched.user_delete = w_user_delete;
         patched.session_put = w_session_put;
         patched.session_delete = w_session_delete;

@@ -22,9 +22,9 @@ void fault_disarm(void);
 int fault_hits(void);
 
 /* Fail store calls instead of disk writes: from now on the (after_calls + 1)-th call of one
- * of st's writing functions (user_create/update/delete, session_put/delete*, remember_*,
- * reset_*, sms_*, rate_add/clear, audit_add, story_put, job_add, attempt_put, image_put,
- * story_set_lead, tx_commit)
+ * of st's writing functions (user_create/update/set_prefs/set_role/delete, session_put/
+ * delete*, remember_*, reset_*, sms_*, rate_add/clear, audit_add, story_put, job_add,
+ * attempt_put, image_put, story_set_lead, tx_commit)
  * answers code (GZ_EFULL, GZ_EBUSY, GZ_ECONFLICT …) without doing anything; later calls work
  * again. after_calls < 0 disarms. OUT of fault_calls_made: writing calls seen since arming. */
 void fault_calls(struct store *st, int after_calls, int code);

@@ -163,6 +163,53 @@ START_TEST(save_fails_cleanly_at_every_step)
 }
 END_TEST
 
+static enum user_role role_of(int64_t uid)
+{
+    struct err err = { 0 };
+    struct user u;
+    enum user_role r;
+
+    ck_assert_msg(st->ops->user_get(st, uid, &u, &err) == GZ_OK, "%s", err.msg);
+    r = u.role;
+    user_release(&u);
+    return r;
+}
+
+/* Each writing call of a role change fails in turn (the count taken from a clean run): the
+ * change answers that failure and the role stays, or succeeds only when nothing failed. */
+START_TEST(set_role_fails_cleanly_at_every_step)
+{
+    struct err err = { 0 };
+    int64_t a = 0, b = 0;
+    int n, steps;
+
+    ck_assert_int_eq(st->ops->user_create(st, "a@example.com", "a", "h", NULL, "1", 1, &a, &err),
+                     GZ_OK);
+    ck_assert_int_eq(st->ops->user_create(st, "b@example.com", "b", "h", NULL, "1", 1, &b, &err),
+                     GZ_OK);
+    fault_calls(st, -1, 0);
+    ck_assert_int_eq(nr_set_role(st, a, ROLE_EDITOR, "10.0.0.1", &err), GZ_OK);
+    steps = fault_calls_made();
+    ck_assert_int_eq(steps, 3); /* the role, its audit line, commit */
+    for (n = 0;; n++) {
+        int code = n % 2 ? GZ_EBUSY : GZ_EFULL, rc, made;
+
+        fault_calls(st, n, code);
+        rc = nr_set_role(st, b, ROLE_ADMIN, "10.0.0.1", &err);
+        made = fault_calls_made();
+        fault_calls(st, -1, 0);
+        if (n == steps) {
+            ck_assert_int_eq(rc, GZ_OK);
+            break;
+        }
+        ck_assert_msg(made > n, "step %d: stopped after %d calls", n, made);
+        ck_assert_int_eq(rc, code);
+        ck_assert_msg(role_of(b) == ROLE_READER, "step %d changed the role", n);
+    }
+    ck_assert_int_eq(role_of(b), ROLE_ADMIN);
+}
+END_TEST
+
 Suite *suite_service_newsroom(void)
 {
     Suite *s = suite_create("service_newsroom");
@@ -172,6 +219,7 @@ Suite *suite_service_newsroom(void)
     tcase_add_test(tc, a_stale_save_queues_nothing);
     tcase_add_test(tc, job_result_and_done_are_one_change);
     tcase_add_test(tc, save_fails_cleanly_at_every_step);
+    tcase_add_test(tc, set_role_fails_cleanly_at_every_step);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -170,6 +170,33 @@ START_TEST(a_conflict_inside_a_flow_does_not_spoil_it)
 }
 END_TEST
 
+/* Preferences are written alone: a password changed through another connection after this
+ * one read the account stays. */
+START_TEST(preferences_are_written_alone)
+{
+    struct err err = { 0 };
+    struct user stale, u;
+    int64_t id = 0;
+
+    ck_assert_int_eq(
+            st->ops->user_create(st, "pat@example.com", "pat", "old", NULL, "1", 5, &id, &err),
+            GZ_OK);
+    ck_assert_int_eq(st->ops->user_get(st, id, &stale, &err), GZ_OK);
+    free(stale.pw_hash);
+    stale.pw_hash = xstrdup("new");
+    ck_assert_int_eq(st2->ops->user_update(st2, &stale, &err), GZ_OK);
+    user_release(&stale);
+    ck_assert_int_eq(st->ops->user_set_prefs(st, id, 4, 0, &err), GZ_OK);
+    ck_assert_int_eq(st->ops->user_set_prefs(st, id, 0, 1.25, &err), GZ_OK);
+    ck_assert_int_eq(st2->ops->user_get(st2, id, &u, &err), GZ_OK);
+    ck_assert_str_eq(u.pw_hash, "new");
+    ck_assert_int_eq(u.font_size, 4);
+    ck_assert(u.rate > 1.24 && u.rate < 1.26);
+    user_release(&u);
+    ck_assert_int_eq(st->ops->user_set_prefs(st, id + 1, 3, 0, &err), GZ_ENOTFOUND);
+}
+END_TEST
+
 START_TEST(rollback_keeps_nothing_and_quiz_answers_once)
 {
     struct err err = { 0 };
@@ -185,6 +212,82 @@ START_TEST(rollback_keeps_nothing_and_quiz_answers_once)
     ck_assert_int_eq(st->ops->attempt_put(st, q, "u:1", "[0]", 1, 2, &err), GZ_OK);
     ck_assert_int_eq(st2->ops->attempt_put(st2, q, "u:1", "[1]", 0, 3, &err), GZ_ECONFLICT);
     buf_release(&v);
+}
+END_TEST
+
+/* Purging takes exactly the rows past their use, from every table it covers: for each, one
+ * row just past the limit and one just inside it. */
+START_TEST(purge_takes_only_expired_rows)
+{
+    const int64_t now = 100000000;
+    struct err err = { 0 };
+    unsigned char d_old[32], d_new[32], got[32], prev[32];
+    struct session_list sl = { 0 };
+    struct audit_list al = { 0 };
+    struct outbox_list ol = { 0 };
+    struct buf answers;
+    int64_t uid = 0, q = 0, n = -1, last, exp, att, who;
+
+    memset(d_old, 1, sizeof d_old);
+    memset(d_new, 2, sizeof d_new);
+    ck_assert_int_eq(
+            st->ops->user_create(st, "pu@example.com", "pu", "h", NULL, "1", 1, &uid, &err), GZ_OK);
+    ck_assert_int_eq(st->ops->quiz_put(st, "pq", "测", "Q", 1, "{}", &q, &err), GZ_OK);
+    /* rate events: 2 days */
+    ck_assert_int_eq(st->ops->rate_add(st, "old", now - 172801, &err), GZ_OK);
+    ck_assert_int_eq(st->ops->rate_add(st, "new", now - 172799, &err), GZ_OK);
+    /* audit: a year */
+    ck_assert_int_eq(st->ops->audit_add(st, uid, now - 31536001, "e", "", "", &err), GZ_OK);
+    ck_assert_int_eq(st->ops->audit_add(st, uid, now - 31535999, "e", "", "", &err), GZ_OK);
+    /* outbox: a day */
+    ck_assert_int_eq(st->ops->outbox_add(st, "mail", "a", "s", "b", now - 86401, &err), GZ_OK);
+    ck_assert_int_eq(st->ops->outbox_add(st, "mail", "a", "s", "b", now - 86399, &err), GZ_OK);
+    /* sessions, remember-me series, reset tokens, SMS codes: their own expiry */
+    ck_assert_int_eq(st->ops->session_put(st, uid, d_old, 1, now - 1, NULL, "", "", &err), GZ_OK);
+    ck_assert_int_eq(st->ops->session_put(st, uid, d_new, 1, now + 1, NULL, "", "", &err), GZ_OK);
+    ck_assert_int_eq(st->ops->remember_put(st, "sel-old", uid, d_old, 1, now - 1, "", &err), GZ_OK);
+    ck_assert_int_eq(st->ops->remember_put(st, "sel-new", uid, d_new, 1, now + 1, "", &err), GZ_OK);
+    ck_assert_int_eq(st->ops->reset_put(st, d_old, uid, now - 1, &err), GZ_OK);
+    ck_assert_int_eq(st->ops->reset_put(st, d_new, uid, now + 1, &err), GZ_OK);
+    ck_assert_int_eq(st->ops->sms_put(st, "+8613900000001", d_old, now - 1, &err), GZ_OK);
+    ck_assert_int_eq(st->ops->sms_put(st, "+8613900000002", d_new, now + 1, &err), GZ_OK);
+    /* anonymous quiz answers: 90 days; an account's stay */
+    ck_assert_int_eq(st->ops->attempt_put(st, q, "c:old", "[0]", 1, now - 7776001, &err), GZ_OK);
+    ck_assert_int_eq(st->ops->attempt_put(st, q, "c:new", "[0]", 1, now - 7775999, &err), GZ_OK);
+    ck_assert_int_eq(st->ops->attempt_put(st, q, "u:1", "[0]", 1, now - 40000000, &err), GZ_OK);
+
+    ck_assert_msg(st2->ops->purge(st2, now, &n, &err) == GZ_OK, "%s", err.msg);
+    ck_assert_int_eq(n, 8); /* one of each pair */
+
+    ck_assert_int_eq(st->ops->rate_count(st, "old", 0, &n, &last, &err), GZ_OK);
+    ck_assert_int_eq(n, 0);
+    ck_assert_int_eq(st->ops->rate_count(st, "new", 0, &n, &last, &err), GZ_OK);
+    ck_assert_int_eq(n, 1);
+    ck_assert_int_eq(st->ops->audit_list(st, uid, 10, &al, &err), GZ_OK);
+    ck_assert_uint_eq(al.n, 1);
+    ck_assert_int_eq(al.item[0].at, now - 31535999);
+    audit_list_release(&al);
+    ck_assert_int_eq(st->ops->outbox_list(st, 10, &ol, &err), GZ_OK);
+    ck_assert_uint_eq(ol.n, 1);
+    ck_assert_int_eq(ol.item[0].at, now - 86399);
+    outbox_list_release(&ol);
+    ck_assert_int_eq(st->ops->session_list(st, uid, NULL, 0, &sl, &err), GZ_OK);
+    ck_assert_uint_eq(sl.n, 1);
+    ck_assert_int_eq(sl.item[0].expires, now + 1);
+    session_list_release(&sl);
+    ck_assert_int_eq(st->ops->remember_get(st, "sel-old", &who, got, &exp, prev, &last, &err),
+                     GZ_ENOTFOUND);
+    ck_assert_int_eq(st->ops->remember_get(st, "sel-new", &who, got, &exp, prev, &last, &err),
+                     GZ_OK);
+    ck_assert_int_eq(st->ops->reset_take(st, d_old, 0, &who, &err), GZ_ENOTFOUND);
+    ck_assert_int_eq(st->ops->reset_take(st, d_new, 0, &who, &err), GZ_OK);
+    ck_assert_int_eq(st->ops->sms_get(st, "+8613900000001", got, &exp, &att, &err), GZ_ENOTFOUND);
+    ck_assert_int_eq(st->ops->sms_get(st, "+8613900000002", got, &exp, &att, &err), GZ_OK);
+    buf_init(&answers, 0);
+    ck_assert_int_eq(st->ops->attempt_get(st, q, "c:old", &answers, &n, &err), GZ_ENOTFOUND);
+    ck_assert_int_eq(st->ops->attempt_get(st, q, "c:new", &answers, &n, &err), GZ_OK);
+    ck_assert_int_eq(st->ops->attempt_get(st, q, "u:1", &answers, &n, &err), GZ_OK);
+    buf_release(&answers);
 }
 END_TEST
 
@@ -279,7 +382,9 @@ static void add_tests(TCase *tc)
 {
     tcase_add_test(tc, story_round_trip_and_search);
     tcase_add_test(tc, a_conflict_inside_a_flow_does_not_spoil_it);
+    tcase_add_test(tc, preferences_are_written_alone);
     tcase_add_test(tc, rollback_keeps_nothing_and_quiz_answers_once);
+    tcase_add_test(tc, purge_takes_only_expired_rows);
     tcase_add_test(tc, jobs_are_leased_to_one_server);
     tcase_add_test(tc, a_job_whose_servers_keep_dying_fails_after_three_starts);
     tcase_add_test(tc, a_publish_on_one_server_is_seen_by_the_other);
