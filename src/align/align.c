@@ -781,6 +781,7 @@ static void atext_release(struct atext *at)
 #define AC_SNAP_IN_S 0.4   /* an onset inside the first word, this far after its start */
 #define AC_SNAP_BACK_S 0.2 /* or a clear-pause onset this far before it */
 #define AC_GAP_S 0.1       /* a pause at least this long that holds the whole first word */
+#define AC_GAP_MAX_S 1.0   /* a partial decode's word this long after the one before wandered */
 #define AC_RELAY_PAD_S 0.3   /* a re-laid window begins this long before the sentence before */
 #define AC_RELAY_SHIFT_S 2.5 /* its start is refused this far from the estimate (a model lost
                               * on the voice spreads the sentence before over it) */
@@ -843,6 +844,33 @@ static double first_placed(const struct acoustic_hit *hits, size_t n_pre, size_t
     if (g == n || (hits[g].end - hits[g].start) * ACOUSTIC_FRAME_S > AC_MAX_WORD_S)
         return NAN;
     return hits[g].start * ACOUSTIC_FRAME_S + AC_CENTRE_S;
+}
+
+/* Words the model did not place (skipped by the grammar, or after where a partial decode
+ * stopped) get starts spread between the placed words around them, by length in characters;
+ * a run at the end at about 0.35 s a word, not past `limit` (the next sentence). Their end
+ * stays unknown. */
+static void spread_unplaced(struct align_word *w, size_t m, double start, double limit)
+{
+    double a = start;
+    for (size_t i = 0; i < m;) {
+        size_t j = i, chars = 0, cum = 0;
+        double b;
+        if (!isnan(w[i].start)) {
+            a = isnan(w[i].end) ? w[i].start : w[i].end;
+            i++;
+            continue;
+        }
+        while (j < m && isnan(w[j].start))
+            chars += (size_t)w[j++].text_len + 1;
+        b = j < m ? w[j].start : fmin(limit, a + 0.35 * (double)(j - i));
+        if (b < a)
+            b = a;
+        for (; i < j; i++) {
+            w[i].start = a + (b - a) * (double)cum / (double)chars;
+            cum += (size_t)w[i].text_len + 1;
+        }
+    }
 }
 
 /* Whether t is a speech onset after a pause of at least AC_SNAP_PAUSE_S. */
@@ -941,8 +969,12 @@ static int acoustic_stage(const struct align_cfg *cfg, const struct align_audio 
          * window comes first; otherwise it is the second try. */
         ok = 0;
         relaid = 0;
-        for (int tr = 0; tr < 2 && !ok; tr++) {
-            int plan = quick && p > 0 ? !tr : tr;
+        for (int tr = 0; tr < 3 && !ok; tr++) {
+            /* {plan, partial}: a decode allowed to stop after any word comes last, after
+             * both windows failed to place the whole sentence (or a start's first three). */
+            static const signed char order[2][3][2] = { { { 0, 0 }, { 1, 0 }, { 0, 1 } },
+                                                        { { 1, 0 }, { 0, 0 }, { 0, 1 } } };
+            int plan = order[quick][tr][0], partial = order[quick][tr][1];
             n = 0;
             if (plan == 1) {
                 if (p == 0 || isnan(segs[p - 1].start) || at.w_from[p] == at.w_from[p - 1])
@@ -981,17 +1013,14 @@ static int acoustic_stage(const struct align_cfg *cfg, const struct align_audio 
                                                         ? at.w_from[q] + AC_POST
                                                         : at.w_from[q + 1],
                                  names, src, n);
+            /* Partial: no path to the end (a word far from its guessed pronunciation can
+             * lose every path), so allowed to stop after any word; what was placed counts. */
+            if (partial && must == n_pre)
+                continue;
             ok = acoustic_decode(ac, au->afe, (size_t)(f0s / ACOUSTIC_FRAME_S),
                                  (size_t)(f1s / ACOUSTIC_FRAME_S), names, src, n, n_pre,
-                                 entry_max, must, hits, &e2) == GZ_OK;
-            full = ok;
-            /* No path to the end (a word far from its guessed pronunciation can lose every
-             * path): once more, allowed to stop after any word; what was placed still
-             * counts. */
-            if (!ok && must > n_pre)
-                ok = acoustic_decode(ac, au->afe, (size_t)(f0s / ACOUSTIC_FRAME_S),
-                                     (size_t)(f1s / ACOUSTIC_FRAME_S), names, src, n, n_pre,
-                                     entry_max, n_pre, hits, &e2) == GZ_OK;
+                                 entry_max, partial ? n_pre : must, hits, &e2) == GZ_OK;
+            full = ok && !partial;
             start = ok ? first_placed(hits, n_pre, n) : NAN;
             ok = !isnan(start) && start > prev_start + (plan ? 0.05 : 0.0) &&
                  fabs(start - est) <= (plan ? AC_RELAY_SHIFT_S : AC_MAX_SHIFT_S);
@@ -1073,6 +1102,7 @@ static int acoustic_stage(const struct align_cfg *cfg, const struct align_audio 
             if (!quick) {
                 size_t t0 = at.tok_from[k], nt = at.tok_from[k + 1] - t0, m = 0;
                 double last_end = NAN;
+                int wandered = 0;
                 free(segs[k].words);
                 segs[k].words = xcalloc(nt ? nt : 1, sizeof *segs[k].words);
                 for (size_t t = 0; t < nt; t++) {
@@ -1087,8 +1117,13 @@ static int acoustic_stage(const struct align_cfg *cfg, const struct align_audio 
                             ws = h->start * ACOUSTIC_FRAME_S + AC_CENTRE_S;
                         we = h->end * ACOUSTIC_FRAME_S + AC_CENTRE_S;
                     }
-                    if (isnan(ws)) /* skipped by the grammar: from where the last one ended */
-                        ws = isnan(last_end) ? start : last_end;
+                    /* Past the next sentence's estimate, or after a second of nothing: a
+                     * partial decode that wandered; the rest is decoded again below. */
+                    if (!isnan(ws) && ((ws >= nx && nx > start) ||
+                                       (!full && !isnan(last_end) && ws - last_end > AC_GAP_MAX_S)))
+                        wandered = 1;
+                    if (wandered)
+                        ws = we = NAN;
                     w->start = ws;
                     w->end = we;
                     w->text_pos = tk->cpos;
@@ -1100,6 +1135,62 @@ static int acoustic_stage(const struct align_cfg *cfg, const struct align_audio 
                     m++;
                 }
                 segs[k].n_words = m;
+                /* A partial decode stopped at a word the model could not match (a mispronounced
+                 * or misread word): the rest is decoded again from where the last placed word
+                 * ended, without that word, up to three times. */
+                for (int round = 0; round < 3 && !full; round++) {
+                    size_t u = m, x0, x1 = at.w_from[k + 1], n2;
+                    double g0, g1;
+                    while (u > 0 && isnan(segs[k].words[u - 1].start))
+                        u--;
+                    if (u + 1 >= m)
+                        break;
+                    x0 = at.tok[t0 + u + 1].first;
+                    n2 = window_words(&at, x0, x1, names, src, 0);
+                    if (q < n_seg)
+                        n2 = window_words(&at, at.w_from[q],
+                                          at.w_from[q] + AC_POST < at.w_from[q + 1]
+                                                  ? at.w_from[q] + AC_POST
+                                                  : at.w_from[q + 1],
+                                          names, src, n2);
+                    g0 = u > 0 ? segs[k].words[u - 1].end : start;
+                    g1 = fmin(nx + AC_AFTER_S, g0 + 55.0);
+                    if (isnan(g0) || x1 <= x0)
+                        break;
+                    full = acoustic_decode(ac, au->afe, (size_t)(g0 / ACOUSTIC_FRAME_S),
+                                           (size_t)(g1 / ACOUSTIC_FRAME_S), names, src, n2, 0, 0,
+                                           x1 - x0 - 1, hits, &e2) == GZ_OK;
+                    if (!full && acoustic_decode(ac, au->afe, (size_t)(g0 / ACOUSTIC_FRAME_S),
+                                                 (size_t)(g1 / ACOUSTIC_FRAME_S), names, src, n2,
+                                                 0, 0, 0, hits, &e2) != GZ_OK)
+                        break;
+                    wandered = 0;
+                    for (size_t t = u + 1; t < m; t++) {
+                        const struct atok *tk = &at.tok[t0 + t];
+                        struct align_word *w = &segs[k].words[t];
+                        if (wandered)
+                            continue;
+                        for (size_t x = tk->first; x < tk->first + tk->n; x++) {
+                            const struct acoustic_hit *h = &hits[x - x0];
+                            if (h->start < 0)
+                                continue;
+                            if (isnan(w->start))
+                                w->start = h->start * ACOUSTIC_FRAME_S + AC_CENTRE_S;
+                            w->end = h->end * ACOUSTIC_FRAME_S + AC_CENTRE_S;
+                        }
+                        if (!isnan(w->start) &&
+                            ((w->start >= nx && nx > start) ||
+                             (!full && !isnan(last_end) && w->start - last_end > AC_GAP_MAX_S))) {
+                            w->start = w->end = NAN;
+                            wandered = 1;
+                        }
+                        if (!isnan(w->end))
+                            last_end = w->end;
+                    }
+                    if (isnan(segs[k].words[u + 1].start))
+                        break; /* nothing gained */
+                }
+                spread_unplaced(segs[k].words, m, start, nx > start ? nx : secs);
                 if (!isnan(last_end))
                     segs[k].end = last_end;
             }
