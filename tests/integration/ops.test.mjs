@@ -160,6 +160,84 @@ describe('probes', () => {
   });
 });
 
+// The metrics address, printed after the site's.
+async function metricsUrl(s) {
+  let murl;
+  for (let i = 0; i < 100 && !murl; i++) {
+    murl = s.stdout().match(/metrics on (http:\/\/\S+)/)?.[1];
+    if (!murl) await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.ok(murl, 'metrics address printed');
+  return murl;
+}
+
+describe('the job queue on /readyz', () => {
+  test('503 "jobs: stuck" when queued work waits past 300 s while no job moves; a worker whose claims fail does not beat',
+    { skip: !!PG && 'holds the queue with a trigger in the SQLite file' }, async () => {
+      const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+      const { tmpdir } = await import('node:os');
+      const clockDir = mkdtempSync(`${tmpdir()}/gz-clock-`);
+      const clock = `${clockDir}/offset`; // seconds added to the server's idea of now
+      writeFileSync(clock, '0\n');
+      const s = await startServer({ demo: false, args: ['--metrics-listen', '127.0.0.1:0'], env: { GAZETTE_CLOCK_FILE: clock } });
+      // Writes beside the running server (python3's sqlite3: foreign keys off, a busy timeout).
+      const sql = (script) => {
+        const r = spawnSync('python3', ['-c', 'import sqlite3, sys\nc = sqlite3.connect(sys.argv[1], timeout=10, isolation_level=None)\nc.executescript(sys.argv[2])',
+          `${s.dir}/gazette.db`, script], { encoding: 'utf8' });
+        assert.equal(r.status, 0, r.stderr);
+      };
+      const ready = async () => { const r = await get(s.url + '/readyz'); return { status: r.status, text: r.body.toString() }; };
+      const silence = async (murl) => Number((await get(murl)).body.toString().match(/^gazette_worker_silence_seconds (-?\d+)$/m)[1]);
+      try {
+        const murl = await metricsUrl(s);
+        let r;
+        for (let i = 0; i < 100; i++) { // until the worker's first beat
+          r = await ready();
+          if (r.status === 200) break;
+          await new Promise((res) => setTimeout(res, 50));
+        }
+        assert.equal(r.status, 200, r.text);
+        // Every claim now fails (as on a database the worker cannot write), and a job waits.
+        const now = Math.floor(Date.now() / 1000);
+        sql(`CREATE TRIGGER hold BEFORE UPDATE OF state ON job BEGIN SELECT RAISE(ABORT, 'held by the test'); END;
+             INSERT INTO job(story_id, lang, audio, created, updated) VALUES (1, 'en', 'x.wav', ${now}, ${now});`);
+        await new Promise((res) => setTimeout(res, 2600));
+        r = await ready();
+        assert.equal(r.status, 200, `queued for seconds only: ${r.text}`);
+        assert.match(r.text, /\njobs: ok\n$/);
+        // The idle worker beats every second, but only after a claim that worked.
+        assert.ok(await silence(murl) >= 2, 'the worker beat although its claims failed');
+
+        writeFileSync(clock, '400\n'); // the job has now waited 400 s, and no job ever ran
+        r = await ready();
+        assert.equal(r.status, 503, r.text);
+        assert.match(r.text, /^database: ok\ndisk: ok \(\d+ MB free\)\njobs: stuck \(1 queued, oldest 40\d s\)\n$/);
+        assert.equal((await get(s.url + '/healthz')).status, 200); // alive, not ready
+
+        // A job that ended 10 s ago: the queue moves (this one waits behind others), not stuck.
+        sql(`INSERT INTO job(story_id, lang, audio, state, created, updated) VALUES (1, 'zh', 'y.wav', 'done', ${now + 390}, ${now + 390});`);
+        r = await ready();
+        assert.equal(r.status, 200, r.text);
+        assert.match(r.text, /\njobs: ok\n$/);
+        sql(`DELETE FROM job WHERE state = 'done';`);
+        assert.equal((await ready()).status, 503);
+
+        // Claims work again: the worker takes the job (it fails: there is no story 1), beats.
+        sql('DROP TRIGGER hold;');
+        for (let i = 0; i < 100; i++) {
+          r = await ready();
+          if (r.status === 200) break;
+          await new Promise((res) => setTimeout(res, 50));
+        }
+        assert.equal(r.status, 200, r.text);
+        assert.ok(await silence(murl) <= 1);
+      } finally {
+        await s.stop();
+        rmSync(clockDir, { recursive: true, force: true });
+      }
+    });
+});
+
 describe('metrics, access log, config', () => {
   test('/metrics only on --metrics-listen, Prometheus text, counters move', async () => {
     const { mkdtempSync, readFileSync, renameSync, existsSync } = await import('node:fs');
