@@ -300,10 +300,39 @@ describe('metrics, access log, config', () => {
     } finally { await s.stop(); }
   });
 
-  test('start-up warns loudly that mail and SMS go to the outbox', async () => {
-    assert.match(srv.stderr(), /MAIL IS NOT DELIVERED/);
-    assert.match(srv.stderr(), /SMS IS NOT DELIVERED/);
+  test('start-up warns loudly that mail and SMS go to the outbox, even at --log-level error', async () => {
+    assert.match(srv.stderr(), /^\S+ WARN notify \*\*\* MAIL IS NOT DELIVERED/m);
+    assert.match(srv.stderr(), /^\S+ WARN notify \*\*\* SMS IS NOT DELIVERED/m);
+    const s = await startServer({ demo: false, args: ['--log-level', 'error'] });
+    try {
+      await get(s.url + '/healthz');
+      assert.match(s.stderr(), /WARN notify \*\*\* MAIL IS NOT DELIVERED/);
+      assert.match(s.stderr(), /WARN notify \*\*\* SMS IS NOT DELIVERED/);
+      assert.doesNotMatch(s.stderr(), / INFO /); // the level holds for everything else
+    } finally { await s.stop(); }
   });
+
+  test('an unknown GAZETTE_MAIL or GAZETTE_SMS driver, or http SMS without a URL, stops start-up', async () => {
+    const { mkdtempSync, readdirSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { gazette } = await import('./server.mjs');
+    const dir = mkdtempSync(`${tmpdir()}/gz-drv-`);
+    try {
+      const cases = [
+        [{ GAZETTE_MAIL: 'smpt' }, /^gazette serve: GAZETTE_MAIL: want outbox or smtp, not 'smpt'$/m],
+        [{ GAZETTE_SMS: 'HTTP' }, /^gazette serve: GAZETTE_SMS: want outbox or http, not 'HTTP'$/m],
+        [{ GAZETTE_SMS: 'http', GAZETTE_SMS_URL: '' }, /^gazette serve: GAZETTE_SMS=http needs GAZETTE_SMS_URL/m],
+      ];
+      for (const [env, want] of cases) {
+        const r = gazette(['serve', '--listen', '127.0.0.1:0', '--data', `${dir}/data`, '--db', `${dir}/x.db`, '--no-demo'],
+          { env: { ...process.env, GAZETTE_MAIL: '', GAZETTE_SMS: '', ...env }, timeout: 20000 });
+        assert.equal(r.status, 2, `${JSON.stringify(env)}: ${r.stderr}`);
+        assert.match(r.stderr, want);
+      }
+      assert.deepEqual(readdirSync(dir), [], 'refused before touching the data folder');
+    } finally { rmSync(dir, { recursive: true, force: true }); }
+  });
+
 
   test('--config FILE: settings by flag name, flags win, errors name file and line', async () => {
     const { mkdtempSync, writeFileSync } = await import('node:fs');
