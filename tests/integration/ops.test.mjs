@@ -94,7 +94,14 @@ describe('compression', () => {
     assert.ok(m.headers.etag && m.headers['last-modified']);
     const nm = await get(srv.url + audio, { 'if-none-match': m.headers.etag });
     assert.equal(nm.status, 304);
-    const tiny = await get(srv.url + '/robots.txt', { 'accept-encoding': 'gzip, br' });
+    // A compressible static file under 1 KB goes as it is, even to a client that takes br.
+    const home = (await get(srv.url + '/', { cookie })).body.toString();
+    const icon = home.match(/href="(\/static\/icon\.svg\?v=[0-9a-f]+)"/)[1];
+    const tiny = await get(srv.url + icon, { 'accept-encoding': 'br, gzip' });
+    assert.equal(tiny.status, 200);
+    assert.equal(tiny.headers['content-type'], 'image/svg+xml');
+    assert.ok(tiny.body.length > 0 && tiny.body.length < 1024, `${tiny.body.length} bytes`);
+    assert.ok(tiny.body.toString().startsWith('<svg'), 'the plain SVG');
     assert.equal(tiny.headers['content-encoding'], undefined);
   });
 });
@@ -156,6 +163,9 @@ describe('probes', () => {
       assert.equal(r.status, 503);
       assert.match(r.body.toString(), /^database: /);
       assert.doesNotMatch(r.body.toString(), /database: ok/);
+      const h = await get(s.url + '/healthz'); // the process is up: healthz never asks the database
+      assert.equal(h.status, 200);
+      assert.equal(h.body.toString(), 'ok\n');
     } finally { await s.stop(); }
   });
 });
@@ -300,6 +310,22 @@ describe('metrics, access log, config', () => {
     } finally { await s.stop(); }
   });
 
+  test('stderr: log lines and access lines in their documented text formats', async () => {
+    const r = await get(srv.url + '/story/1?token=SECRET9&x=1');
+    const id = r.headers['x-request-id'];
+    await new Promise((res) => setTimeout(res, 100));
+    const lines = srv.stderr().trim().split('\n');
+    // docs/CONFIG.md "Logs": `2026-11-28T10:00:00Z WARN notify message`, and the access line.
+    const logLine = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ (DEBUG|INFO|WARN|ERROR) [a-z]+ \S.*$/;
+    const accessLine = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z \S+ "[A-Z]+ \S+" \d{3} (\d+|-) \d+us id=[0-9a-f]{16}$/;
+    for (const l of lines) assert.ok(logLine.test(l) || accessLine.test(l), `unexpected stderr line: ${l}`);
+    assert.ok(lines.some((l) => /^\S+Z WARN notify \*\*\* MAIL IS NOT DELIVERED: GAZETTE_MAIL=outbox /.test(l)));
+    assert.ok(lines.some((l) => /^\S+Z INFO http serving '/.test(l)));
+    const mine = lines.filter((l) => l.endsWith(` id=${id}`));
+    assert.equal(mine.length, 1);
+    assert.match(mine[0], /^\S+ 127\.0\.0\.1 "GET \/story\/1\?token=REDACTED&x=1" 200 \d+ \d+us id=/);
+  });
+
   test('start-up warns loudly that mail and SMS go to the outbox, even at --log-level error', async () => {
     assert.match(srv.stderr(), /^\S+ WARN notify \*\*\* MAIL IS NOT DELIVERED/m);
     assert.match(srv.stderr(), /^\S+ WARN notify \*\*\* SMS IS NOT DELIVERED/m);
@@ -333,6 +359,29 @@ describe('metrics, access log, config', () => {
     } finally { rmSync(dir, { recursive: true, force: true }); }
   });
 
+  test('SMS through a gateway that cannot be reached: counted as failed in /metrics, no outbox warning', async () => {
+    const net = await import('node:net');
+    const { Client } = await import('./server.mjs');
+    const closed = net.createServer();
+    await new Promise((r) => closed.listen(0, '127.0.0.1', r));
+    const port = closed.address().port;
+    await new Promise((r) => closed.close(r)); // nothing listens there now: connections are refused
+    const s = await startServer({ demo: false, args: ['--metrics-listen', '127.0.0.1:0'],
+      env: { GAZETTE_SMS: 'http', GAZETTE_SMS_URL: `http://127.0.0.1:${port}/send`, GAZETTE_SMS_TOKEN: 't' } });
+    try {
+      const murl = await metricsUrl(s);
+      const before = (await get(murl)).body.toString();
+      assert.match(before, /^gazette_notify_total\{channel="sms",result="failed"\} 0$/m);
+      const c = new Client(s.url);
+      const r = await c.api('phone/send', { phone: '13812345678' });
+      assert.ok(r.status >= 500, `status ${r.status}: ${JSON.stringify(r.json)}`);
+      const t = (await get(murl)).body.toString();
+      assert.match(t, /^gazette_notify_total\{channel="sms",result="failed"\} 1$/m);
+      assert.match(t, /^gazette_notify_total\{channel="sms",result="sent"\} 0$/m);
+      assert.doesNotMatch(s.stderr(), /SMS IS NOT DELIVERED/);
+      assert.match(s.stderr(), /MAIL IS NOT DELIVERED/);
+    } finally { await s.stop(); }
+  });
 
   test('--config FILE: settings by flag name, flags win, errors name file and line', async () => {
     const { mkdtempSync, writeFileSync } = await import('node:fs');
@@ -343,11 +392,20 @@ describe('metrics, access log, config', () => {
     writeFileSync(conf, '# a comment\n\nlisten = 127.0.0.1:1\nno-demo = true\nbase-url = "https://news.example"\naccess-log = off\nlog-level = warn\n');
     const s = await startServer({ demo: false, args: ['--config', conf] }); // its --listen 127.0.0.1:0 comes after: flags win
     try {
-      const feed = (await get(s.url + '/robots.txt')).body.toString();
-      assert.match(feed, /Sitemap: https:\/\/news\.example\/sitemap\.xml/);
+      const robots = (await get(s.url + '/robots.txt')).body.toString();
+      assert.match(robots, /^Sitemap: https:\/\/news\.example\/sitemap\.xml$/m);
       assert.doesNotMatch(s.stderr(), /INFO/); // log-level = warn
+      assert.match(s.stderr(), /WARN notify \*\*\* MAIL IS NOT DELIVERED/); // warn still shows warnings
       assert.doesNotMatch(s.stderr(), /"GET \/robots\.txt"/); // access-log = off
     } finally { await s.stop(); }
+    // A flag wins over the file wherever it stands on the command line, here before --config.
+    const f = await startServer({ demo: false, args: ['--base-url', 'https://flag.example', '--config', conf] });
+    try {
+      const robots = (await get(f.url + '/robots.txt')).body.toString();
+      assert.match(robots, /^Sitemap: https:\/\/flag\.example\/sitemap\.xml$/m);
+      assert.doesNotMatch(robots, /news\.example/);
+      assert.doesNotMatch(f.stderr(), /INFO/); // the file's other settings still hold
+    } finally { await f.stop(); }
     const cases = [
       ['listen = 127.0.0.1:8080\nbogus = 1\n', /gazette\.conf:2: unknown setting 'bogus'/],
       ['threads = many\n', /gazette\.conf:1: threads: want 0 \(one per core\) to 256, not 'many'/],
