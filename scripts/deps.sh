@@ -14,8 +14,8 @@ done
 pkgs=(build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libjansson-dev libsodium-dev
       libqrencode-dev libsndfile1-dev libsamplerate0-dev libfftw3-dev libespeak-ng-dev espeak-ng-data
       libcurl4-openssl-dev libmd4c-dev check libsubunit-dev libbrotli-dev zlib1g-dev
-      libpocketsphinx-dev pocketsphinx-en-us libvips-dev libpq-dev)
-test_pkgs=(chromium fonts-wqy-microhei nodejs npm nginx-light wrk sox libsox-fmt-all espeak-ng flac python3-numpy
+      libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us libvips-dev libpq-dev)
+test_pkgs=(chromium fonts-wqy-microhei nodejs npm nginx-light wrk sox libsox-fmt-all espeak-ng flac python3-numpy time
            pocketsphinx-testdata postgresql postgresql-client default-jre-headless sqlite3)
 missing=()
 for p in "${pkgs[@]}" ${GAZETTE_TEST_DEPS:+"${test_pkgs[@]}"}; do

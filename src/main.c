@@ -27,6 +27,7 @@
 #include "http/cache.h"
 #include "http/http.h"
 #include "model/quiz.h"
+#include "notify/notify.h"
 #include "service/import.h"
 #include "store/store.h"
 
@@ -371,18 +372,21 @@ static int serve_args(int argc, char **argv, struct serve_cfg *c)
     return 0;
 }
 
-/* Mail and SMS that only go to the outbox reach nobody: say so where an operator looks. */
+/* Mail and SMS that only go to the outbox reach nobody: say so where an operator looks,
+ * whatever --log-level hides. notify_check_env() has refused any other driver name. */
 static void warn_outbox(void)
 {
     const char *mail = getenv("GAZETTE_MAIL"), *sms = getenv("GAZETTE_SMS");
     if (!mail || !*mail || strcmp(mail, "outbox") == 0)
-        log_warn("notify", "*** MAIL IS NOT DELIVERED: GAZETTE_MAIL=outbox keeps messages in the "
-                           "database (shown at /dev/outbox with --dev); set GAZETTE_MAIL=smtp "
-                           "and GAZETTE_SMTP_URL to send ***");
+        log_always(LOG_WARN, "notify",
+                   "*** MAIL IS NOT DELIVERED: GAZETTE_MAIL=outbox keeps messages in the "
+                   "database (shown at /dev/outbox with --dev); set GAZETTE_MAIL=smtp "
+                   "and GAZETTE_SMTP_URL to send ***");
     if (!sms || !*sms || strcmp(sms, "outbox") == 0)
-        log_warn("notify", "*** SMS IS NOT DELIVERED: GAZETTE_SMS=outbox keeps codes in the "
-                           "database (shown at /dev/outbox with --dev); set GAZETTE_SMS=http "
-                           "and GAZETTE_SMS_URL to send ***");
+        log_always(LOG_WARN, "notify",
+                   "*** SMS IS NOT DELIVERED: GAZETTE_SMS=outbox keeps codes in the "
+                   "database (shown at /dev/outbox with --dev); set GAZETTE_SMS=http "
+                   "and GAZETTE_SMS_URL to send ***");
 }
 
 static int cmd_serve(int argc, char **argv)
@@ -397,6 +401,10 @@ static int cmd_serve(int argc, char **argv)
 
     memset(&app, 0, sizeof app);
     rc = serve_args(argc, argv, &cfg);
+    if (rc == 0 && notify_check_env(&err) != GZ_OK) {
+        fprintf(stderr, "gazette serve: %s\n", err.msg);
+        rc = 2;
+    }
     if (rc != 0) {
         serve_cfg_release(&cfg);
         return rc;

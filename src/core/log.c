@@ -53,29 +53,46 @@ static void json_line(const char *ts, const char *lvl, const char *mod, const ch
     fprintf(stderr, "%s\"}\n", out);
 }
 
-void log_msg(enum log_level lvl, const char *mod, const char *fmt, ...)
+static void log_v(enum log_level lvl, const char *mod, const char *fmt, va_list ap) GZ_PRINTF(3, 0);
+
+static void log_v(enum log_level lvl, const char *mod, const char *fmt, va_list ap)
 {
     static const char *const names[] = { "DEBUG", "INFO", "WARN", "ERROR" };
     char line[1024], ts[32];
     struct tm tm;
     time_t now;
-    va_list ap;
     int n;
 
-    if (lvl < min_level)
-        return;
     now = time(NULL);
     gmtime_r(&now, &tm);
     strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
     n = as_json ? 0 : snprintf(line, sizeof line, "%s %s %s ", ts, names[lvl], mod);
     if (n < 0 || (size_t)n >= sizeof line)
         return;
-    va_start(ap, fmt);
     vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
-    va_end(ap);
     if (as_json) {
         json_line(ts, names[lvl], mod, line);
         return;
     }
     fprintf(stderr, "%s\n", line); /* one write per line keeps threads from interleaving */
+}
+
+void log_msg(enum log_level lvl, const char *mod, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (lvl < min_level)
+        return;
+    va_start(ap, fmt);
+    log_v(lvl, mod, fmt, ap);
+    va_end(ap);
+}
+
+void log_always(enum log_level lvl, const char *mod, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    log_v(lvl, mod, fmt, ap);
+    va_end(ap);
 }

@@ -344,7 +344,6 @@ static void *loop(void *arg)
             next_purge = clock_now() + 3600;
         }
 
-        metrics_worker_beat();
         if (st->ops->job_depth(st, &depth, &err) == GZ_OK)
             metrics_job_depth(depth);
         rc = st->ops->publish_due(st, clock_now(), &n, &err);
@@ -353,6 +352,9 @@ static void *loop(void *arg)
         else if (n > 0)
             log_info("worker", "published %d scheduled stories", n);
         rc = st->ops->job_claim(st, clock_now(), &jid, &sid, lang, audio, sizeof audio, &err);
+        /* Alive means able to take work: a worker whose claims fail does not beat. */
+        if (rc == GZ_OK || rc == GZ_ENOTFOUND)
+            metrics_worker_beat();
         if (rc == GZ_OK) {
             run_job(app, st, jid, sid, lang, audio);
             continue;

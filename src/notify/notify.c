@@ -19,6 +19,19 @@ static const char *env(const char *name, const char *dflt)
     return v && *v ? v : dflt;
 }
 
+int notify_check_env(struct err *err)
+{
+    const char *mail = env("GAZETTE_MAIL", "outbox"), *sms = env("GAZETTE_SMS", "outbox");
+
+    if (strcmp(mail, "outbox") != 0 && strcmp(mail, "smtp") != 0)
+        return err_set(err, GZ_EINVAL, "GAZETTE_MAIL: want outbox or smtp, not '%s'", mail);
+    if (strcmp(sms, "outbox") != 0 && strcmp(sms, "http") != 0)
+        return err_set(err, GZ_EINVAL, "GAZETTE_SMS: want outbox or http, not '%s'", sms);
+    if (strcmp(sms, "http") == 0 && !*env("GAZETTE_SMS_URL", ""))
+        return err_set(err, GZ_EINVAL, "GAZETTE_SMS=http needs GAZETTE_SMS_URL (the gateway)");
+    return GZ_OK;
+}
+
 int notify_outbox_only(void)
 {
     return strcmp(env("GAZETTE_MAIL", "outbox"), "outbox") == 0 &&

@@ -19,6 +19,10 @@ int notify_mail(struct store *st, const char *to, const char *subject, const cha
                 int64_t now, struct err *err);
 int notify_sms(struct store *st, const char *to, const char *text, int64_t now,
                struct err *err);
+/* GZ_EINVAL, naming the variable, unless GAZETTE_MAIL and GAZETTE_SMS are unset, empty or name
+ * a driver above, and GAZETTE_SMS=http comes with GAZETTE_SMS_URL: a typo must not leave
+ * messages in the outbox unsent. */
+int notify_check_env(struct err *err);
 /* 1 when the outbox page may be shown (both drivers are the outbox). */
 int notify_outbox_only(void);
 

@@ -26,6 +26,13 @@
 
 struct store;
 
+/* The job queue as /readyz judges it: stuck when work waits while nothing happens. */
+struct job_backlog {
+    int64_t waiting;  /* jobs a worker could claim: queued, or running under a lapsed lease */
+    int64_t oldest_s; /* seconds since the oldest of them was added; 0 when none waits */
+    int64_t idle_s;   /* seconds since any job was claimed, reported progress or ended; -1: never */
+};
+
 struct store_ops {
     /* BEGIN IMMEDIATE: takes the write lock now, so a flow never fails half-way for a lock.
      * GZ_EBUSY when another writer holds it past the busy timeout; GZ_EINVAL when a
@@ -196,6 +203,9 @@ struct store_ops {
                       struct job_info *out, struct err *err);
     /* Jobs waiting in the queue. */
     GZ_MUST_CHECK int (*job_depth)(struct store *st, int64_t *queued, struct err *err);
+    /* What tells a stuck job queue from a busy one, at now (Unix seconds): OUT: *out. */
+    GZ_MUST_CHECK int (*job_backlog)(struct store *st, int64_t now, struct job_backlog *out,
+                                     struct err *err);
     GZ_MUST_CHECK int (*user_list)(struct store *st, int limit, struct user **out, size_t *n,
                      struct err *err);
     /* ---- operations ---- */

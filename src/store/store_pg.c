@@ -1836,6 +1836,29 @@ static int pg_job_depth(struct store *st, int64_t *queued, struct err *err)
     return run_id(st, Q_JOB_DEPTH, NULL, queued, err, "job depth");
 }
 
+static int pg_job_backlog(struct store *st, int64_t now, struct job_backlog *out, struct err *err)
+{
+    struct params p;
+    PGresult *r;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    p_init(&p);
+    p_i64(&p, now);
+    rc = run(st, Q_JOB_BACKLOG, &p, &r, err, "job backlog");
+    if (rc != GZ_OK)
+        return rc;
+    if (PQntuples(r) != 1) {
+        rc = err_set(err, GZ_EDB, "job backlog: no row returned");
+    } else {
+        out->waiting = col_i64(r, 0, 0);
+        out->oldest_s = col_i64(r, 0, 1);
+        out->idle_s = col_i64(r, 0, 2);
+    }
+    PQclear(r);
+    return rc;
+}
+
 static int pg_user_list(struct store *st, int limit, struct user **out, size_t *n,
                         struct err *err)
 {
@@ -2104,6 +2127,7 @@ static const struct store_ops pg_ops = {
     .job_requeue = pg_job_requeue,
     .job_latest = pg_job_latest,
     .job_depth = pg_job_depth,
+    .job_backlog = pg_job_backlog,
     .user_list = pg_user_list,
     .media_names = pg_media_names,
     .purge = pg_purge,

@@ -1581,6 +1581,23 @@ static int lite_job_depth(struct store *st, int64_t *queued, struct err *err)
     return rc == SQLITE_ROW ? GZ_OK : db_err(st, err, "job depth");
 }
 
+static int lite_job_backlog(struct store *st, int64_t now, struct job_backlog *out, struct err *err)
+{
+    sqlite3_stmt *s = q_get(st, Q_JOB_BACKLOG);
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    sqlite3_bind_int64(s, 1, now);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        out->waiting = sqlite3_column_int64(s, 0);
+        out->oldest_s = sqlite3_column_int64(s, 1);
+        out->idle_s = sqlite3_column_int64(s, 2);
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW ? GZ_OK : db_err(st, err, "job backlog");
+}
+
 static int lite_user_list(struct store *st, int limit, struct user **out, size_t *n,
                           struct err *err)
 {
@@ -1800,6 +1817,7 @@ static const struct store_ops lite_ops = {
     .job_requeue = lite_job_requeue,
     .job_latest = lite_job_latest,
     .job_depth = lite_job_depth,
+    .job_backlog = lite_job_backlog,
     .user_list = lite_user_list,
     .media_names = lite_media_names,
     .image_put = lite_image_put,

@@ -94,7 +94,14 @@ describe('compression', () => {
     assert.ok(m.headers.etag && m.headers['last-modified']);
     const nm = await get(srv.url + audio, { 'if-none-match': m.headers.etag });
     assert.equal(nm.status, 304);
-    const tiny = await get(srv.url + '/robots.txt', { 'accept-encoding': 'gzip, br' });
+    // A compressible static file under 1 KB goes as it is, even to a client that takes br.
+    const home = (await get(srv.url + '/', { cookie })).body.toString();
+    const icon = home.match(/href="(\/static\/icon\.svg\?v=[0-9a-f]+)"/)[1];
+    const tiny = await get(srv.url + icon, { 'accept-encoding': 'br, gzip' });
+    assert.equal(tiny.status, 200);
+    assert.equal(tiny.headers['content-type'], 'image/svg+xml');
+    assert.ok(tiny.body.length > 0 && tiny.body.length < 1024, `${tiny.body.length} bytes`);
+    assert.ok(tiny.body.toString().startsWith('<svg'), 'the plain SVG');
     assert.equal(tiny.headers['content-encoding'], undefined);
   });
 });
@@ -156,8 +163,89 @@ describe('probes', () => {
       assert.equal(r.status, 503);
       assert.match(r.body.toString(), /^database: /);
       assert.doesNotMatch(r.body.toString(), /database: ok/);
+      const h = await get(s.url + '/healthz'); // the process is up: healthz never asks the database
+      assert.equal(h.status, 200);
+      assert.equal(h.body.toString(), 'ok\n');
     } finally { await s.stop(); }
   });
+});
+
+// The metrics address, printed after the site's.
+async function metricsUrl(s) {
+  let murl;
+  for (let i = 0; i < 100 && !murl; i++) {
+    murl = s.stdout().match(/metrics on (http:\/\/\S+)/)?.[1];
+    if (!murl) await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.ok(murl, 'metrics address printed');
+  return murl;
+}
+
+describe('the job queue on /readyz', () => {
+  test('503 "jobs: stuck" when queued work waits past 300 s while no job moves; a worker whose claims fail does not beat',
+    { skip: !!PG && 'holds the queue with a trigger in the SQLite file' }, async () => {
+      const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+      const { tmpdir } = await import('node:os');
+      const clockDir = mkdtempSync(`${tmpdir()}/gz-clock-`);
+      const clock = `${clockDir}/offset`; // seconds added to the server's idea of now
+      writeFileSync(clock, '0\n');
+      const s = await startServer({ demo: false, args: ['--metrics-listen', '127.0.0.1:0'], env: { GAZETTE_CLOCK_FILE: clock } });
+      // Writes beside the running server (python3's sqlite3: foreign keys off, a busy timeout).
+      const sql = (script) => {
+        const r = spawnSync('python3', ['-c', 'import sqlite3, sys\nc = sqlite3.connect(sys.argv[1], timeout=10, isolation_level=None)\nc.executescript(sys.argv[2])',
+          `${s.dir}/gazette.db`, script], { encoding: 'utf8' });
+        assert.equal(r.status, 0, r.stderr);
+      };
+      const ready = async () => { const r = await get(s.url + '/readyz'); return { status: r.status, text: r.body.toString() }; };
+      const silence = async (murl) => Number((await get(murl)).body.toString().match(/^gazette_worker_silence_seconds (-?\d+)$/m)[1]);
+      try {
+        const murl = await metricsUrl(s);
+        let r;
+        for (let i = 0; i < 100; i++) { // until the worker's first beat
+          r = await ready();
+          if (r.status === 200) break;
+          await new Promise((res) => setTimeout(res, 50));
+        }
+        assert.equal(r.status, 200, r.text);
+        // Every claim now fails (as on a database the worker cannot write), and a job waits.
+        const now = Math.floor(Date.now() / 1000);
+        sql(`CREATE TRIGGER hold BEFORE UPDATE OF state ON job BEGIN SELECT RAISE(ABORT, 'held by the test'); END;
+             INSERT INTO job(story_id, lang, audio, created, updated) VALUES (1, 'en', 'x.wav', ${now}, ${now});`);
+        await new Promise((res) => setTimeout(res, 2600));
+        r = await ready();
+        assert.equal(r.status, 200, `queued for seconds only: ${r.text}`);
+        assert.match(r.text, /\njobs: ok\n$/);
+        // The idle worker beats every second, but only after a claim that worked.
+        assert.ok(await silence(murl) >= 2, 'the worker beat although its claims failed');
+
+        writeFileSync(clock, '400\n'); // the job has now waited 400 s, and no job ever ran
+        r = await ready();
+        assert.equal(r.status, 503, r.text);
+        assert.match(r.text, /^database: ok\ndisk: ok \(\d+ MB free\)\njobs: stuck \(1 queued, oldest 40\d s\)\n$/);
+        assert.equal((await get(s.url + '/healthz')).status, 200); // alive, not ready
+
+        // A job that ended 10 s ago: the queue moves (this one waits behind others), not stuck.
+        sql(`INSERT INTO job(story_id, lang, audio, state, created, updated) VALUES (1, 'zh', 'y.wav', 'done', ${now + 390}, ${now + 390});`);
+        r = await ready();
+        assert.equal(r.status, 200, r.text);
+        assert.match(r.text, /\njobs: ok\n$/);
+        sql(`DELETE FROM job WHERE state = 'done';`);
+        assert.equal((await ready()).status, 503);
+
+        // Claims work again: the worker takes the job (it fails: there is no story 1), beats.
+        sql('DROP TRIGGER hold;');
+        for (let i = 0; i < 100; i++) {
+          r = await ready();
+          if (r.status === 200) break;
+          await new Promise((res) => setTimeout(res, 50));
+        }
+        assert.equal(r.status, 200, r.text);
+        assert.ok(await silence(murl) <= 1);
+      } finally {
+        await s.stop();
+        rmSync(clockDir, { recursive: true, force: true });
+      }
+    });
 });
 
 describe('metrics, access log, config', () => {
@@ -222,9 +310,77 @@ describe('metrics, access log, config', () => {
     } finally { await s.stop(); }
   });
 
-  test('start-up warns loudly that mail and SMS go to the outbox', async () => {
-    assert.match(srv.stderr(), /MAIL IS NOT DELIVERED/);
-    assert.match(srv.stderr(), /SMS IS NOT DELIVERED/);
+  test('stderr: log lines and access lines in their documented text formats', async () => {
+    const r = await get(srv.url + '/story/1?token=SECRET9&x=1');
+    const id = r.headers['x-request-id'];
+    await new Promise((res) => setTimeout(res, 100));
+    const lines = srv.stderr().trim().split('\n');
+    // docs/CONFIG.md "Logs": `2026-11-28T10:00:00Z WARN notify message`, and the access line.
+    const logLine = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ (DEBUG|INFO|WARN|ERROR) [a-z]+ \S.*$/;
+    const accessLine = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z \S+ "[A-Z]+ \S+" \d{3} (\d+|-) \d+us id=[0-9a-f]{16}$/;
+    for (const l of lines) assert.ok(logLine.test(l) || accessLine.test(l), `unexpected stderr line: ${l}`);
+    assert.ok(lines.some((l) => /^\S+Z WARN notify \*\*\* MAIL IS NOT DELIVERED: GAZETTE_MAIL=outbox /.test(l)));
+    assert.ok(lines.some((l) => /^\S+Z INFO http serving '/.test(l)));
+    const mine = lines.filter((l) => l.endsWith(` id=${id}`));
+    assert.equal(mine.length, 1);
+    assert.match(mine[0], /^\S+ 127\.0\.0\.1 "GET \/story\/1\?token=REDACTED&x=1" 200 \d+ \d+us id=/);
+  });
+
+  test('start-up warns loudly that mail and SMS go to the outbox, even at --log-level error', async () => {
+    assert.match(srv.stderr(), /^\S+ WARN notify \*\*\* MAIL IS NOT DELIVERED/m);
+    assert.match(srv.stderr(), /^\S+ WARN notify \*\*\* SMS IS NOT DELIVERED/m);
+    const s = await startServer({ demo: false, args: ['--log-level', 'error'] });
+    try {
+      await get(s.url + '/healthz');
+      assert.match(s.stderr(), /WARN notify \*\*\* MAIL IS NOT DELIVERED/);
+      assert.match(s.stderr(), /WARN notify \*\*\* SMS IS NOT DELIVERED/);
+      assert.doesNotMatch(s.stderr(), / INFO /); // the level holds for everything else
+    } finally { await s.stop(); }
+  });
+
+  test('an unknown GAZETTE_MAIL or GAZETTE_SMS driver, or http SMS without a URL, stops start-up', async () => {
+    const { mkdtempSync, readdirSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { gazette } = await import('./server.mjs');
+    const dir = mkdtempSync(`${tmpdir()}/gz-drv-`);
+    try {
+      const cases = [
+        [{ GAZETTE_MAIL: 'smpt' }, /^gazette serve: GAZETTE_MAIL: want outbox or smtp, not 'smpt'$/m],
+        [{ GAZETTE_SMS: 'HTTP' }, /^gazette serve: GAZETTE_SMS: want outbox or http, not 'HTTP'$/m],
+        [{ GAZETTE_SMS: 'http', GAZETTE_SMS_URL: '' }, /^gazette serve: GAZETTE_SMS=http needs GAZETTE_SMS_URL/m],
+      ];
+      for (const [env, want] of cases) {
+        const r = gazette(['serve', '--listen', '127.0.0.1:0', '--data', `${dir}/data`, '--db', `${dir}/x.db`, '--no-demo'],
+          { env: { ...process.env, GAZETTE_MAIL: '', GAZETTE_SMS: '', ...env }, timeout: 20000 });
+        assert.equal(r.status, 2, `${JSON.stringify(env)}: ${r.stderr}`);
+        assert.match(r.stderr, want);
+      }
+      assert.deepEqual(readdirSync(dir), [], 'refused before touching the data folder');
+    } finally { rmSync(dir, { recursive: true, force: true }); }
+  });
+
+  test('SMS through a gateway that cannot be reached: counted as failed in /metrics, no outbox warning', async () => {
+    const net = await import('node:net');
+    const { Client } = await import('./server.mjs');
+    const closed = net.createServer();
+    await new Promise((r) => closed.listen(0, '127.0.0.1', r));
+    const port = closed.address().port;
+    await new Promise((r) => closed.close(r)); // nothing listens there now: connections are refused
+    const s = await startServer({ demo: false, args: ['--metrics-listen', '127.0.0.1:0'],
+      env: { GAZETTE_SMS: 'http', GAZETTE_SMS_URL: `http://127.0.0.1:${port}/send`, GAZETTE_SMS_TOKEN: 't' } });
+    try {
+      const murl = await metricsUrl(s);
+      const before = (await get(murl)).body.toString();
+      assert.match(before, /^gazette_notify_total\{channel="sms",result="failed"\} 0$/m);
+      const c = new Client(s.url);
+      const r = await c.api('phone/send', { phone: '13812345678' });
+      assert.ok(r.status >= 500, `status ${r.status}: ${JSON.stringify(r.json)}`);
+      const t = (await get(murl)).body.toString();
+      assert.match(t, /^gazette_notify_total\{channel="sms",result="failed"\} 1$/m);
+      assert.match(t, /^gazette_notify_total\{channel="sms",result="sent"\} 0$/m);
+      assert.doesNotMatch(s.stderr(), /SMS IS NOT DELIVERED/);
+      assert.match(s.stderr(), /MAIL IS NOT DELIVERED/);
+    } finally { await s.stop(); }
   });
 
   test('--config FILE: settings by flag name, flags win, errors name file and line', async () => {
@@ -236,11 +392,20 @@ describe('metrics, access log, config', () => {
     writeFileSync(conf, '# a comment\n\nlisten = 127.0.0.1:1\nno-demo = true\nbase-url = "https://news.example"\naccess-log = off\nlog-level = warn\n');
     const s = await startServer({ demo: false, args: ['--config', conf] }); // its --listen 127.0.0.1:0 comes after: flags win
     try {
-      const feed = (await get(s.url + '/robots.txt')).body.toString();
-      assert.match(feed, /Sitemap: https:\/\/news\.example\/sitemap\.xml/);
+      const robots = (await get(s.url + '/robots.txt')).body.toString();
+      assert.match(robots, /^Sitemap: https:\/\/news\.example\/sitemap\.xml$/m);
       assert.doesNotMatch(s.stderr(), /INFO/); // log-level = warn
+      assert.match(s.stderr(), /WARN notify \*\*\* MAIL IS NOT DELIVERED/); // warn still shows warnings
       assert.doesNotMatch(s.stderr(), /"GET \/robots\.txt"/); // access-log = off
     } finally { await s.stop(); }
+    // A flag wins over the file wherever it stands on the command line, here before --config.
+    const f = await startServer({ demo: false, args: ['--base-url', 'https://flag.example', '--config', conf] });
+    try {
+      const robots = (await get(f.url + '/robots.txt')).body.toString();
+      assert.match(robots, /^Sitemap: https:\/\/flag\.example\/sitemap\.xml$/m);
+      assert.doesNotMatch(robots, /news\.example/);
+      assert.doesNotMatch(f.stderr(), /INFO/); // the file's other settings still hold
+    } finally { await f.stop(); }
     const cases = [
       ['listen = 127.0.0.1:8080\nbogus = 1\n', /gazette\.conf:2: unknown setting 'bogus'/],
       ['threads = many\n', /gazette\.conf:1: threads: want 0 \(one per core\) to 256, not 'many'/],

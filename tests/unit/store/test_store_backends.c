@@ -358,6 +358,49 @@ START_TEST(a_job_whose_servers_keep_dying_fails_after_three_starts)
 }
 END_TEST
 
+/* /readyz's view of the queue, read through the other connection: claimable work (queued,
+ * or running under a lapsed lease), the oldest one's wait, and the time since any job moved. */
+START_TEST(the_job_backlog_tells_waiting_from_moving)
+{
+    struct err err = { 0 };
+    char lang[3], audio[64];
+    int64_t sid = put(st, "backlog", "One.", "一。"), j1 = 0, j2 = 0, got = 0, gsid = 0;
+    int64_t lease = store_job_lease();
+    struct job_backlog b;
+
+    ck_assert_int_eq(st2->ops->job_backlog(st2, 50, &b, &err), GZ_OK);
+    ck_assert_int_eq(b.waiting, 0);
+    ck_assert_int_eq(b.oldest_s, 0);
+    ck_assert_int_eq(b.idle_s, -1); /* no job ever ran */
+    ck_assert_int_eq(st->ops->job_add(st, sid, "en", "a.wav", 100, &j1, &err), GZ_OK);
+    ck_assert_int_eq(st->ops->job_add(st, sid, "zh", "b.wav", 150, &j2, &err), GZ_OK);
+    ck_assert_int_eq(st2->ops->job_backlog(st2, 500, &b, &err), GZ_OK);
+    ck_assert_int_eq(b.waiting, 2);
+    ck_assert_int_eq(b.oldest_s, 400);
+    ck_assert_int_eq(b.idle_s, -1);
+    ck_assert_int_eq(st->ops->job_claim(st, 500, &got, &gsid, lang, audio, sizeof audio, &err),
+                     GZ_OK);
+    ck_assert_int_eq(got, j1);
+    ck_assert_int_eq(st2->ops->job_backlog(st2, 510, &b, &err), GZ_OK);
+    ck_assert_int_eq(b.waiting, 1);
+    ck_assert_int_eq(b.oldest_s, 360);
+    ck_assert_int_eq(b.idle_s, 10);
+    ck_assert_int_eq(st->ops->job_progress(st, j1, 0.5, 520, &err), GZ_OK);
+    ck_assert_int_eq(st2->ops->job_backlog(st2, 530, &b, &err), GZ_OK);
+    ck_assert_int_eq(b.idle_s, 10);
+    /* The lease runs out: j1 can be claimed again, so it waits too (since it was added). */
+    ck_assert_int_eq(st2->ops->job_backlog(st2, 520 + lease + 1, &b, &err), GZ_OK);
+    ck_assert_int_eq(b.waiting, 2);
+    ck_assert_int_eq(b.oldest_s, 520 + lease + 1 - 100);
+    ck_assert_int_eq(b.idle_s, lease + 1);
+    ck_assert_int_eq(st->ops->job_finish(st, j1, "done", NULL, 0, 1, 530, &err), GZ_OK);
+    ck_assert_int_eq(st2->ops->job_backlog(st2, 540, &b, &err), GZ_OK);
+    ck_assert_int_eq(b.waiting, 1);
+    ck_assert_int_eq(b.oldest_s, 390);
+    ck_assert_int_eq(b.idle_s, 10); /* the end counts as movement */
+}
+END_TEST
+
 /* A change made through one connection shows in the other's content generation at once
  * (SQLite: a read of the shared file; PostgreSQL: LISTEN/NOTIFY, well under 1 s). */
 START_TEST(a_publish_on_one_server_is_seen_by_the_other)
@@ -387,6 +430,7 @@ static void add_tests(TCase *tc)
     tcase_add_test(tc, purge_takes_only_expired_rows);
     tcase_add_test(tc, jobs_are_leased_to_one_server);
     tcase_add_test(tc, a_job_whose_servers_keep_dying_fails_after_three_starts);
+    tcase_add_test(tc, the_job_backlog_tells_waiting_from_moving);
     tcase_add_test(tc, a_publish_on_one_server_is_seen_by_the_other);
 }
 
