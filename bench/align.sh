@@ -80,6 +80,9 @@ d=$(dur "$work/long/long01.flac")
 printf "speed %.0fx real time (%.1f s audio in %.2f s), peak RSS %.1f MiB\n" \
     "$(echo "$d / $t" | bc -l)" "$d" "$t" "$(echo "$rss / 1024" | bc -l)"
 
+echo "== word starts (the long episode's text read by espeak-ng, against its own word times)"
+bench/words_synth.sh "$BIN" "$work/long/long01.txt" "$work/words" | grep -v '^listening'
+
 echo "== one hour (long x5)"
 if [ ! -f "$work/hour.flac" ]; then
     sox "$work/long/long01.flac" "$work/long/long01.flac" "$work/long/long01.flac" \
