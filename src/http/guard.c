@@ -1,5 +1,6 @@
 #include "http/guard.h"
 
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -16,7 +17,7 @@
 struct track {
     struct track *prev, *next;
     int fd;
-    unsigned char range[17]; /* family byte + /24 or /64 prefix */
+    unsigned char range[GUARD_RANGE_KEY_LEN]; /* family byte + /24 or /64 prefix */
     _Atomic long deadline;   /* monotonic seconds; 0 while a request is being handled */
     _Atomic int in_body;     /* the deadline is a body's (a cut-off gets a 408) */
     _Atomic int body_cut;    /* guard_sweep() cut this body off */
@@ -26,7 +27,7 @@ struct track {
 };
 
 struct range_count {
-    unsigned char key[17];
+    unsigned char key[GUARD_RANGE_KEY_LEN];
     int n;
 };
 
@@ -43,9 +44,9 @@ static long now_s(void)
     return (long)ts.tv_sec;
 }
 
-static int range_key(const struct sockaddr *sa, unsigned char key[17])
+static int range_key(const struct sockaddr *sa, unsigned char key[GUARD_RANGE_KEY_LEN])
 {
-    memset(key, 0, 17);
+    memset(key, 0, GUARD_RANGE_KEY_LEN);
     if (sa && sa->sa_family == AF_INET) {
         const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
         key[0] = 4;
@@ -54,6 +55,11 @@ static int range_key(const struct sockaddr *sa, unsigned char key[17])
     }
     if (sa && sa->sa_family == AF_INET6) {
         const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
+        if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr)) { /* ::ffff:a.b.c.d is a.b.c.d */
+            key[0] = 4;
+            memcpy(key + 1, in6->sin6_addr.s6_addr + 12, 3);
+            return 1;
+        }
         key[0] = 6;
         memcpy(key + 1, &in6->sin6_addr, 8); /* /64 */
         return 1;
@@ -61,11 +67,28 @@ static int range_key(const struct sockaddr *sa, unsigned char key[17])
     return 0;
 }
 
+void guard_range_of(const char *ip, unsigned char key[GUARD_RANGE_KEY_LEN])
+{
+    struct sockaddr_in in;
+    struct sockaddr_in6 in6;
+
+    memset(&in, 0, sizeof in);
+    memset(&in6, 0, sizeof in6);
+    in.sin_family = AF_INET;
+    in6.sin6_family = AF_INET6;
+    if (ip && inet_pton(AF_INET, ip, &in.sin_addr) == 1)
+        range_key((const struct sockaddr *)(const void *)&in, key);
+    else if (ip && inet_pton(AF_INET6, ip, &in6.sin6_addr) == 1)
+        range_key((const struct sockaddr *)(const void *)&in6, key);
+    else
+        memset(key, 0, GUARD_RANGE_KEY_LEN);
+}
+
 /* Under lock. */
-static struct range_count *range_find(const unsigned char key[17])
+static struct range_count *range_find(const unsigned char key[GUARD_RANGE_KEY_LEN])
 {
     for (size_t i = 0; i < n_ranges; i++)
-        if (memcmp(ranges[i].key, key, 17) == 0)
+        if (memcmp(ranges[i].key, key, GUARD_RANGE_KEY_LEN) == 0)
             return &ranges[i];
     return NULL;
 }
@@ -81,7 +104,7 @@ void guard_init(int range_cap)
 
 enum MHD_Result guard_accept(void *cls, const struct sockaddr *addr, socklen_t len)
 {
-    unsigned char key[17];
+    unsigned char key[GUARD_RANGE_KEY_LEN];
     struct range_count *rc;
     int ok = 1;
 

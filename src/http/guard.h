@@ -23,7 +23,13 @@
 
 #include <microhttpd.h>
 
+#define GUARD_RANGE_KEY_LEN 17 /* a family byte (4 or 6), then the /24 or /64 prefix */
+
 void guard_init(int range_cap); /* range_cap <= 0: no cap per range */
+/* The range of the textual address ip (IPv4, IPv6, IPv4-mapped IPv6) as a key, the one the
+ * cap per range counts by. NULL or an address that does not parse: all zeros (one range for
+ * every such client). */
+void guard_range_of(const char *ip, unsigned char key[GUARD_RANGE_KEY_LEN]);
 /* MHD accept policy: MHD_NO when the client's range holds range_cap connections already. */
 enum MHD_Result guard_accept(void *cls, const struct sockaddr *addr, socklen_t len);
 /* MHD_NOTIFY_CONNECTION: track a connection from start to close (socket_context). */

@@ -35,6 +35,10 @@
 #define HTTP_BODY_MIN_WINDOW_S 10
 #define HTTP_PW_QUEUE_MAX 64   /* sign-ins waiting for a password hash; then 503 */
 #define HTTP_SEND_QUEUE_MAX 64 /* requests waiting to send mail or SMS; then 503 */
+/* Jobs (waiting or running) one client range (IPv4 /24, IPv6 /64) may hold in either queue once
+ * a quarter of it waits; past that, 429 to that range only. A flooding network holds 16 places
+ * at most and leaves 48, six other ranges' full shares. */
+#define HTTP_POOL_SHARE 8
 
 struct auth_pool;
 

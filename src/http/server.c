@@ -463,17 +463,29 @@ static void run_offloaded(void *cls, int cancelled)
     MHD_resume_connection(r->conn);
 }
 
+/* Each client range (guard_range_of: the /24 or /64 of the address, per trusted proxy) gets a
+ * fair share of the pool's queue (auth/pool.h): a network flooding it is told 429, everyone
+ * else still gets in; a full queue is 503 for all. */
 static enum MHD_Result offload(struct req *r, struct auth_pool *pool)
 {
+    unsigned char range[GUARD_RANGE_KEY_LEN];
+    int rc;
+
     if (r->offloaded) /* resumed without a response queued: the handler failed */
         return r->offload_ret == MHD_YES ? MHD_YES : MHD_NO;
     r->offloaded = 1;
     r->offload_ret = MHD_NO;
+    guard_range_of(r->ip, range);
     MHD_suspend_connection(r->conn);
-    if (pool && auth_pool_submit(pool, run_offloaded, r))
+    rc = auth_pool_submit(pool, range, sizeof range, run_offloaded, r);
+    if (rc == GZ_OK)
         return MHD_YES;
     MHD_resume_connection(r->conn);
     r->retry_after = 2;
+    if (rc == GZ_ELIMIT)
+        return http_text(r, http_status(rc),
+                         "busy: too many requests from your network at once; retry in a "
+                         "moment\n");
     return http_text(r, 503, "busy: too many sign-ins at once; retry in a moment\n");
 }
 
@@ -707,8 +719,8 @@ int server_run(struct app *app, const char *listen, struct err *err)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    app->pw_pool = auth_pool_new("password", 0, HTTP_PW_QUEUE_MAX);
-    app->send_pool = auth_pool_new("send", 4, HTTP_SEND_QUEUE_MAX);
+    app->pw_pool = auth_pool_new("password", 0, HTTP_PW_QUEUE_MAX, HTTP_POOL_SHARE);
+    app->send_pool = auth_pool_new("send", 4, HTTP_SEND_QUEUE_MAX, HTTP_POOL_SHARE);
     guard_init(app->trust_proxy ? 0 : HTTP_CONN_PER_RANGE);
     d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
                                  MHD_ALLOW_SUSPEND_RESUME,

@@ -75,6 +75,59 @@ describe('password hashing does not stall readers (finding 5)', () => {
   });
 });
 
+describe('one network cannot take the sign-in queue (fair share per range)', () => {
+  // 100 clients of one /24 (addresses from X-Forwarded-For behind --trust-proxy) send wrong
+  // passwords without pause: before the share, they kept the 64-place queue full and a reader
+  // elsewhere was told 503. Now that /24 holds at most 8 places once a quarter of the queue waits.
+  test("a /24 flooding the password queue is told 429; another network's sign-in succeeds", async () => {
+    const srv = await startServer({ demo: false, args: ['--trust-proxy'] });
+    const tok = 's'.repeat(43);
+    const headers = (ip) => ({ 'content-type': 'application/json', 'x-csrf-token': tok, cookie: 'gz_csrf=' + tok, 'x-forwarded-for': ip });
+    let stop = false, n = 0, shared = 0;
+    const seen = {};
+    const flood = async () => {
+      while (!stop) {
+        const k = ++n;
+        try {
+          const r = await fetch(srv.url + '/api/v1/login', { method: 'POST', headers: headers(`10.66.1.${(k % 250) + 1}`),
+            body: JSON.stringify({ login: `nobody${k}@example.com`, password: 'wrong password ' + k }) });
+          const text = await r.text();
+          seen[r.status] = (seen[r.status] || 0) + 1;
+          if (r.status === 429 && /from your network/.test(text) && r.headers.get('retry-after')) shared++;
+          if (r.status !== 401) await sleep(50);
+        } catch { await sleep(50); }
+      }
+    };
+    let floods = [];
+    try {
+      const reg = await fetch(srv.url + '/api/v1/register', { method: 'POST', headers: headers('10.77.0.1'),
+        body: JSON.stringify({ email: 'real@example.com', username: 'realuser', password: 'correct horse battery', agree: true }) });
+      assert.equal(reg.status, 200, await reg.text());
+      floods = Array.from({ length: 100 }, flood);
+      await sleep(1500); // the queue fills up
+      const mine = [];
+      const ms = [];
+      for (let i = 0; i < 5; i++) {
+        const t0 = performance.now();
+        const r = await fetch(srv.url + '/api/v1/login', { method: 'POST', headers: headers(`10.77.0.${2 + i}`),
+          body: JSON.stringify({ login: 'real@example.com', password: 'correct horse battery' }) });
+        mine.push(r.status === 200 ? 200 : `${r.status} ${(await r.text()).trim()}`);
+        ms.push(performance.now() - t0);
+        await sleep(300);
+      }
+      stop = true;
+      await Promise.all(floods);
+      console.log(`flood answers ${JSON.stringify(seen)} (${shared} told 429 for their network); the other network's sign-ins: ${mine.join(', ')} in ${ms.map((x) => x.toFixed(0)).join(', ')} ms`);
+      assert.ok(shared > 0, 'the flooding network was held to its share');
+      assert.deepEqual(mine, [200, 200, 200, 200, 200]);
+    } finally {
+      stop = true;
+      await Promise.all(floods);
+      await srv.stop();
+    }
+  });
+});
+
 // Send a request head and up to bodyBytes of body as fast as the server takes them; resolve
 // with whatever came back (status line) once the server closes or the time is up.
 function post(url, head, bodyBytes, { timeoutMs = 20000, chunked = false } = {}) {
