@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -9,9 +10,17 @@
 #include "core/buf.h"
 #include "core/log.h"
 
+/* A key's jobs, waiting or running. */
+struct share {
+    unsigned char key[AUTH_POOL_KEY_MAX];
+    size_t len;
+    int n;
+};
+
 struct job {
     auth_pool_fn *fn;
     void *arg;
+    struct share *share; /* the key's entry, NULL for a job without a key */
 };
 
 struct auth_pool {
@@ -20,9 +29,36 @@ struct auth_pool {
     pthread_cond_t more;
     struct job *ring; /* queue_max slots */
     int queue_max, head, n_queued, n_running, stop, joined;
+    int share_max;
+    /* One entry per key with a job in the pool: at most queue_max + n_threads. A slot with
+     * n == 0 is free; entries never move, so a job may point at its own. */
+    struct share *shares;
+    size_t n_shares;
     int n_threads;
     pthread_t *threads;
 };
+
+/* Under p->lock: the entry of key, or a free one (n == 0) holding key; NULL when neither (the
+ * table holds one entry per job at most, so only a job without an entry could find none). */
+static struct share *share_of(struct auth_pool *p, const void *key, size_t len)
+{
+    struct share *free_slot = NULL;
+
+    if (len > AUTH_POOL_KEY_MAX)
+        len = AUTH_POOL_KEY_MAX;
+    for (size_t i = 0; i < p->n_shares; i++) {
+        struct share *sh = &p->shares[i];
+        if (sh->n > 0 && sh->len == len && memcmp(sh->key, key, len) == 0)
+            return sh;
+        if (sh->n == 0 && !free_slot)
+            free_slot = sh;
+    }
+    if (free_slot) {
+        memcpy(free_slot->key, key, len);
+        free_slot->len = len;
+    }
+    return free_slot;
+}
 
 static void *run(void *cls)
 {
@@ -46,12 +82,14 @@ static void *run(void *cls)
         j.fn(j.arg, p->stop);
         pthread_mutex_lock(&p->lock);
         p->n_running--;
+        if (j.share)
+            j.share->n--;
     }
     pthread_mutex_unlock(&p->lock);
     return NULL;
 }
 
-struct auth_pool *auth_pool_new(const char *name, int n_threads, int queue_max)
+struct auth_pool *auth_pool_new(const char *name, int n_threads, int queue_max, int share_max)
 {
     struct auth_pool *p = xcalloc(1, sizeof *p);
 
@@ -62,6 +100,9 @@ struct auth_pool *auth_pool_new(const char *name, int n_threads, int queue_max)
     p->name = name;
     p->queue_max = queue_max > 0 ? queue_max : 1;
     p->ring = xcalloc((size_t)p->queue_max, sizeof *p->ring);
+    p->share_max = share_max;
+    p->n_shares = (size_t)p->queue_max + (size_t)n_threads;
+    p->shares = xcalloc(p->n_shares, sizeof *p->shares);
     p->threads = xcalloc((size_t)n_threads, sizeof *p->threads);
     pthread_mutex_init(&p->lock, NULL);
     pthread_cond_init(&p->more, NULL);
@@ -75,19 +116,31 @@ struct auth_pool *auth_pool_new(const char *name, int n_threads, int queue_max)
     return p;
 }
 
-int auth_pool_submit(struct auth_pool *p, auth_pool_fn *fn, void *arg)
+int auth_pool_submit(struct auth_pool *p, const void *key, size_t key_len, auth_pool_fn *fn,
+                     void *arg)
 {
-    int ok;
+    struct share *sh = NULL;
+    int rc = GZ_OK;
 
     pthread_mutex_lock(&p->lock);
-    ok = !p->stop && p->n_threads > 0 && p->n_queued < p->queue_max;
-    if (ok) {
-        p->ring[(p->head + p->n_queued) % p->queue_max] = (struct job){ fn, arg };
+    if (p->stop || p->n_threads == 0 || p->n_queued >= p->queue_max)
+        rc = GZ_EBUSY;
+    if (rc == GZ_OK && key && p->share_max > 0) {
+        sh = share_of(p, key, key_len);
+        if (!sh)
+            rc = GZ_EBUSY; /* cannot happen: see share_of */
+        else if (sh->n >= p->share_max && p->n_queued >= p->queue_max / 4)
+            rc = GZ_ELIMIT;
+    }
+    if (rc == GZ_OK) {
+        if (sh)
+            sh->n++;
+        p->ring[(p->head + p->n_queued) % p->queue_max] = (struct job){ fn, arg, sh };
         p->n_queued++;
         pthread_cond_signal(&p->more);
     }
     pthread_mutex_unlock(&p->lock);
-    return ok;
+    return rc;
 }
 
 int auth_pool_pending(struct auth_pool *p)
@@ -125,6 +178,7 @@ void auth_pool_free(struct auth_pool *p)
     pthread_cond_destroy(&p->more);
     pthread_mutex_destroy(&p->lock);
     free(p->threads);
+    free(p->shares);
     free(p->ring);
     free(p);
 }

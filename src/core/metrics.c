@@ -16,7 +16,7 @@ static const char *const route_name[MR_COUNT] = { "home",    "section", "story",
                                                   "probe",   "other" };
 /* Statuses as labels: the ones the server sends, then "other". */
 static const int status_code[] = { 200, 206, 301, 302, 303, 304, 400, 403, 404,
-                                   405, 409, 413, 416, 422, 429, 500, 503 };
+                                   405, 408, 409, 413, 416, 422, 429, 500, 503 };
 #define N_STATUS (GZ_NELEM(status_code) + 1)
 /* Latency buckets, upper bounds in microseconds. */
 static const uint64_t lat_le[] = { 250,   500,    1000,   2500,   5000,    10000,  25000,

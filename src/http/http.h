@@ -24,8 +24,21 @@
 #define HTTP_CONN_PER_CLIENT 256
 #define HTTP_CONN_PER_RANGE 256 /* all addresses of one IPv4 /24 or IPv6 /64 together */
 #define HTTP_HEAD_DEADLINE_S 10 /* a whole request head within this, however it trickles */
+/* A body of at most HTTP_BODY_MAX arrives whole within this of its head: 64 KB in 20 s is
+ * 3.2 KB/s, slower than a phone on a weak link (a real form is a few KB); a trickled body no
+ * longer holds a connection until the idle timer, per byte. Then 408 and close (guard.h). */
+#define HTTP_BODY_DEADLINE_S 20
+/* Larger bodies (an editor's form or upload, up to 200 MB) keep at least this rate instead:
+ * every 64 KB within 10 s of the previous 64 KB (6.4 KB/s, about 51 kbit/s), so a slow but
+ * real upload finishes however long it takes, and a stalled one ends. */
+#define HTTP_BODY_MIN_BYTES    (64 * 1024)
+#define HTTP_BODY_MIN_WINDOW_S 10
 #define HTTP_PW_QUEUE_MAX 64   /* sign-ins waiting for a password hash; then 503 */
 #define HTTP_SEND_QUEUE_MAX 64 /* requests waiting to send mail or SMS; then 503 */
+/* Jobs (waiting or running) one client range (IPv4 /24, IPv6 /64) may hold in either queue once
+ * a quarter of it waits; past that, 429 to that range only. A flooding network holds 16 places
+ * at most and leaves 48, six other ranges' full shares. */
+#define HTTP_POOL_SHARE 8
 
 struct auth_pool;
 

@@ -463,17 +463,29 @@ static void run_offloaded(void *cls, int cancelled)
     MHD_resume_connection(r->conn);
 }
 
+/* Each client range (guard_range_of: the /24 or /64 of the address, per trusted proxy) gets a
+ * fair share of the pool's queue (auth/pool.h): a network flooding it is told 429, everyone
+ * else still gets in; a full queue is 503 for all. */
 static enum MHD_Result offload(struct req *r, struct auth_pool *pool)
 {
+    unsigned char range[GUARD_RANGE_KEY_LEN];
+    int rc;
+
     if (r->offloaded) /* resumed without a response queued: the handler failed */
         return r->offload_ret == MHD_YES ? MHD_YES : MHD_NO;
     r->offloaded = 1;
     r->offload_ret = MHD_NO;
+    guard_range_of(r->ip, range);
     MHD_suspend_connection(r->conn);
-    if (pool && auth_pool_submit(pool, run_offloaded, r))
+    rc = auth_pool_submit(pool, range, sizeof range, run_offloaded, r);
+    if (rc == GZ_OK)
         return MHD_YES;
     MHD_resume_connection(r->conn);
     r->retry_after = 2;
+    if (rc == GZ_ELIMIT)
+        return http_text(r, http_status(rc),
+                         "busy: too many requests from your network at once; retry in a "
+                         "moment\n");
     return http_text(r, 503, "busy: too many sign-ins at once; retry in a moment\n");
 }
 
@@ -495,6 +507,53 @@ static size_t body_max(struct req *r)
     return editor ? HTTP_BODY_MAX_NEWSROOM : HTTP_BODY_MAX;
 }
 
+/* The access handler's first call: the head is in. Refuse what must be refused before any
+ * body is read (each refusal sets r->bad), or get ready for the body. */
+static enum MHD_Result begin(struct req *r)
+{
+    const char *cl;
+
+    if (url_len(r->conn, r->path) > HTTP_URL_MAX) {
+        r->bad = 1;
+        return http_text(r, 414, "URL too long\n");
+    }
+    if (ambiguous_framing(r->conn)) {
+        r->bad = 1;
+        return http_text(r, 400,
+                         "ambiguous request framing: conflicting Content-Length or "
+                         "Transfer-Encoding headers\n");
+    }
+    if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0 && !r->is_post) {
+        struct MHD_Response *resp;
+        r->bad = 1;
+        resp = MHD_create_response_from_buffer(19, (void *)"method not allowed\n",
+                                               MHD_RESPMEM_PERSISTENT);
+        MHD_add_response_header(resp, "Allow", "GET, HEAD, POST");
+        return queue(r, 405, resp, "text/plain; charset=utf-8", NULL);
+    }
+    if (r->is_post && newsroom_is_upload(r->path)) {
+        enum MHD_Result ret;
+        /* Uploads stream to disk: authorise and set up before the body arrives. */
+        if (!prepare(r)) {
+            r->bad = 1;
+            return http_text(r, 503, "database unavailable\n");
+        }
+        ret = newsroom_upload_begin(r);
+        if (r->upload)
+            guard_body_large(r->conn);
+        return ret;
+    }
+    cl = http_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    r->body.max = body_max(r);
+    if (cl && strtoull(cl, NULL, 10) > r->body.max) {
+        r->bad = 1;
+        return http_text(r, 413, "request body too large\n");
+    }
+    if (r->body.max > HTTP_BODY_MAX)
+        guard_body_large(r->conn);
+    return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
@@ -502,6 +561,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 {
     struct app *app = cls;
     struct req *r = *con_cls;
+    enum MHD_Result ret;
 
     (void)version;
     if (!r) {
@@ -518,44 +578,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         accesslog_request_id(r, r->req_id);
         r->is_post = strcmp(method, "POST") == 0;
         buf_init(&r->body, HTTP_BODY_MAX);
-        if (url_len(conn, url) > HTTP_URL_MAX) {
-            r->bad = 1;
-            return http_text(r, 414, "URL too long\n");
-        }
-        if (ambiguous_framing(conn)) {
-            r->bad = 1;
-            return http_text(r, 400, "ambiguous request framing: conflicting Content-Length or "
-                                     "Transfer-Encoding headers\n");
-        }
-        if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 && !r->is_post) {
-            struct MHD_Response *resp;
-            r->bad = 1;
-            resp = MHD_create_response_from_buffer(19, (void *)"method not allowed\n",
-                                                   MHD_RESPMEM_PERSISTENT);
-            MHD_add_response_header(resp, "Allow", "GET, HEAD, POST");
-            return queue(r, 405, resp, "text/plain; charset=utf-8", NULL);
-        }
-        if (r->is_post && newsroom_is_upload(r->path)) {
-            /* Uploads stream to disk: authorise and set up before the body arrives. */
-            if (!prepare(r)) {
-                r->bad = 1;
-                return http_text(r, 503, "database unavailable\n");
-            }
-            return newsroom_upload_begin(r);
-        }
-        {
-            const char *cl = http_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
-            r->body.max = body_max(r);
-            if (cl && strtoull(cl, NULL, 10) > r->body.max) {
-                r->bad = 1;
-                return http_text(r, 413, "request body too large\n");
-            }
-        }
-        return MHD_YES;
+        ret = begin(r);
+        if (r->bad) /* answered already: MHD reads no body */
+            guard_body_done(conn);
+        return ret;
     }
+    if (*upload_data_size)
+        guard_body_progress(conn, *upload_data_size);
+    else
+        guard_body_done(conn);
     if (r->upload) {
         if (*upload_data_size) {
-            enum MHD_Result ret = newsroom_upload_feed(r, upload_data, *upload_data_size);
+            ret = newsroom_upload_feed(r, upload_data, *upload_data_size);
             *upload_data_size = 0;
             return ret;
         }
@@ -607,6 +641,8 @@ static void on_done(void *cls, struct MHD_Connection *conn, void **con_cls,
         return;
     ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_HTTP_STATUS);
     status = ci ? (int)ci->http_status : 0; /* 0: no response was sent */
+    if (!status && guard_body_cut(conn))
+        status = 408; /* guard_sweep() answered it past MHD */
     clock_gettime(CLOCK_MONOTONIC, &t1);
     us = (uint64_t)((t1.tv_sec - r->t0.tv_sec) * 1000000 + (t1.tv_nsec - r->t0.tv_nsec) / 1000);
     metrics_request(metrics_route_of(r->path), status, us);
@@ -683,8 +719,8 @@ int server_run(struct app *app, const char *listen, struct err *err)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    app->pw_pool = auth_pool_new("password", 0, HTTP_PW_QUEUE_MAX);
-    app->send_pool = auth_pool_new("send", 4, HTTP_SEND_QUEUE_MAX);
+    app->pw_pool = auth_pool_new("password", 0, HTTP_PW_QUEUE_MAX, HTTP_POOL_SHARE);
+    app->send_pool = auth_pool_new("send", 4, HTTP_SEND_QUEUE_MAX, HTTP_POOL_SHARE);
     guard_init(app->trust_proxy ? 0 : HTTP_CONN_PER_RANGE);
     d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
                                  MHD_ALLOW_SUSPEND_RESUME,

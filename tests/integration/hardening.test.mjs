@@ -11,7 +11,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { BIN, PG } from './server.mjs';
 import net from 'node:net';
 import http from 'node:http';
-import { startServer, raw, gazette } from './server.mjs';
+import { startServer, raw, gazette, Client } from './server.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -70,6 +70,59 @@ describe('password hashing does not stall readers (finding 5)', () => {
       assert.ok(guesses > 20, `the guesses were really checked (${guesses})`);
       assert.ok(q < 50, `reader p99 ${q.toFixed(1)} ms`);
     } finally {
+      await srv.stop();
+    }
+  });
+});
+
+describe('one network cannot take the sign-in queue (fair share per range)', () => {
+  // 100 clients of one /24 (addresses from X-Forwarded-For behind --trust-proxy) send wrong
+  // passwords without pause: before the share, they kept the 64-place queue full and a reader
+  // elsewhere was told 503. Now that /24 holds at most 8 places once a quarter of the queue waits.
+  test("a /24 flooding the password queue is told 429; another network's sign-in succeeds", async () => {
+    const srv = await startServer({ demo: false, args: ['--trust-proxy'] });
+    const tok = 's'.repeat(43);
+    const headers = (ip) => ({ 'content-type': 'application/json', 'x-csrf-token': tok, cookie: 'gz_csrf=' + tok, 'x-forwarded-for': ip });
+    let stop = false, n = 0, shared = 0;
+    const seen = {};
+    const flood = async () => {
+      while (!stop) {
+        const k = ++n;
+        try {
+          const r = await fetch(srv.url + '/api/v1/login', { method: 'POST', headers: headers(`10.66.1.${(k % 250) + 1}`),
+            body: JSON.stringify({ login: `nobody${k}@example.com`, password: 'wrong password ' + k }) });
+          const text = await r.text();
+          seen[r.status] = (seen[r.status] || 0) + 1;
+          if (r.status === 429 && /from your network/.test(text) && r.headers.get('retry-after')) shared++;
+          if (r.status !== 401) await sleep(50);
+        } catch { await sleep(50); }
+      }
+    };
+    let floods = [];
+    try {
+      const reg = await fetch(srv.url + '/api/v1/register', { method: 'POST', headers: headers('10.77.0.1'),
+        body: JSON.stringify({ email: 'real@example.com', username: 'realuser', password: 'correct horse battery', agree: true }) });
+      assert.equal(reg.status, 200, await reg.text());
+      floods = Array.from({ length: 100 }, flood);
+      await sleep(1500); // the queue fills up
+      const mine = [];
+      const ms = [];
+      for (let i = 0; i < 5; i++) {
+        const t0 = performance.now();
+        const r = await fetch(srv.url + '/api/v1/login', { method: 'POST', headers: headers(`10.77.0.${2 + i}`),
+          body: JSON.stringify({ login: 'real@example.com', password: 'correct horse battery' }) });
+        mine.push(r.status === 200 ? 200 : `${r.status} ${(await r.text()).trim()}`);
+        ms.push(performance.now() - t0);
+        await sleep(300);
+      }
+      stop = true;
+      await Promise.all(floods);
+      console.log(`flood answers ${JSON.stringify(seen)} (${shared} told 429 for their network); the other network's sign-ins: ${mine.join(', ')} in ${ms.map((x) => x.toFixed(0)).join(', ')} ms`);
+      assert.ok(shared > 0, 'the flooding network was held to its share');
+      assert.deepEqual(mine, [200, 200, 200, 200, 200]);
+    } finally {
+      stop = true;
+      await Promise.all(floods);
       await srv.stop();
     }
   });
@@ -374,6 +427,115 @@ describe('slow clients (finding 4)', () => {
       stop = true;
       for (const s of socks) s.destroy();
       await srv.stop();
+    }
+  });
+});
+
+// Send head at once, then body in pieces of pieceBytes every everyMs; resolve with the reply and
+// how long the connection lived after the head, once the server closes it or timeoutMs passes.
+function slowSend(url, head, body, { pieceBytes, everyMs, localAddress, timeoutMs = 30000 }) {
+  const u = new URL(url);
+  return new Promise((resolveP) => {
+    const s = net.connect({ host: u.hostname, port: Number(u.port), localAddress });
+    let data = '', sent = 0, t0 = 0, timer, done = false;
+    const finish = (closed) => {
+      if (done) return;
+      done = true;
+      clearInterval(timer);
+      clearTimeout(limit);
+      s.destroy();
+      resolveP({ data, closed, ms: Date.now() - t0, sent });
+    };
+    const limit = setTimeout(() => finish(false), timeoutMs);
+    const piece = () => {
+      if (sent >= body.length) return clearInterval(timer);
+      const n = Math.min(pieceBytes, body.length - sent);
+      s.write(body.subarray(sent, sent + n));
+      sent += n;
+    };
+    s.on('connect', () => { t0 = Date.now(); s.write(head); piece(); timer = setInterval(piece, everyMs); });
+    s.on('data', (d) => { data += d.toString('latin1'); });
+    s.on('close', () => finish(true));
+    s.on('error', () => {});
+  });
+}
+
+// 16-bit mono PCM at 16 kHz, silent: a file the upload check decodes.
+function wavBytes(bytes) {
+  const n = bytes - 44, h = Buffer.alloc(44);
+  h.write('RIFF', 0); h.writeUInt32LE(36 + n, 4); h.write('WAVEfmt ', 8); h.writeUInt32LE(16, 16);
+  h.writeUInt16LE(1, 20); h.writeUInt16LE(1, 22); h.writeUInt32LE(16000, 24); h.writeUInt32LE(32000, 28);
+  h.writeUInt16LE(2, 32); h.writeUInt16LE(16, 34); h.write('data', 36); h.writeUInt32LE(n, 40);
+  return Buffer.concat([h, Buffer.alloc(n)]);
+}
+
+describe('slow request bodies', () => {
+  // The limits (src/http/http.h): a form body whole within 20 s of its head; an editor's upload
+  // at least 64 KB in every 10 s. The three kinds of sender run at once, with a reader beside.
+  test('a trickled form body is cut with a 408 within its deadline; a stalled upload too; a slow but steady upload and a reader are not', async () => {
+    const PW = 'editor pass phrase';
+    const work = mkdtempSync(join(tmpdir(), 'gz-slowbody-'));
+    const dir = join(work, 'site');
+    const add = gazette(['user', 'add', '--data', dir, '--role', 'editor', '--password-stdin', 'ed@example.com'], { input: PW + '\n' });
+    assert.equal(add.status, 0, add.stderr);
+    const srv = await startServer({ demo: false, dataDir: dir });
+    try {
+      const ed = new Client(srv.url);
+      await ed.get('/login');
+      assert.equal((await ed.post('/login', { login: 'ed@example.com', password: PW })).status, 303);
+      await ed.get('/newsroom/new');
+      const made = await ed.post('/newsroom/new', { version: '0', slug: 'slow-upload', new_section: 'ports, 港口, Ports',
+        en_headline: 'Sent slowly', en_body: 'One sentence. Two sentences.', action: 'save' });
+      assert.equal(made.status, 303);
+      const id = made.location.match(/story\/(\d+)/)[1];
+      await ed.get(`/newsroom/story/${id}`);
+      const upload = (wavLen, contentLength) => {
+        const b = 'gzslow' + Math.random().toString(36).slice(2);
+        const body = Buffer.concat([
+          Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n${ed.csrf}\r\n--${b}\r\n` +
+            'Content-Disposition: form-data; name="audio"; filename="slow.wav"\r\nContent-Type: audio/wav\r\n\r\n'),
+          wavBytes(wavLen), Buffer.from(`\r\n--${b}--\r\n`)]);
+        const head = `POST /newsroom/story/${id}/narration/en HTTP/1.1\r\nHost: x\r\nCookie: ${ed.cookieHeader()}\r\n` +
+          `Content-Type: multipart/form-data; boundary=${b}\r\nContent-Length: ${contentLength ?? body.length}\r\nConnection: close\r\n\r\n`;
+        return { head, body };
+      };
+      const form = 'POST /prefs/fs HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\n';
+      // 40 forms trickled a byte a second (before: each lived as long as it kept trickling)
+      const forms = Array.from({ length: 40 }, (_, i) => slowSend(srv.url, form, Buffer.alloc(1000, 0x61),
+        { pieceBytes: 1, everyMs: 1000, localAddress: `127.0.0.${2 + (i % 5)}` }));
+      // an upload that stalls at 1 KB a second
+      const stalled = upload(1 << 20, undefined);
+      const stall = slowSend(srv.url, stalled.head, stalled.body, { pieceBytes: 1024, everyMs: 1000 });
+      // a real upload at 16 KB a second: 24 s, longer than a form may take
+      const steady = upload(384 * 1024 - 400);
+      const good = slowSend(srv.url, steady.head, steady.body, { pieceBytes: 16 * 1024, everyMs: 1000, timeoutMs: 40000 });
+      const lat = [];
+      for (let i = 0; i < 40; i++) {
+        lat.push(await readerGet(srv.url, '127.1.0.1'));
+        await sleep(500);
+      }
+      const cut = await Promise.all(forms);
+      const st = await stall, ok = await good;
+      const range = (xs) => `${(Math.min(...xs) / 1000).toFixed(1)}..${(Math.max(...xs) / 1000).toFixed(1)} s`;
+      console.log(`trickled forms cut after ${range(cut.map((c) => c.ms))}, ${cut.filter((c) => /^HTTP\/1\.1 408/.test(c.data)).length} of ${cut.length} told 408; ` +
+        `stalled upload cut after ${(st.ms / 1000).toFixed(1)} s (${st.sent} bytes); steady upload ${ok.sent} bytes in ${(ok.ms / 1000).toFixed(1)} s: ${ok.data.split('\r\n')[0]}; ` +
+        `reader: ${lat.filter((r) => r.status !== 200).length} of ${lat.length} failed, slowest ${Math.max(...lat.map((r) => r.ms)).toFixed(0)} ms`);
+      for (const c of cut) {
+        assert.ok(c.closed && c.ms >= 18500 && c.ms < 23000, `a trickled form lived ${c.ms} ms`);
+        assert.match(c.data, /^HTTP\/1\.1 408 /);
+      }
+      assert.ok(st.closed && st.ms >= 18500 && st.ms < 23000, `the stalled upload lived ${st.ms} ms`);
+      assert.match(st.data, /^HTTP\/1\.1 408 /);
+      assert.ok(ok.ms > 21000, `the steady upload took ${ok.ms} ms`);
+      assert.equal(ok.sent, steady.body.length);
+      assert.match(ok.data, /^HTTP\/1\.1 303 /, ok.data.slice(0, 300));
+      assert.ok(lat.every((r) => r.status === 200), 'every reader request answered');
+      assert.ok(Math.max(...lat.map((r) => r.ms)) < 2000);
+      assert.deepEqual(readdirSync(join(dir, 'media')).filter((f) => f.startsWith('.upload-')), [], 'a cut upload leaves no file');
+      assert.match(srv.stderr(), /"POST \/prefs\/fs" 408 /, 'the access log names the 408');
+    } finally {
+      await srv.stop();
+      rmSync(work, { recursive: true, force: true });
     }
   });
 });

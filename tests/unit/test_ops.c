@@ -1,4 +1,6 @@
-/* Operations (issue 9): the data-folder lock, the job retry cap, the bounded pool. */
+/* Operations (issue 9): the data-folder lock, the job retry cap, the bounded pool and its
+ * share per client range. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +9,7 @@
 #include "auth/pool.h"
 #include "core/dirlock.h"
 #include "http/cache.h"
+#include "http/guard.h"
 #include "model/bundle.h"
 #include "store/store.h"
 #include "suites.h"
@@ -122,11 +125,11 @@ static void slow(void *arg, int cancelled)
 
 START_TEST(pool_refuses_when_full_and_cancels_waiting_jobs_on_stop)
 {
-    struct auth_pool *p = auth_pool_new("test", 1, 2);
+    struct auth_pool *p = auth_pool_new("test", 1, 2, 0);
     int done = 0, accepted = 0;
 
     for (int i = 0; i < 6; i++)
-        accepted += auth_pool_submit(p, slow, &done);
+        accepted += auth_pool_submit(p, NULL, 0, slow, &done) == GZ_OK;
     /* one running, two waiting; the rest refused at once */
     ck_assert_int_ge(accepted, 2);
     ck_assert_int_le(accepted, 3);
@@ -135,8 +138,101 @@ START_TEST(pool_refuses_when_full_and_cancels_waiting_jobs_on_stop)
     /* the running job finished; the waiting ones were cancelled, not run */
     ck_assert_int_eq(done + n_cancelled, accepted);
     ck_assert_int_ge(done, 1);
-    ck_assert_int_eq(auth_pool_submit(p, slow, &done), 0); /* stopped: refused, still valid */
+    /* stopped: refused, still valid */
+    ck_assert_int_eq(auth_pool_submit(p, NULL, 0, slow, &done), GZ_EBUSY);
     auth_pool_free(p);
+}
+END_TEST
+
+static pthread_mutex_t gate_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t gate_cond = PTHREAD_COND_INITIALIZER;
+static int gate_open, n_started;
+
+/* Holds the pool's one thread until the test opens the gate. */
+static void gated(void *arg, int cancelled)
+{
+    (void)cancelled;
+    __atomic_add_fetch(&n_started, 1, __ATOMIC_SEQ_CST);
+    pthread_mutex_lock(&gate_lock);
+    while (!gate_open)
+        pthread_cond_wait(&gate_cond, &gate_lock);
+    pthread_mutex_unlock(&gate_lock);
+    __atomic_add_fetch((int *)arg, 1, __ATOMIC_SEQ_CST);
+}
+
+START_TEST(pool_holds_a_key_to_its_share_once_a_quarter_of_the_queue_waits)
+{
+    struct auth_pool *p = auth_pool_new("test", 1, 8, 2);
+    const char a[] = "10.1.1", b[] = "10.2.2", c[] = "10.3.3";
+    int done = 0;
+
+    gate_open = 0;
+    n_started = 0;
+    /* While fewer than 2 wait, one key may hold more than its share: 1 running + 2 waiting. */
+    ck_assert_int_eq(auth_pool_submit(p, a, sizeof a, gated, &done), GZ_OK);
+    while (!__atomic_load_n(&n_started, __ATOMIC_SEQ_CST)) /* it left the queue */
+        usleep(1000);
+    for (int i = 0; i < 2; i++)
+        ck_assert_int_eq(auth_pool_submit(p, a, sizeof a, gated, &done), GZ_OK);
+    /* 2 waiting: a holds 3 jobs, past its share of 2: refused. */
+    ck_assert_int_eq(auth_pool_submit(p, a, sizeof a, gated, &done), GZ_ELIMIT);
+    /* Others still get their share, and no more. */
+    ck_assert_int_eq(auth_pool_submit(p, b, sizeof b, gated, &done), GZ_OK);
+    ck_assert_int_eq(auth_pool_submit(p, b, sizeof b, gated, &done), GZ_OK);
+    ck_assert_int_eq(auth_pool_submit(p, b, sizeof b, gated, &done), GZ_ELIMIT);
+    ck_assert_int_eq(auth_pool_submit(p, c, sizeof c, gated, &done), GZ_OK);
+    for (int i = 0; i < 3; i++) /* no key: no share */
+        ck_assert_int_eq(auth_pool_submit(p, NULL, 0, gated, &done), GZ_OK);
+    /* 8 waiting: full, for every key. */
+    ck_assert_int_eq(auth_pool_submit(p, c, sizeof c, gated, &done), GZ_EBUSY);
+    pthread_mutex_lock(&gate_lock);
+    gate_open = 1;
+    pthread_cond_broadcast(&gate_cond);
+    pthread_mutex_unlock(&gate_lock);
+    while (auth_pool_pending(p))
+        usleep(1000);
+    ck_assert_int_eq(done, 9);
+    /* Finished jobs give their share back: b, which held 2, may hold 2 again. */
+    gate_open = 0;
+    n_started = 0;
+    ck_assert_int_eq(auth_pool_submit(p, c, sizeof c, gated, &done), GZ_OK);
+    while (!__atomic_load_n(&n_started, __ATOMIC_SEQ_CST))
+        usleep(1000);
+    for (int i = 0; i < 2; i++)
+        ck_assert_int_eq(auth_pool_submit(p, NULL, 0, gated, &done), GZ_OK);
+    ck_assert_int_eq(auth_pool_submit(p, b, sizeof b, gated, &done), GZ_OK);
+    ck_assert_int_eq(auth_pool_submit(p, b, sizeof b, gated, &done), GZ_OK);
+    ck_assert_int_eq(auth_pool_submit(p, b, sizeof b, gated, &done), GZ_ELIMIT);
+    pthread_mutex_lock(&gate_lock);
+    gate_open = 1;
+    pthread_cond_broadcast(&gate_cond);
+    pthread_mutex_unlock(&gate_lock);
+    auth_pool_free(p);
+    ck_assert_int_eq(done, 14);
+}
+END_TEST
+
+START_TEST(range_keys_group_a_network)
+{
+    unsigned char a[GUARD_RANGE_KEY_LEN], b[GUARD_RANGE_KEY_LEN];
+    static const unsigned char zero[GUARD_RANGE_KEY_LEN];
+
+    guard_range_of("10.1.2.3", a);
+    guard_range_of("10.1.2.200", b);
+    ck_assert_mem_eq(a, b, sizeof a);
+    guard_range_of("::ffff:10.1.2.9", b); /* IPv4-mapped: the same /24 */
+    ck_assert_mem_eq(a, b, sizeof a);
+    guard_range_of("10.1.3.3", b);
+    ck_assert_int_ne(memcmp(a, b, sizeof a), 0);
+    guard_range_of("2001:db8:1:2::1", a);
+    guard_range_of("2001:db8:1:2:ffff::9", b);
+    ck_assert_mem_eq(a, b, sizeof a);
+    guard_range_of("2001:db8:1:3::1", b);
+    ck_assert_int_ne(memcmp(a, b, sizeof a), 0);
+    guard_range_of("not an address", a);
+    ck_assert_mem_eq(a, zero, sizeof a);
+    guard_range_of(NULL, a);
+    ck_assert_mem_eq(a, zero, sizeof a);
 }
 END_TEST
 
@@ -173,6 +269,8 @@ Suite *suite_ops(void)
     tcase_add_test(tc, imports_share_the_folder_restore_takes_it_alone);
     tcase_add_test(tc, job_that_keeps_crashing_is_failed_after_three_starts);
     tcase_add_test(tc, pool_refuses_when_full_and_cancels_waiting_jobs_on_stop);
+    tcase_add_test(tc, pool_holds_a_key_to_its_share_once_a_quarter_of_the_queue_waits);
+    tcase_add_test(tc, range_keys_group_a_network);
     tcase_add_test(tc, cache_stale_generation_neither_clears_nor_goes_back);
     suite_add_tcase(s, tc);
     return s;
