@@ -102,6 +102,26 @@ void buf_seconds(struct buf *b, double s)
     buf_append(b, tmp, (size_t)n);
 }
 
+void buf_put_int(struct buf *b, long long v)
+{
+    char tmp[24], *p = tmp + sizeof tmp;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+    do
+        *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        *--p = '-';
+    buf_append(b, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+char *hex_put(char *p, uint64_t v, int digits)
+{
+    for (int i = digits - 1; i >= 0; i--, v >>= 4)
+        p[i] = "0123456789abcdef"[v & 15];
+    return p + digits;
+}
+
 void buf_truncate(struct buf *b, size_t len)
 {
     if (len < b->len) {

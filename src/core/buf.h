@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/gz.h"
 
@@ -37,6 +38,10 @@ void buf_printf(struct buf *b, const char *fmt, ...) GZ_PRINTF(2, 3);
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap) GZ_PRINTF(2, 0);
 /* Shortest decimal for a time in seconds, at most 3 decimals ("10.4", "276.75", "0"). */
 void buf_seconds(struct buf *b, double s);
+/* Decimal, for hot paths where printf's parsing shows in profiles (the page-cache key). */
+void buf_put_int(struct buf *b, long long v);
+/* Lowercase hex of the low 4 * digits bits of v at p; returns p + digits (no NUL). */
+char *hex_put(char *p, uint64_t v, int digits);
 void buf_truncate(struct buf *b, size_t len);
 /* Append the whole file at path ("-": standard input). GZ_EIO when it cannot be opened,
  * GZ_ETOOBIG when it would pass b->max; err says which file. */

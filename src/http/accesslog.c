@@ -124,8 +124,8 @@ void accesslog_request_id(struct req *r, char out[65])
         uint32_t none = 0;
         atomic_compare_exchange_strong(&boot, &none, randombytes_random() | 1);
     }
-    snprintf(out, 65, "%08x%08x", (unsigned)atomic_load_explicit(&boot, memory_order_relaxed),
-             (unsigned)atomic_fetch_add_explicit(&seq, 1, memory_order_relaxed));
+    *hex_put(hex_put(out, atomic_load_explicit(&boot, memory_order_relaxed), 8),
+             atomic_fetch_add_explicit(&seq, 1, memory_order_relaxed), 8) = '\0';
 }
 
 void accesslog_write(struct req *r, int status, int64_t bytes, uint64_t us)

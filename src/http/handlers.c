@@ -176,9 +176,15 @@ static int route_page(const char *path, struct page_req *pr)
 static void page_key(struct buf *k, const struct req *r, const struct page_req *pr)
 {
     /* The 对照 narration choice only changes 对照 pages: other pages keep one entry. */
-    buf_printf(k, "%d:%lld:%d:%d:%d:%d:%d:%d:%d:%d:%s", (int)pr->kind, (long long)pr->id,
-               (int)pr->mode, pr->lang_given ? (int)pr->lang : -1, (int)r->ui, r->fs, r->theme,
-               pr->mode == MODE_CE ? r->narr : -1, r->user_id > 0, (int)pr->feed, pr->slug);
+    const long long v[] = { (int)pr->kind, (long long)pr->id, (int)pr->mode,
+                            pr->lang_given ? (int)pr->lang : -1, (int)r->ui, r->fs, r->theme,
+                            pr->mode == MODE_CE ? r->narr : -1, r->user_id > 0, (int)pr->feed };
+    /* Built by hand: one snprintf of eleven fields was 5 % of a cached page's CPU. */
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        buf_put_int(k, v[i]);
+        buf_putc(k, ':');
+    }
+    buf_puts(k, pr->slug);
 }
 
 /* Related stories: the editor's picks when there are any, else same section or tags. */

@@ -233,9 +233,21 @@ enum MHD_Result http_send_entry(struct req *r, struct cache_entry *e, const char
         unsigned char th[4] = { 0 };
         if (e->n_csrf)
             crypto_generichash(th, sizeof th, (const unsigned char *)r->csrf, tl, NULL, 0);
-        snprintf(r->etag, sizeof r->etag, "\"%016llx-%02x%02x%02x%02x%s%s\"",
-                 (unsigned long long)e->hash, th[0], th[1], th[2], th[3],
-                 enc == ENC_IDENTITY ? "" : "-", enc == ENC_IDENTITY ? "" : compress_name(enc));
+        /* "HASH-TOKEN[-coding]", by hand (snprintf showed in the cached page's profile). */
+        char *p = r->etag;
+        const char *coding = enc == ENC_IDENTITY ? NULL : compress_name(enc);
+        *p++ = '"';
+        p = hex_put(p, e->hash, 16);
+        *p++ = '-';
+        p = hex_put(p, (uint64_t)th[0] << 24 | (uint64_t)th[1] << 16 | (uint64_t)th[2] << 8 | th[3],
+                    8);
+        if (coding && strlen(coding) + 4 < sizeof r->etag - (size_t)(p - r->etag)) {
+            *p++ = '-';
+            memcpy(p, coding, strlen(coding));
+            p += strlen(coding);
+        }
+        *p++ = '"';
+        *p = '\0';
         if (!r->csrf_new && http_etag_match(r, r->etag)) {
             struct MHD_Response *resp =
                     MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
