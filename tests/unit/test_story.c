@@ -1,4 +1,6 @@
+#include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "model/story.h"
@@ -90,6 +92,29 @@ START_TEST(seconds_format)
 }
 END_TEST
 
+/* The hand-built integers and hex against what printf writes for the same values. */
+START_TEST(int_and_hex_as_printf)
+{
+    const long long v[] = { 0, 7, -1, 10, 123456789, -9876543210LL, LLONG_MAX, LLONG_MIN };
+    char want[64], got[32];
+    struct buf b;
+
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        buf_init(&b, 0);
+        buf_put_int(&b, v[i]);
+        snprintf(want, sizeof want, "%lld", v[i]);
+        ck_assert_str_eq(buf_cstr(&b), want);
+        buf_release(&b);
+    }
+    *hex_put(got, 0xa102f48de53e5d22ULL, 16) = '\0';
+    ck_assert_str_eq(got, "a102f48de53e5d22");
+    *hex_put(got, 0x1234abcdULL, 8) = '\0';
+    ck_assert_str_eq(got, "1234abcd");
+    *hex_put(hex_put(got, 0xffffffff0000000fULL, 8), 0, 8) = '\0'; /* low 32 bits only */
+    ck_assert_str_eq(got, "0000000f00000000");
+}
+END_TEST
+
 Suite *suite_story(void)
 {
     Suite *s = suite_create("story");
@@ -99,6 +124,7 @@ Suite *suite_story(void)
     tcase_add_test(tc, vtt_cues);
     tcase_add_test(tc, json_string_escapes);
     tcase_add_test(tc, seconds_format);
+    tcase_add_test(tc, int_and_hex_as_printf);
     suite_add_tcase(s, tc);
     return s;
 }
