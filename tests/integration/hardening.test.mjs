@@ -222,7 +222,8 @@ describe('request bodies are limited before they are buffered (finding 3, lows)'
       const head = (n) => `POST /newsroom/story/1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${n}\r\n\r\n`;
       const first = await post(srv.url, head(4 << 20), 0, { timeoutMs: 5000 });
       assert.match(first, /^HTTP\/1\.1 413/, 'refused at the head, not after 4 MB');
-      let peak = rssMB(srv.proc.pid), left = 500;
+      const base = rssMB(srv.proc.pid);
+      let peak = base, left = 500;
       const sampler = setInterval(() => { peak = Math.max(peak, rssMB(srv.proc.pid)); }, 20);
       const until = Date.now() + 60000;
       const one = async () => { while (left-- > 0 && Date.now() < until) await post(srv.url, head(4 << 20), 4 << 20, { timeoutMs: 5000 }); };
@@ -234,8 +235,14 @@ describe('request bodies are limited before they are buffered (finding 3, lows)'
       await Promise.all(Array.from({ length: 20 }, onec));
       clearInterval(sampler);
       peak = Math.max(peak, rssMB(srv.proc.pid));
-      console.log(`peak RSS ${peak.toFixed(1)} MB`);
-      assert.ok(peak < 100, `peak RSS ${peak.toFixed(1)} MB`);
+      console.log(`peak RSS ${peak.toFixed(1)} MB (${base.toFixed(1)} MB after start-up)`);
+      // Under AddressSanitizer (make san) shadow memory and the quarantine of freed blocks take
+      // start-up to 55 MB and the run to about 100: there the growth is what shows buffering
+      // (the finding took the server to 2 GB).
+      if (readFileSync(BIN).includes('__asan_init'))
+        assert.ok(peak - base < 100, `RSS grew ${(peak - base).toFixed(1)} MB (sanitizer build)`);
+      else
+        assert.ok(peak < 100, `peak RSS ${peak.toFixed(1)} MB`);
       assert.equal((await fetch(srv.url + '/healthz')).status, 200);
     } finally {
       await srv.stop();
