@@ -232,6 +232,7 @@ describe('weekly quiz', () => {
     assert.equal(r.headers.get('location'), '/quiz/1');
     const setq = r.headers.getSetCookie().find((c) => c.startsWith('gz_quiz='));
     assert.match(setq, /HttpOnly/);
+    assert.match(setq, /Max-Age=7776000/, 'kept as long as the answers are (90 days)');
     const res = await (await fetch(srv.url + '/quiz/1', { headers: { cookie: cookie + '; ' + setq.split(';')[0] } })).text();
     assert.equal((res.match(/class="verdict right">回答正确/g) || []).length >= 1, true);
     const wrong = res.match(/class="verdict wrong">回答错误，正确答案应为([^<]*)/g) || [];
