@@ -834,6 +834,13 @@ static size_t window_words(const struct atext *at, size_t from, size_t to, char 
     return n;
 }
 
+/* Where the first AC_POST words of segment q (that follow a window's sentence) end. */
+static size_t post_end(const struct atext *at, size_t q)
+{
+    return at->w_from[q] + AC_POST < at->w_from[q + 1] ? at->w_from[q] + AC_POST
+                                                       : at->w_from[q + 1];
+}
+
 /* The start of the first word of hits[n_pre, n) the model placed; NAN when there is none or
  * when it is stretched over more than AC_MAX_WORD_S (it has swallowed a lead-in or noise). */
 static double first_placed(const struct acoustic_hit *hits, size_t n_pre, size_t n)
@@ -1009,10 +1016,7 @@ static int acoustic_stage(const struct align_cfg *cfg, const struct align_audio 
             must = quick ? n_pre + (body < 3 ? body : 3) - 1 : n - 1;
             /* A whole segment is followed by the first words of the next one. */
             if (q < n_seg && body == nb)
-                n = window_words(&at, at.w_from[q], at.w_from[q] + AC_POST < at.w_from[q + 1]
-                                                        ? at.w_from[q] + AC_POST
-                                                        : at.w_from[q + 1],
-                                 names, src, n);
+                n = window_words(&at, at.w_from[q], post_end(&at, q), names, src, n);
             /* Partial: no path to the end (a word far from its guessed pronunciation can
              * lose every path), so allowed to stop after any word; what was placed counts. */
             if (partial && must == n_pre)
@@ -1148,11 +1152,7 @@ static int acoustic_stage(const struct align_cfg *cfg, const struct align_audio 
                     x0 = at.tok[t0 + u + 1].first;
                     n2 = window_words(&at, x0, x1, names, src, 0);
                     if (q < n_seg)
-                        n2 = window_words(&at, at.w_from[q],
-                                          at.w_from[q] + AC_POST < at.w_from[q + 1]
-                                                  ? at.w_from[q] + AC_POST
-                                                  : at.w_from[q + 1],
-                                          names, src, n2);
+                        n2 = window_words(&at, at.w_from[q], post_end(&at, q), names, src, n2);
                     g0 = u > 0 ? segs[k].words[u - 1].end : start;
                     g1 = fmin(nx + AC_AFTER_S, g0 + 55.0);
                     if (isnan(g0) || x1 <= x0)

@@ -95,6 +95,23 @@ static void p_dbl(struct params *p, double v)
     p->n++;
 }
 
+/* NULL for "none" (a value <= 0): an optional id, time, size or rate. */
+static void p_i64_opt(struct params *p, int64_t v)
+{
+    if (v > 0)
+        p_i64(p, v);
+    else
+        p_text(p, NULL);
+}
+
+static void p_dbl_opt(struct params *p, double v)
+{
+    if (v > 0)
+        p_dbl(p, v);
+    else
+        p_text(p, NULL);
+}
+
 static void p_blob(struct params *p, const unsigned char *d, int len)
 {
     p->v[p->n] = (const char *)d;
@@ -1193,14 +1210,8 @@ static int pg_user_update(struct store *st, const struct user *u, struct err *er
     p_text(&p, u->username);
     p_text(&p, u->pw_hash);
     p_text(&p, u->phone);
-    if (u->font_size)
-        p_i64(&p, u->font_size);
-    else
-        p_text(&p, NULL);
-    if (u->rate > 0)
-        p_dbl(&p, u->rate);
-    else
-        p_text(&p, NULL);
+    p_i64_opt(&p, u->font_size);
+    p_dbl_opt(&p, u->rate);
     return write_user(st, Q_USER_UPDATE, &p, err, "user update");
 }
 
@@ -1213,14 +1224,8 @@ static int pg_user_set_prefs(struct store *st, int64_t id, int font_size, double
 
     p_init(&p);
     p_i64(&p, id);
-    if (font_size > 0)
-        p_i64(&p, font_size);
-    else
-        p_text(&p, NULL);
-    if (rate > 0)
-        p_dbl(&p, rate);
-    else
-        p_text(&p, NULL);
+    p_i64_opt(&p, font_size);
+    p_dbl_opt(&p, rate);
     rc = run_done(st, Q_USER_PREFS, &p, &changes, err, "user preferences");
     if (rc == GZ_OK && changes == 0)
         rc = err_set(err, GZ_ENOTFOUND, "no account %lld", (long long)id);
@@ -1544,10 +1549,7 @@ static int pg_audit_add(struct store *st, int64_t user_id, int64_t now, const ch
     struct params p;
 
     p_init(&p);
-    if (user_id > 0)
-        p_i64(&p, user_id);
-    else
-        p_text(&p, NULL);
+    p_i64_opt(&p, user_id);
     p_i64(&p, now);
     p_text(&p, event);
     p_text(&p, ip ? ip : "");
@@ -1665,10 +1667,7 @@ static int pg_story_set_status(struct store *st, int64_t id, enum story_status s
     p_init(&p);
     p_i64(&p, id);
     p_text(&p, story_status_name(status));
-    if (at > 0)
-        p_i64(&p, at);
-    else
-        p_text(&p, NULL);
+    p_i64_opt(&p, at);
     p_i64(&p, (int64_t)time(NULL));
     rc = write_and_bump(st, Q_STORY_STATUS, &p, &changes, err);
     if (rc == GZ_OK && changes == 0)
