@@ -841,16 +841,40 @@ static size_t post_end(const struct atext *at, size_t q)
                                                        : at->w_from[q + 1];
 }
 
-/* The start of the first word of hits[n_pre, n) the model placed; NAN when there is none or
- * when it is stretched over more than AC_MAX_WORD_S (it has swallowed a lead-in or noise). */
-static double first_placed(const struct acoustic_hit *hits, size_t n_pre, size_t n)
+/* The first word of hits[n_pre, n) the model placed; n when there is none or when it is
+ * stretched over more than AC_MAX_WORD_S (it has swallowed a lead-in or noise). */
+static size_t first_placed(const struct acoustic_hit *hits, size_t n_pre, size_t n)
 {
     size_t g = n_pre;
     while (g < n && hits[g].start < 0)
         g++;
-    if (g == n || (hits[g].end - hits[g].start) * ACOUSTIC_FRAME_S > AC_MAX_WORD_S)
-        return NAN;
-    return hits[g].start * ACOUSTIC_FRAME_S + AC_CENTRE_S;
+    if (g < n && (hits[g].end - hits[g].start) * ACOUSTIC_FRAME_S > AC_MAX_WORD_S)
+        return n;
+    return g;
+}
+
+/* A token's start and end from the hits of its dictionary words (hits[x - x0] for word x);
+ * NAN when the model placed none of them. */
+static void token_times(const struct atok *tk, const struct acoustic_hit *hits, size_t x0,
+                        double *ws, double *we)
+{
+    *ws = *we = NAN;
+    for (size_t x = tk->first; x < tk->first + tk->n; x++) {
+        const struct acoustic_hit *h = &hits[x - x0];
+        if (h->start < 0)
+            continue;
+        if (isnan(*ws))
+            *ws = h->start * ACOUSTIC_FRAME_S + AC_CENTRE_S;
+        *we = h->end * ACOUSTIC_FRAME_S + AC_CENTRE_S;
+    }
+}
+
+/* A word a decode put past the next sentence's estimate nx, or (a partial decode) more than
+ * AC_GAP_MAX_S after the word before ended: the decode wandered. */
+static int wandered_to(double ws, double last_end, double nx, double start, int full)
+{
+    return !isnan(ws) && ((ws >= nx && nx > start) ||
+                          (!full && !isnan(last_end) && ws - last_end > AC_GAP_MAX_S));
 }
 
 /* Words the model did not place (skipped by the grammar, or after where a partial decode
@@ -945,7 +969,8 @@ static int acoustic_stage(const struct align_cfg *cfg, const struct align_audio 
     hits = xmalloc(cap * sizeof *hits);
 
     for (size_t k = 0; k < n_seg; k++) {
-        size_t p = k, q = k + 1, n = 0, n_pre = 0, nb, body, must, wf = at.w_from[k], entry_max;
+        size_t p = k, q = k + 1, n = 0, n_pre = 0, nb, body, must, wf = at.w_from[k], entry_max,
+               gf = 0;
         double est = segs[k].start, f0s = 0.0, f1s = 0.0, start = NAN, nx;
         struct err e2 = { 0 };
         int ok, full = 0, relaid;
@@ -1025,7 +1050,8 @@ static int acoustic_stage(const struct align_cfg *cfg, const struct align_audio 
                                  (size_t)(f1s / ACOUSTIC_FRAME_S), names, src, n, n_pre,
                                  entry_max, partial ? n_pre : must, hits, &e2) == GZ_OK;
             full = ok && !partial;
-            start = ok ? first_placed(hits, n_pre, n) : NAN;
+            gf = ok ? first_placed(hits, n_pre, n) : n;
+            start = gf < n ? hits[gf].start * ACOUSTIC_FRAME_S + AC_CENTRE_S : NAN;
             ok = !isnan(start) && start > prev_start + (plan ? 0.05 : 0.0) &&
                  fabs(start - est) <= (plan ? AC_RELAY_SHIFT_S : AC_MAX_SHIFT_S);
             relaid = ok && plan == 1;
@@ -1053,12 +1079,9 @@ static int acoustic_stage(const struct align_cfg *cfg, const struct align_audio 
              * (synthetic or odd voices fool the model more than the pause detector); else the
              * model's start, moved to a clear-pause onset within AC_SNAP_S. */
             const struct onset *at_est = NULL, *at_start = NULL;
-            double best = INFINITY, w_end = start, before = -INFINITY;
-            size_t g = n_pre;
-            while (g < n && hits[g].start < 0)
-                g++;
-            w_end = hits[g].end * ACOUSTIC_FRAME_S + AC_CENTRE_S;
-            for (size_t x = 0; x < g; x++)
+            double best = INFINITY, before = -INFINITY;
+            double w_end = hits[gf].end * ACOUSTIC_FRAME_S + AC_CENTRE_S;
+            for (size_t x = 0; x < gf; x++)
                 if (hits[x].start >= 0)
                     before = hits[x].end * ACOUSTIC_FRAME_S + AC_CENTRE_S;
             for (size_t o = 0; o < vad->n_on; o++) {
@@ -1112,20 +1135,10 @@ static int acoustic_stage(const struct align_cfg *cfg, const struct align_audio 
                 for (size_t t = 0; t < nt; t++) {
                     const struct atok *tk = &at.tok[t0 + t];
                     struct align_word *w = &segs[k].words[m];
-                    double ws = NAN, we = NAN;
-                    for (size_t x = tk->first; x < tk->first + tk->n; x++) {
-                        const struct acoustic_hit *h = &hits[n_pre + (x - wf)];
-                        if (h->start < 0)
-                            continue;
-                        if (isnan(ws))
-                            ws = h->start * ACOUSTIC_FRAME_S + AC_CENTRE_S;
-                        we = h->end * ACOUSTIC_FRAME_S + AC_CENTRE_S;
-                    }
-                    /* Past the next sentence's estimate, or after a second of nothing: a
-                     * partial decode that wandered; the rest is decoded again below. */
-                    if (!isnan(ws) && ((ws >= nx && nx > start) ||
-                                       (!full && !isnan(last_end) && ws - last_end > AC_GAP_MAX_S)))
-                        wandered = 1;
+                    double ws, we;
+                    token_times(tk, hits + n_pre, wf, &ws, &we);
+                    /* What follows a wandering word is decoded again below. */
+                    wandered = wandered || wandered_to(ws, last_end, nx, start, full);
                     if (wandered)
                         ws = we = NAN;
                     w->start = ws;
@@ -1170,17 +1183,8 @@ static int acoustic_stage(const struct align_cfg *cfg, const struct align_audio 
                         struct align_word *w = &segs[k].words[t];
                         if (wandered)
                             continue;
-                        for (size_t x = tk->first; x < tk->first + tk->n; x++) {
-                            const struct acoustic_hit *h = &hits[x - x0];
-                            if (h->start < 0)
-                                continue;
-                            if (isnan(w->start))
-                                w->start = h->start * ACOUSTIC_FRAME_S + AC_CENTRE_S;
-                            w->end = h->end * ACOUSTIC_FRAME_S + AC_CENTRE_S;
-                        }
-                        if (!isnan(w->start) &&
-                            ((w->start >= nx && nx > start) ||
-                             (!full && !isnan(last_end) && w->start - last_end > AC_GAP_MAX_S))) {
+                        token_times(tk, hits, x0, &w->start, &w->end);
+                        if (wandered_to(w->start, last_end, nx, start, full)) {
                             w->start = w->end = NAN;
                             wandered = 1;
                         }
